@@ -1,0 +1,26 @@
+import type { Activity } from 'botbuilder';
+import type { ConversationInfo, ConversationType } from '../core/capability';
+
+/** The tenant of an activity: conversation.tenantId, or channelData.tenant.id (Teams sends both). */
+export function tenantOf(activity: Partial<Activity>): string | undefined {
+  const channelData = activity.channelData as { tenant?: { id?: unknown } } | undefined;
+  const fromChannel = channelData?.tenant?.id;
+  return (
+    activity.conversation?.tenantId ?? (typeof fromChannel === 'string' ? fromChannel : undefined)
+  );
+}
+
+export function conversationInfo(activity: Partial<Activity>, tenantId: string): ConversationInfo {
+  const raw = activity.conversation?.conversationType;
+  const type: ConversationType =
+    raw === 'channel' ? 'channel' : raw === 'groupChat' ? 'groupChat' : 'personal';
+  return { id: activity.conversation?.id ?? '', tenantId, type };
+}
+
+/** Action.Execute invoke: verb and data, or undefined when the shape is not one. */
+export function actionOf(activity: Partial<Activity>): { verb: string; data: unknown } | undefined {
+  const value = activity.value as { action?: { verb?: unknown; data?: unknown } } | undefined;
+  const verb = value?.action?.verb;
+  if (typeof verb !== 'string') return undefined;
+  return { verb, data: value?.action?.data ?? {} };
+}

@@ -1,0 +1,233 @@
+import { randomBytes } from 'node:crypto';
+import type { Activity, Request, Response } from 'botbuilder';
+import {
+  ActivityTypes,
+  TurnContext,
+  ConfigurationServiceClientCredentialFactory,
+  MessageFactory,
+  CardFactory,
+} from 'botbuilder';
+import type { AdaptiveCard, TurnState } from '@microsoft/teams-ai';
+import { Application, TeamsAdapter } from '@microsoft/teams-ai';
+import type { Capability, Reply, TurnCtx } from '../core/capability';
+import type { Clock } from '../core/clock';
+import type { Logger } from '../core/logger';
+import { describeError, type Router } from '../core/router';
+import type { Config } from '../config/config';
+import { localeFrom, translator } from '../i18n/i18n';
+import type { VersionedKvStore } from '../infra/db/versioned-kv.repository';
+import type { PeopleService } from '../capabilities/people/people.service';
+import type { ConversationsService } from '../capabilities/conversations/conversations.service';
+import { welcomeCard } from '../capabilities/conversations/conversations.cards';
+import { actionOf, conversationInfo, tenantOf } from './activity';
+import { safeError } from './safe-error';
+import { MongoTurnStateStorage } from './turn-state-storage';
+
+/** The only place (with the files beside it) that knows botbuilder and teams-ai. */
+export interface BotDeps {
+  config: Pick<Config, 'bot' | 'allowedTenantIds' | 'localMode'>;
+  log: Logger;
+  clock: Clock;
+  turnState: VersionedKvStore;
+  router: Router;
+  help: Capability & { unknownMessage(ctx: TurnCtx): Reply[]; resetUnknown(ctx: TurnCtx): void };
+  people: PeopleService;
+  conversations: ConversationsService;
+}
+
+export interface Bot {
+  /** Handles POST /api/messages (authentication, then the turn). */
+  process(req: Request, res: Response): Promise<void>;
+  /** Turns currently running (graceful shutdown waits for 0). */
+  inFlight(): number;
+  adapter: TeamsAdapter;
+}
+
+const TURN_CTX = Symbol('samverkan.turnCtx');
+const newCorrelationId = () => randomBytes(4).toString('hex').toUpperCase();
+
+export function createTeamsAdapter(bot: Config['bot']): TeamsAdapter {
+  const auth = {
+    MicrosoftAppId: bot.appId,
+    MicrosoftAppPassword: bot.appPassword ?? '',
+    // With no app id (local mode) there are no credentials to check a tenant against.
+    MicrosoftAppType: bot.appId ? bot.appType : 'MultiTenant',
+    MicrosoftAppTenantId: bot.tenantId ?? '',
+  };
+  return new TeamsAdapter(auth, new ConfigurationServiceClientCredentialFactory(auth));
+}
+
+const toActivity = (reply: Reply): Partial<Activity> =>
+  'card' in reply
+    ? MessageFactory.attachment(CardFactory.adaptiveCard(reply.card))
+    : MessageFactory.text(reply.text);
+
+export function createBot(deps: BotDeps): Bot {
+  const { log: rootLog, router, help, people, conversations, clock } = deps;
+  const adapter = createTeamsAdapter(deps.config.bot);
+  const allowedTenants = new Set(deps.config.allowedTenantIds.map((t) => t.toLowerCase()));
+  let inFlight = 0;
+
+  const app = new Application<TurnState>({
+    adapter,
+    botAppId: deps.config.bot.appId,
+    storage: new MongoTurnStateStorage(deps.turnState),
+    startTypingTimer: false,
+    removeRecipientMention: true,
+  });
+
+  const ctxOf = (context: TurnContext): TurnCtx => {
+    const ctx = context.turnState.get<TurnCtx | undefined>(TURN_CTX);
+    if (!ctx) throw new Error('turn context missing (beforeTurn did not run)');
+    return ctx;
+  };
+
+  app.turn('beforeTurn', async (context, state) => {
+    const activity = context.activity;
+    const tenantId = tenantOf(activity) ?? '';
+    const correlationId = newCorrelationId();
+    const locale = localeFrom(activity.locale);
+    const conversation = conversationInfo(activity, tenantId);
+    const log = rootLog.child({
+      correlationId,
+      activityId: activity.id,
+      type: activity.type,
+      name: activity.name,
+      conversationType: conversation.type,
+      tenantId,
+    });
+    const actor = await people.resolveActor({
+      tenantId,
+      aadObjectId: activity.from?.aadObjectId,
+      displayName: activity.from?.name ?? '',
+    });
+    const reference = JSON.parse(
+      JSON.stringify(TurnContext.getConversationReference(activity)),
+    ) as Record<string, unknown>;
+    await conversations.remember(conversation, reference, activity.serviceUrl ?? '');
+    const scratch = state.conversation as Record<string, unknown>;
+    const ctx: TurnCtx = {
+      actor,
+      locale,
+      t: translator(locale),
+      conversation,
+      log,
+      correlationId,
+      now: clock.now(),
+      scratch: {
+        get: (key) => scratch[key],
+        set: (key, value) => {
+          if (value === undefined) delete scratch[key];
+          else scratch[key] = value;
+        },
+      },
+    };
+    context.turnState.set(TURN_CTX, ctx);
+    return true;
+  });
+
+  const send = async (context: TurnContext, replies: readonly Reply[]) => {
+    for (const reply of replies) await context.sendActivity(toActivity(reply));
+  };
+
+  const introduce = async (context: TurnContext) => {
+    const ctx = ctxOf(context);
+    if (await conversations.introduceOnce(ctx.conversation.id)) {
+      ctx.log.info('introduced');
+      await send(context, [{ card: welcomeCard(ctx.t) }]);
+    }
+  };
+
+  app.conversationUpdate('membersAdded', async (context) => {
+    const botId = context.activity.recipient?.id;
+    if (context.activity.membersAdded?.some((m) => m.id === botId)) await introduce(context);
+  });
+
+  app.activity(ActivityTypes.InstallationUpdate, async (context) => {
+    if (context.activity.action === 'add' || context.activity.action === 'add-upgrade')
+      await introduce(context);
+  });
+
+  app.activity(ActivityTypes.Message, async (context) => {
+    const ctx = ctxOf(context);
+    try {
+      const replies = await router.handleMessage(ctx, context.activity.text ?? '');
+      if (replies) {
+        help.resetUnknown(ctx);
+        await send(context, replies);
+      } else {
+        await send(context, help.unknownMessage(ctx));
+      }
+    } catch (error) {
+      logFailure(ctx, error);
+      await send(context, [{ text: describeError(error, ctx.t, ctx.correlationId) }]);
+    }
+  });
+
+  app.adaptiveCards.actionExecute(
+    (context) =>
+      Promise.resolve(
+        context.activity.type === 'invoke' && context.activity.name === 'adaptiveCard/action',
+      ),
+    async (context): Promise<AdaptiveCard | string> => {
+      const ctx = ctxOf(context);
+      const action = actionOf(context.activity);
+      try {
+        const result = await router.handleAction(ctx, action?.verb ?? '', action?.data);
+        return 'card' in result ? result.card : result.text;
+      } catch (error) {
+        logFailure(ctx, error);
+        return describeError(error, ctx.t, ctx.correlationId);
+      }
+    },
+  );
+
+  const logFailure = (ctx: TurnCtx, error: unknown) => {
+    const appCode = (error as { code?: unknown }).code;
+    if (error instanceof Error && error.name === 'AppError') ctx.log.info({ appCode }, 'refused');
+    else if (error instanceof Error && error.name === 'ZodError')
+      ctx.log.info({ appCode: 'invalidInput' }, 'refused');
+    else ctx.log.error({ err: safeError(error) }, 'turn failed');
+  };
+
+  adapter.onTurnError = async (context, error) => {
+    const correlationId = newCorrelationId();
+    rootLog.error(
+      { correlationId, err: safeError(error), activityId: context.activity.id },
+      'unhandled turn error',
+    );
+    try {
+      await context.sendActivity(
+        translator(localeFrom(context.activity.locale))('error.unexpected', { correlationId }),
+      );
+    } catch (sendError) {
+      rootLog.error(
+        { correlationId, err: safeError(sendError) },
+        'could not tell the user about the error',
+      );
+    }
+  };
+
+  return {
+    adapter,
+    inFlight: () => inFlight,
+    async process(req, res) {
+      inFlight++;
+      try {
+        await adapter.process(req, res, async (context) => {
+          const tenantId = tenantOf(context.activity)?.toLowerCase();
+          if (!tenantId || !allowedTenants.has(tenantId)) {
+            rootLog.warn(
+              { tenantId: tenantId ?? null, type: context.activity.type },
+              'activity from a tenant not on the allow-list ignored',
+            );
+            return;
+          }
+          await app.run(context);
+        });
+      } finally {
+        inFlight--;
+      }
+    },
+  };
+}

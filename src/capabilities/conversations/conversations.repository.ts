@@ -1,0 +1,48 @@
+import type { Collection, Db } from 'mongodb';
+import { isDuplicateKey } from '../../infra/db/mongo';
+import type { ConversationRecord, ConversationsRepository } from './conversations.service';
+
+interface ConversationDoc extends Omit<ConversationRecord, 'id'> {
+  _id: string;
+}
+
+export class MongoConversationsRepository implements ConversationsRepository {
+  private readonly col: Collection<ConversationDoc>;
+  private readonly intros: Collection<{ _id: string; at: Date }>;
+
+  constructor(db: Db) {
+    this.col = db.collection<ConversationDoc>('conversations');
+    this.intros = db.collection<{ _id: string; at: Date }>('conversationIntros');
+  }
+
+  async init(): Promise<void> {
+    await this.col.createIndex({ tenantId: 1, type: 1 });
+  }
+
+  async find(id: string): Promise<ConversationRecord | null> {
+    const doc = await this.col.findOne({ _id: id });
+    if (!doc) return null;
+    const { _id, ...rest } = doc;
+    return {
+      id: _id,
+      ...rest,
+      firstSeenAt: new Date(rest.firstSeenAt),
+      lastSeenAt: new Date(rest.lastSeenAt),
+    };
+  }
+
+  async save(record: ConversationRecord): Promise<void> {
+    const { id, ...rest } = record;
+    await this.col.replaceOne({ _id: id }, rest, { upsert: true });
+  }
+
+  async markIntroduced(conversationId: string, at: Date): Promise<boolean> {
+    try {
+      await this.intros.insertOne({ _id: conversationId, at });
+      return true;
+    } catch (e) {
+      if (isDuplicateKey(e)) return false;
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,64 @@
+import type { ConversationInfo } from '../../core/capability';
+import type { Clock } from '../../core/clock';
+
+/**
+ * Where the bot lives: every conversation it has seen, with the (opaque) conversation reference
+ * that later proactive posts need, and the once-only introduction marker.
+ */
+export interface ConversationRecord extends ConversationInfo {
+  /** The Bot Framework conversation reference, stored as-is; only the bot layer reads it. */
+  reference: Readonly<Record<string, unknown>>;
+  serviceUrl: string;
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+}
+
+export interface ConversationsRepository {
+  find(id: string): Promise<ConversationRecord | null>;
+  /** Inserts or replaces the reference; keeps firstSeenAt. */
+  save(record: ConversationRecord): Promise<void>;
+  /** Unique insert of the introduction marker: true only for the first caller, ever. */
+  markIntroduced(conversationId: string, at: Date): Promise<boolean>;
+}
+
+export class ConversationsService {
+  /** Conversations whose stored serviceUrl is known to be current (saves a read per turn). */
+  private readonly known = new Map<string, string>();
+
+  constructor(
+    private readonly repo: ConversationsRepository,
+    private readonly clock: Clock,
+    private readonly cacheSize = 10_000,
+  ) {}
+
+  /** Stores the reference the first time, and again when Teams changes the serviceUrl. */
+  async remember(
+    info: ConversationInfo,
+    reference: Readonly<Record<string, unknown>>,
+    serviceUrl: string,
+  ): Promise<void> {
+    if (this.known.get(info.id) === serviceUrl) return;
+    const now = this.clock.now();
+    const existing = await this.repo.find(info.id);
+    if (!existing || existing.serviceUrl !== serviceUrl) {
+      await this.repo.save({
+        ...info,
+        reference,
+        serviceUrl,
+        firstSeenAt: existing?.firstSeenAt ?? now,
+        lastSeenAt: now,
+      });
+    }
+    if (this.known.size >= this.cacheSize) this.known.clear();
+    this.known.set(info.id, serviceUrl);
+  }
+
+  /** True exactly once per conversation, across restarts and instances. */
+  introduceOnce(conversationId: string): Promise<boolean> {
+    return this.repo.markIntroduced(conversationId, this.clock.now());
+  }
+
+  find(conversationId: string): Promise<ConversationRecord | null> {
+    return this.repo.find(conversationId);
+  }
+}

@@ -1,0 +1,221 @@
+import type { Actor, Role } from '../../core/actor';
+import { ROLES, hasRole, requireRole } from '../../core/actor';
+import type { AuditLog } from '../../core/audit';
+import type { Clock } from '../../core/clock';
+import { AppError } from '../../core/errors';
+
+/** What Teams tells us about the person behind an activity. */
+export interface Identity {
+  tenantId: string;
+  aadObjectId: string | undefined;
+  displayName: string;
+}
+
+export interface UserRecord {
+  tenantId: string;
+  aadObjectId: string;
+  displayName: string;
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+}
+
+export type MembershipKind = 'role' | 'organisation';
+export interface Membership {
+  aadObjectId: string;
+  kind: MembershipKind;
+  value: string;
+}
+
+/** The storage port; src/capabilities/people/people.repository.ts implements it on MongoDB. */
+export interface PeopleRepository {
+  findUser(tenantId: string, aadObjectId: string): Promise<UserRecord | null>;
+  /** Inserts unless present (then does nothing). */
+  insertUser(user: UserRecord): Promise<void>;
+  updateDisplayName(
+    tenantId: string,
+    aadObjectId: string,
+    displayName: string,
+    now: Date,
+  ): Promise<void>;
+  listUsers(tenantId: string, limit: number): Promise<UserRecord[]>;
+  memberships(tenantId: string, aadObjectId?: string): Promise<Membership[]>;
+  /** False when it was already there (unique insert: atomic on every backend). */
+  addMembership(tenantId: string, m: Membership, by: string, now: Date): Promise<boolean>;
+  /** False when it was not there. */
+  removeMembership(tenantId: string, m: Membership): Promise<boolean>;
+}
+
+export interface PeopleServiceDeps {
+  repo: PeopleRepository;
+  audit: AuditLog;
+  clock: Clock;
+  /** Entra object ids that are administrators by configuration (lower case). */
+  configAdmins: readonly string[];
+  organisationCodes: readonly string[];
+}
+
+export interface UserSummary {
+  aadObjectId: string;
+  displayName: string;
+  roles: Role[];
+  organisations: string[];
+  configAdmin: boolean;
+}
+
+export type ChangeOutcome = 'changed' | 'unchanged';
+
+const MAX_LISTED_USERS = 100;
+
+export class PeopleService {
+  constructor(private readonly deps: PeopleServiceDeps) {}
+
+  /** Called on every turn: remembers the user and returns the actor with their roles. */
+  async resolveActor(identity: Identity): Promise<Actor> {
+    const { repo, clock } = this.deps;
+    const oid = identity.aadObjectId?.toLowerCase();
+    if (!oid) {
+      return {
+        tenantId: identity.tenantId,
+        aadObjectId: undefined,
+        displayName: identity.displayName,
+        roles: new Set(),
+        organisations: [],
+      };
+    }
+    const now = clock.now();
+    const existing = await repo.findUser(identity.tenantId, oid);
+    if (!existing) {
+      await repo.insertUser({
+        tenantId: identity.tenantId,
+        aadObjectId: oid,
+        displayName: identity.displayName,
+        firstSeenAt: now,
+        lastSeenAt: now,
+      });
+    } else if (existing.displayName !== identity.displayName && identity.displayName) {
+      await repo.updateDisplayName(identity.tenantId, oid, identity.displayName, now);
+    }
+    const memberships = await repo.memberships(identity.tenantId, oid);
+    const roles = new Set<Role>(
+      memberships.filter((m) => m.kind === 'role').map((m) => m.value as Role),
+    );
+    if (this.isConfigAdmin(oid)) roles.add('admin');
+    return {
+      tenantId: identity.tenantId,
+      aadObjectId: oid,
+      displayName: identity.displayName,
+      roles,
+      organisations: memberships
+        .filter((m) => m.kind === 'organisation')
+        .map((m) => m.value)
+        .sort(),
+    };
+  }
+
+  async listUsers(actor: Actor): Promise<UserSummary[]> {
+    requireRole(actor, 'admin');
+    const [users, memberships] = await Promise.all([
+      this.deps.repo.listUsers(actor.tenantId, MAX_LISTED_USERS),
+      this.deps.repo.memberships(actor.tenantId),
+    ]);
+    return users.map((u) => this.summarize(u, memberships));
+  }
+
+  async grantRole(
+    actor: Actor,
+    targetId: string,
+    role: Role,
+  ): Promise<{ outcome: ChangeOutcome; user: UserSummary }> {
+    return this.change(actor, targetId, 'role', role, 'add');
+  }
+
+  async revokeRole(
+    actor: Actor,
+    targetId: string,
+    role: Role,
+  ): Promise<{ outcome: ChangeOutcome; user: UserSummary }> {
+    return this.change(actor, targetId, 'role', role, 'remove');
+  }
+
+  async addOrganisation(
+    actor: Actor,
+    targetId: string,
+    organisation: string,
+  ): Promise<{ outcome: ChangeOutcome; user: UserSummary }> {
+    return this.change(actor, targetId, 'organisation', organisation, 'add');
+  }
+
+  async removeOrganisation(
+    actor: Actor,
+    targetId: string,
+    organisation: string,
+  ): Promise<{ outcome: ChangeOutcome; user: UserSummary }> {
+    return this.change(actor, targetId, 'organisation', organisation, 'remove');
+  }
+
+  isConfigAdmin(aadObjectId: string): boolean {
+    return this.deps.configAdmins.includes(aadObjectId.toLowerCase());
+  }
+
+  private async change(
+    actor: Actor,
+    targetIdRaw: string,
+    kind: MembershipKind,
+    value: string,
+    op: 'add' | 'remove',
+  ): Promise<{ outcome: ChangeOutcome; user: UserSummary }> {
+    requireRole(actor, 'admin');
+    const { repo, audit, clock } = this.deps;
+    if (kind === 'role' && !(ROLES as readonly string[]).includes(value))
+      throw new AppError('invalidInput', { field: 'role' });
+    if (kind === 'organisation' && !this.deps.organisationCodes.includes(value)) {
+      throw new AppError('invalidInput', { field: 'organisation' });
+    }
+    const targetId = targetIdRaw.toLowerCase();
+    const target = await repo.findUser(actor.tenantId, targetId);
+    if (!target) throw new AppError('notFound');
+    if (kind === 'role' && value === 'admin' && op === 'remove') {
+      if (this.isConfigAdmin(targetId)) throw new AppError('conflict', { reason: 'configAdmin' });
+      if (targetId === actor.aadObjectId && hasRole(actor, 'admin'))
+        throw new AppError('conflict', { reason: 'selfRevokeAdmin' });
+    }
+    const now = clock.now();
+    const membership: Membership = { aadObjectId: targetId, kind, value };
+    const changed =
+      op === 'add'
+        ? await repo.addMembership(actor.tenantId, membership, actor.aadObjectId ?? '', now)
+        : await repo.removeMembership(actor.tenantId, membership);
+    if (changed) {
+      await audit.record({
+        at: now,
+        tenantId: actor.tenantId,
+        actorId: actor.aadObjectId ?? '',
+        action: `${kind}.${op === 'add' ? 'grant' : 'revoke'}`,
+        target: targetId,
+        detail: { [kind]: value },
+      });
+    }
+    const memberships = await repo.memberships(actor.tenantId, targetId);
+    return {
+      outcome: changed ? 'changed' : 'unchanged',
+      user: this.summarize(target, memberships),
+    };
+  }
+
+  private summarize(u: UserRecord, memberships: readonly Membership[]): UserSummary {
+    const mine = memberships.filter((m) => m.aadObjectId === u.aadObjectId);
+    const roles = new Set(mine.filter((m) => m.kind === 'role').map((m) => m.value as Role));
+    const configAdmin = this.isConfigAdmin(u.aadObjectId);
+    if (configAdmin) roles.add('admin');
+    return {
+      aadObjectId: u.aadObjectId,
+      displayName: u.displayName,
+      roles: ROLES.filter((r) => roles.has(r)),
+      organisations: mine
+        .filter((m) => m.kind === 'organisation')
+        .map((m) => m.value)
+        .sort(),
+      configAdmin,
+    };
+  }
+}

@@ -1,0 +1,71 @@
+import * as ACData from 'adaptivecards-templating';
+
+/** A rendered Adaptive Card, ready to send (JSON). */
+export interface AdaptiveCardJson {
+  type: 'AdaptiveCard';
+  version: string;
+  [key: string]: unknown;
+}
+
+export class CardRenderError extends Error {
+  constructor(
+    readonly template: string,
+    readonly problems: string[],
+  ) {
+    super(`card template ${template} did not render cleanly: ${problems.join('; ')}`);
+    this.name = 'CardRenderError';
+  }
+}
+
+const LEFTOVER = /\$\{/;
+
+function findLeftovers(value: unknown, path: string, out: string[]): void {
+  if (typeof value === 'string') {
+    if (LEFTOVER.test(value)) out.push(`leftover expression at ${path}`);
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => findLeftovers(v, `${path}[${i}]`, out));
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) findLeftovers(v, `${path}.${k}`, out);
+  }
+}
+
+/**
+ * Expands a card template with data. Fails loudly on template warnings or on any `${` left in
+ * the output (the templating library silently leaves unresolved expressions in place).
+ * Data values that themselves contain `${` are escaped first, so user text cannot inject
+ * template expressions or trip the leftover check.
+ */
+export function renderCard(name: string, template: object, data: object): AdaptiveCardJson {
+  const engine = new ACData.Template(template);
+  const expanded: unknown = engine.expand({ $root: escapeData(data) });
+  const problems = [...engine.getLastTemplateExpansionWarnings()];
+  findLeftovers(expanded, '$', problems);
+  if (problems.length > 0) throw new CardRenderError(name, problems);
+  if (
+    !expanded ||
+    typeof expanded !== 'object' ||
+    (expanded as { type?: unknown }).type !== 'AdaptiveCard'
+  ) {
+    throw new CardRenderError(name, ['output is not an AdaptiveCard']);
+  }
+  return unescapeData(expanded) as AdaptiveCardJson;
+}
+
+// `${` in data is replaced by a private-use marker while templating and restored afterwards.
+const MARK = '\u{F0000}';
+function escapeData(value: unknown): unknown {
+  if (typeof value === 'string') return value.replaceAll('${', MARK);
+  if (Array.isArray(value)) return value.map(escapeData);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeData(v)]));
+  }
+  return value;
+}
+function unescapeData(value: unknown): unknown {
+  if (typeof value === 'string') return value.replaceAll(MARK, '${');
+  if (Array.isArray(value)) return value.map(unescapeData);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unescapeData(v)]));
+  }
+  return value;
+}

@@ -1,0 +1,198 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
+import { z } from 'zod';
+
+/** The Agents Playground's mock tenant: allowed in local mode so `npm run playground` works. */
+export const PLAYGROUND_TENANT_ID = '00000000-0000-0000-0000-0000000000001';
+
+const organisationSchema = z
+  .object({
+    code: z.string().regex(/^[a-zA-Z][a-zA-Z0-9]{1,39}$/, 'code: letters and digits, 2–40'),
+    name: z.object({ sv: z.string().min(1), en: z.string().min(1) }).strict(),
+  })
+  .strict();
+export type OrganisationConfig = z.infer<typeof organisationSchema>;
+const organisationsFileSchema = z
+  .array(organisationSchema)
+  .min(1)
+  .refine((orgs) => new Set(orgs.map((o) => o.code)).size === orgs.length, 'codes must be unique');
+
+const csv = z
+  .string()
+  .optional()
+  .transform((s) =>
+    (s ?? '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  );
+const guidList = csv.pipe(
+  z.array(z.string().regex(/^[0-9a-fA-F-]{36,37}$/, 'each entry must be a GUID')),
+);
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+  HOST: z.string().min(1).optional(),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
+    .optional(),
+  MONGODB_DB: z
+    .string()
+    .regex(/^[a-zA-Z0-9_-]{1,63}$/, 'letters, digits, _ and - only (max 63)')
+    .default('samverkan'),
+  DATA_DIR: z.string().min(1).default('.data'),
+  BOT_ID: z.string().optional(),
+  SECRET_BOT_PASSWORD: z.string().optional(),
+  BOT_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('SingleTenant'),
+  BOT_TENANT_ID: z.string().optional(),
+  ALLOWED_TENANT_IDS: guidList,
+  ADMIN_AAD_OBJECT_IDS: guidList,
+  ORGANISATIONS_FILE: z.string().min(1).default('env/organisations.json'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+});
+
+export interface Config {
+  nodeEnv: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  /** No bot app id: inbound authentication is off. Only ever bound to loopback. */
+  localMode: boolean;
+  mongodb: { uri: string | undefined; dbName: string };
+  dataDir: string;
+  bot: {
+    appId: string;
+    appPassword: string | undefined;
+    appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+    tenantId: string | undefined;
+  };
+  allowedTenantIds: readonly string[];
+  adminAadObjectIds: readonly string[];
+  organisations: readonly OrganisationConfig[];
+  log: { level: string; pretty: boolean };
+  projectRoot: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface LoadConfigOptions {
+  projectRoot: string;
+  readFile?: (file: string) => string;
+}
+
+/** Validates the environment once and lists every problem at once. Nothing else reads env. */
+export function loadConfig(
+  env: Readonly<Record<string, string | undefined>>,
+  options: LoadConfigOptions,
+): Config {
+  const readFile = options.readFile ?? ((f: string) => readFileSync(f, 'utf8'));
+  const problems: string[] = [];
+  const parsed = envSchema.safeParse(
+    Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === '' ? undefined : v])),
+  );
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues)
+      problems.push(`${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  const appId = e.BOT_ID ?? '';
+  const localMode = appId === '';
+
+  if (e.NODE_ENV === 'production') {
+    if (localMode)
+      problems.push(
+        'BOT_ID: required when NODE_ENV=production (without it inbound authentication is off)',
+      );
+    if (e.ALLOWED_TENANT_IDS.length === 0)
+      problems.push('ALLOWED_TENANT_IDS: required when NODE_ENV=production');
+    if (!e.MONGODB_URI)
+      problems.push(
+        'MONGODB_URI: required when NODE_ENV=production (the embedded database is for development)',
+      );
+  }
+  if (!localMode) {
+    if (e.BOT_TYPE === 'SingleTenant' && !e.BOT_TENANT_ID)
+      problems.push('BOT_TENANT_ID: required when BOT_TYPE=SingleTenant');
+    if (e.BOT_TYPE === 'UserAssignedMSI' && e.SECRET_BOT_PASSWORD)
+      problems.push('SECRET_BOT_PASSWORD: must be empty when BOT_TYPE=UserAssignedMSI');
+    if (e.BOT_TYPE !== 'UserAssignedMSI' && !e.SECRET_BOT_PASSWORD)
+      problems.push('SECRET_BOT_PASSWORD: required with BOT_ID');
+    if (e.ALLOWED_TENANT_IDS.length === 0)
+      problems.push('ALLOWED_TENANT_IDS: required when BOT_ID is set');
+  }
+  const host = e.HOST ?? (localMode ? '127.0.0.1' : '0.0.0.0');
+  if (localMode && !['127.0.0.1', 'localhost', '::1'].includes(host)) {
+    problems.push(
+      'HOST: without BOT_ID (no inbound authentication) the bot only binds to loopback',
+    );
+  }
+
+  let organisations: OrganisationConfig[] = [];
+  const orgFile = path.resolve(options.projectRoot, e.ORGANISATIONS_FILE);
+  try {
+    const orgs = organisationsFileSchema.safeParse(JSON.parse(readFile(orgFile)));
+    if (orgs.success) organisations = orgs.data;
+    else
+      for (const issue of orgs.error.issues)
+        problems.push(
+          `ORGANISATIONS_FILE (${e.ORGANISATIONS_FILE}) ${issue.path.join('.')}: ${issue.message}`,
+        );
+  } catch (err) {
+    problems.push(
+      `ORGANISATIONS_FILE: cannot read ${e.ORGANISATIONS_FILE} (${(err as Error).message})`,
+    );
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const allowedTenantIds = localMode
+    ? [...new Set([...e.ALLOWED_TENANT_IDS, PLAYGROUND_TENANT_ID])]
+    : e.ALLOWED_TENANT_IDS;
+  return {
+    nodeEnv: e.NODE_ENV,
+    port: e.PORT,
+    host,
+    localMode,
+    mongodb: { uri: e.MONGODB_URI, dbName: e.MONGODB_DB },
+    dataDir: path.resolve(options.projectRoot, e.DATA_DIR),
+    bot: {
+      appId,
+      appPassword: e.SECRET_BOT_PASSWORD,
+      appType: e.BOT_TYPE,
+      tenantId: e.BOT_TENANT_ID,
+    },
+    allowedTenantIds,
+    adminAadObjectIds: e.ADMIN_AAD_OBJECT_IDS.map((x) => x.toLowerCase()),
+    organisations,
+    log: {
+      level: e.LOG_LEVEL,
+      pretty: (e.LOG_FORMAT ?? (e.NODE_ENV === 'production' ? 'json' : 'pretty')) === 'pretty',
+    },
+    projectRoot: options.projectRoot,
+  };
+}
+
+/**
+ * Reads env/.env.<name> (committed, not secret) and env/.env.<name>.user (git-ignored secrets),
+ * Agents Toolkit style. Values already in the process environment win.
+ */
+export function readEnvFiles(projectRoot: string, envName: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const file of [`.env.${envName}`, `.env.${envName}.user`]) {
+    try {
+      Object.assign(out, parseDotenv(readFileSync(path.join(projectRoot, 'env', file))));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,26 @@
+import { AppError } from './errors';
+
+export const ROLES = ['admin', 'manager', 'chair', 'staff'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Who is acting: identified by Entra object id within a tenant. */
+export interface Actor {
+  tenantId: string;
+  /** Entra (Azure AD) object id; undefined when Teams did not send one (then the actor has no roles). */
+  aadObjectId: string | undefined;
+  displayName: string;
+  roles: ReadonlySet<Role>;
+  organisations: readonly string[];
+}
+
+export const hasRole = (actor: Actor, role: Role): boolean => actor.roles.has(role);
+
+export const hasAnyRole = (actor: Actor, roles: readonly Role[]): boolean =>
+  roles.some((r) => actor.roles.has(r));
+
+/** Throws `forbidden` unless the actor holds one of the roles. Every service action calls this. */
+export function requireRole(actor: Actor, ...roles: Role[]): void {
+  if (!hasAnyRole(actor, roles)) {
+    throw new AppError('forbidden', { needs: roles.join('|') });
+  }
+}

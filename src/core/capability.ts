@@ -1,0 +1,71 @@
+import type { ZodType } from 'zod';
+import type { AdaptiveCardJson } from '../cards/render';
+import type { Locale, MessageKey, Translate } from '../i18n/i18n';
+import type { Actor, Role } from './actor';
+import type { Logger } from './logger';
+
+/**
+ * The SDK-neutral contract between the bot layer (src/bot) and the capabilities.
+ * Capabilities never see botbuilder or teams-ai types: a later move to the successor SDK
+ * only has to produce a TurnCtx and deliver Replies.
+ */
+export type ConversationType = 'personal' | 'groupChat' | 'channel';
+
+export interface ConversationInfo {
+  id: string;
+  tenantId: string;
+  type: ConversationType;
+}
+
+/** Scratch data kept per conversation between turns (turn state); never business data. */
+export interface ConversationScratch {
+  get(key: string): unknown;
+  set(key: string, value: unknown): void;
+}
+
+export interface TurnCtx {
+  actor: Actor;
+  locale: Locale;
+  t: Translate;
+  conversation: ConversationInfo;
+  log: Logger;
+  correlationId: string;
+  now: Date;
+  scratch: ConversationScratch;
+}
+
+export type Reply = { text: string } | { card: AdaptiveCardJson };
+
+/** A typed command. Patterns must be anchored (`^…$`); both languages are always accepted. */
+export interface Command {
+  id: string;
+  patterns: readonly RegExp[];
+  handle(ctx: TurnCtx, match: RegExpMatchArray): Promise<Reply[]>;
+}
+
+/** The answer to an Action.Execute: a card that replaces the clicked one, or a short message. */
+export type ActionResult = { card: AdaptiveCardJson } | { text: string };
+
+/** An Adaptive Card Action.Execute verb; `schema` validates the whole data object (strict). */
+export interface Action<T = unknown> {
+  verb: string;
+  schema: ZodType<T>;
+  handle(ctx: TurnCtx, data: T): Promise<ActionResult>;
+}
+
+/** One line of the help card: shown to users holding any of `roles` ('everyone' = all). */
+export interface HelpEntry {
+  command: Readonly<Record<Locale, string>>;
+  description: MessageKey;
+  roles: readonly Role[] | 'everyone';
+}
+
+export interface Capability {
+  name: string;
+  commands?: readonly Command[];
+  actions?: readonly Action<never>[];
+  help?: readonly HelpEntry[];
+}
+
+/** Helper so each action keeps its own data type while living in a Capability's list. */
+export const defineAction = <T>(action: Action<T>): Action<never> => action as Action<never>;

@@ -1,0 +1,68 @@
+import type { AddressInfo } from 'node:net';
+import restify from 'restify';
+import type { Bot } from '../bot/bot';
+import type { Logger } from '../core/logger';
+
+export interface HttpServerDeps {
+  bot: Pick<Bot, 'process' | 'inFlight'>;
+  /** Readiness: does the database answer? */
+  ping: () => Promise<boolean>;
+  log: Logger;
+}
+
+export interface HttpServer {
+  listen(port: number, host: string): Promise<{ port: number; url: string }>;
+  /** Stops taking requests, waits for turns in flight (at most `graceMs`), then closes. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** restify: POST /api/messages, GET /healthz (process up), GET /readyz (database answers). */
+export function createHttpServer(deps: HttpServerDeps): HttpServer {
+  const server = restify.createServer({ name: 'samverkan', handleUncaughtExceptions: false });
+  let closing = false;
+  server.use(restify.plugins.bodyParser({ maxBodySize: 256 * 1024, mapParams: false }));
+
+  server.post('/api/messages', async (req, res) => {
+    if (closing) {
+      res.header('Retry-After', '5');
+      res.send(503);
+      return;
+    }
+    await deps.bot.process(req, res);
+  });
+  server.get('/healthz', (_req, res, next) => {
+    res.send(200, { status: 'ok' });
+    next();
+  });
+  server.get('/readyz', async (_req, res) => {
+    const ok = !closing && (await deps.ping());
+    res.send(ok ? 200 : 503, { status: ok ? 'ready' : 'unavailable' });
+  });
+
+  return {
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          const addr: AddressInfo = server.address();
+          const url = `http://${host.includes(':') ? `[${host}]` : host}:${addr.port}`;
+          deps.log.info({ url }, 'listening');
+          resolve({ port: addr.port, url });
+        });
+      });
+    },
+    async close(graceMs = 25_000) {
+      closing = true;
+      const closed = new Promise<void>((resolve) => {
+        server.close(() => resolve());
+      });
+      const deadline = Date.now() + graceMs;
+      while (deps.bot.inFlight() > 0 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 25));
+      if (deps.bot.inFlight() > 0)
+        deps.log.warn({ inFlight: deps.bot.inFlight() }, 'closing with turns still in flight');
+      server.server.closeAllConnections?.();
+      await closed;
+    },
+  };
+}
