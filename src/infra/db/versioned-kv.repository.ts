@@ -20,7 +20,11 @@ interface VersionDoc {
   _id: string;
   key: string;
   v: number;
-  state: Record<string, unknown> | null;
+  /**
+   * The value as JSON text: turn state is opaque SDK data whose field names may contain '.' or
+   * start with '$', which MongoDB-protocol servers reject or mangle as document keys.
+   */
+  state: string | null;
   savedAt: Date;
 }
 
@@ -58,7 +62,11 @@ export class VersionedKvStore {
     for (const doc of docs) {
       if (seen.has(doc.key)) continue;
       seen.add(doc.key);
-      if (doc.state) out.set(doc.key, { value: doc.state, eTag: String(doc.v) });
+      if (doc.state !== null)
+        out.set(doc.key, {
+          value: JSON.parse(doc.state) as Record<string, unknown>,
+          eTag: String(doc.v),
+        });
     }
     return out;
   }
@@ -103,7 +111,13 @@ export class VersionedKvStore {
   ): Promise<boolean> {
     const now = this.clock.now();
     try {
-      await this.col.insertOne({ _id: `${key}@${v}`, key, v, state, savedAt: now });
+      await this.col.insertOne({
+        _id: `${key}@${v}`,
+        key,
+        v,
+        state: state === null ? null : JSON.stringify(state),
+        savedAt: now,
+      });
     } catch (e) {
       if (isDuplicateKey(e)) return false;
       throw e;
