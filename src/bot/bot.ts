@@ -187,13 +187,13 @@ export function createBot(deps: BotDeps): Bot {
     if (error instanceof Error && error.name === 'AppError') ctx.log.info({ appCode }, 'refused');
     else if (error instanceof Error && error.name === 'ZodError')
       ctx.log.info({ appCode: 'invalidInput' }, 'refused');
-    else ctx.log.error({ err: safeError(error) }, 'turn failed');
+    else ctx.log.error({ error: safeError(error) }, 'turn failed');
   };
 
   adapter.onTurnError = async (context, error) => {
     const correlationId = newCorrelationId();
     rootLog.error(
-      { correlationId, err: safeError(error), activityId: context.activity.id },
+      { correlationId, error: safeError(error), activityId: context.activity.id },
       'unhandled turn error',
     );
     try {
@@ -202,7 +202,7 @@ export function createBot(deps: BotDeps): Bot {
       );
     } catch (sendError) {
       rootLog.error(
-        { correlationId, err: safeError(sendError) },
+        { correlationId, error: safeError(sendError) },
         'could not tell the user about the error',
       );
     }

@@ -1,3 +1,4 @@
+import { Expression } from 'adaptive-expressions';
 import * as ACData from 'adaptivecards-templating';
 
 /** A rendered Adaptive Card, ready to send (JSON). */
@@ -38,7 +39,7 @@ function findLeftovers(value: unknown, path: string, out: string[]): void {
 export function renderCard(name: string, template: object, data: object): AdaptiveCardJson {
   const engine = new ACData.Template(template);
   const expanded: unknown = engine.expand({ $root: escapeData(data) });
-  const problems = [...engine.getLastTemplateExpansionWarnings()];
+  const problems = engine.getLastTemplateExpansionWarnings().filter((w) => !isFalseWhen(w, data));
   findLeftovers(expanded, '$', problems);
   if (problems.length > 0) throw new CardRenderError(name, problems);
   if (
@@ -49,6 +50,25 @@ export function renderCard(name: string, template: object, data: object): Adapti
     throw new CardRenderError(name, ['output is not an AdaptiveCard']);
   }
   return unescapeData(expanded) as AdaptiveCardJson;
+}
+
+const WHEN_WARNING =
+  /^WARN: Unable to parse the Adaptive Expression (.*)\. The \$when condition has been set to false by default\.$/s;
+
+/**
+ * The templating library warns on every `$when` that is simply false. Such a warning is dropped
+ * only if the expression really parses and evaluates without error against the card data
+ * (our templates keep `$when` at the root scope); a real mistake still fails the render.
+ */
+function isFalseWhen(warning: string, data: object): boolean {
+  const expr = WHEN_WARNING.exec(warning)?.[1];
+  if (!expr) return false;
+  try {
+    const { value, error } = Expression.parse(expr).tryEvaluate({ ...data, $root: data });
+    return !error && value === false;
+  } catch {
+    return false;
+  }
 }
 
 // `${` in data is replaced by a private-use marker while templating and restored afterwards.
