@@ -2,7 +2,7 @@ import type { Config } from './config/config';
 import type { Clock } from './core/clock';
 import { systemClock } from './core/clock';
 import type { Logger } from './core/logger';
-import { organisationDirectory } from './core/organisations';
+import { organisationDirectory, type OrganisationDirectory } from './core/organisations';
 import { createRouter } from './core/router';
 import type { Capability } from './core/capability';
 import { startEmbeddedDb, type EmbeddedDb } from './infra/db/embedded-ferretdb';
@@ -31,6 +31,19 @@ export interface RunningApp {
   db: Database;
   verbs: string[];
   stop(): Promise<void>;
+}
+
+export interface CapabilityDeps {
+  people: PeopleService;
+  orgs: OrganisationDirectory;
+}
+
+/** Every capability of the product, in routing order. Add a new one here. */
+export function buildCapabilities(deps: CapabilityDeps) {
+  const capabilities: Capability[] = [];
+  const help = helpCapability(() => capabilities.flatMap((c) => c.help ?? []));
+  capabilities.push(help, peopleCapability(deps.people, deps.orgs));
+  return { capabilities, help };
 }
 
 /**
@@ -87,9 +100,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
     });
     const conversations = new ConversationsService(conversationsRepo, clock);
 
-    const capabilities: Capability[] = [];
-    const help = helpCapability(() => capabilities.flatMap((c) => c.help ?? []));
-    capabilities.push(help, peopleCapability(people, orgs));
+    const { capabilities, help } = buildCapabilities({ people, orgs });
     const router = createRouter(capabilities);
 
     const bot = createBot({ config, log, clock, turnState, router, help, people, conversations });

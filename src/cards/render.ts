@@ -37,8 +37,16 @@ function findLeftovers(value: unknown, path: string, out: string[]): void {
  * template expressions or trip the leftover check.
  */
 export function renderCard(name: string, template: object, data: object): AdaptiveCardJson {
-  const engine = new ACData.Template(template);
-  const expanded: unknown = engine.expand({ $root: escapeData(data) });
+  let engine: ACData.Template;
+  let expanded: unknown;
+  try {
+    engine = new ACData.Template(template);
+    expanded = engine.expand({ $root: escapeData(data) });
+  } catch (e) {
+    throw new CardRenderError(name, [
+      `template error: ${e instanceof Error ? e.message : String(e)}`,
+    ]);
+  }
   const problems = engine.getLastTemplateExpansionWarnings().filter((w) => !isFalseWhen(w, data));
   findLeftovers(expanded, '$', problems);
   if (problems.length > 0) throw new CardRenderError(name, problems);
@@ -64,8 +72,13 @@ function isFalseWhen(warning: string, data: object): boolean {
   const expr = WHEN_WARNING.exec(warning)?.[1];
   if (!expr) return false;
   try {
-    const { value, error } = Expression.parse(expr).tryEvaluate({ ...data, $root: data });
-    return !error && value === false;
+    const result: { value: unknown; error: string | undefined } = Expression.parse(
+      expr,
+    ).tryEvaluate({
+      ...data,
+      $root: data,
+    });
+    return !result.error && result.value === false;
   } catch {
     return false;
   }

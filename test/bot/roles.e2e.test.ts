@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PEOPLE, actionExecute, message } from '../fixtures/activities';
+import { PEOPLE, TENANT, actionExecute, message } from '../fixtures/activities';
 import { cardOf } from '../harness/fake-connector';
 import { TestBot, cardText, invokeCard, invokeMessage } from '../harness/test-bot';
 
@@ -47,7 +47,7 @@ describe('people and roles through the bot', () => {
     expect(cardText(card)).toContain('Anna Lind har nu rollen ordförande.');
     expect(await memberships()).toEqual([
       {
-        tenantId: expect.any(String),
+        tenantId: TENANT,
         aadObjectId: PEOPLE.anna.aadObjectId,
         kind: 'role',
         value: 'chair',

@@ -75,10 +75,10 @@ describe('VersionedKvStore on the real database', () => {
     const read1 = await storage.read(['conv']);
     const read2 = await storage.read(['conv']);
     expect(read1.conv).toMatchObject({ scratch: 'a' });
-    await storage.write({ conv: { ...read1.conv, scratch: 'b' } });
-    await expect(storage.write({ conv: { ...read2.conv, scratch: 'c' } })).rejects.toBeInstanceOf(
-      ETagConflictError,
-    );
+    await storage.write({ conv: { ...(read1.conv as object), scratch: 'b' } });
+    await expect(
+      storage.write({ conv: { ...(read2.conv as object), scratch: 'c' } }),
+    ).rejects.toBeInstanceOf(ETagConflictError);
     expect((await storage.read(['conv'])).conv).toMatchObject({ scratch: 'b' });
     await storage.delete(['conv']);
     expect(await storage.read(['conv'])).toEqual({});

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, PLAYGROUND_TENANT_ID, loadConfig } from '../../src/config/config';
+import { PROJECT_ROOT } from '../harness/test-bot';
+
+const load = (env: Record<string, string | undefined>, readFile?: (f: string) => string) =>
+  loadConfig(env, { projectRoot: PROJECT_ROOT, ...(readFile ? { readFile } : {}) });
+const problemsOf = (fn: () => unknown): string[] => {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('configuration', () => {
+  it('runs with no configuration at all: local mode on loopback, port 3978, the Playground tenant allowed', () => {
+    const c = load({});
+    expect(c).toMatchObject({
+      localMode: true,
+      host: '127.0.0.1',
+      port: 3978,
+      nodeEnv: 'development',
+    });
+    expect(c.mongodb).toEqual({ uri: undefined, dbName: 'samverkan' });
+    expect(c.allowedTenantIds).toEqual([PLAYGROUND_TENANT_ID]);
+    expect(c.organisations.map((o) => o.code)).toContain('socialServices');
+  });
+
+  it('lists every problem at once', () => {
+    const problems = problemsOf(() =>
+      load({
+        PORT: 'abc',
+        MONGODB_URI: 'http://x',
+        ADMIN_AAD_OBJECT_IDS: 'bob',
+        LOG_LEVEL: 'loud',
+      }),
+    );
+    expect(problems.map((p) => p.split(':')[0])).toEqual(
+      expect.arrayContaining(['PORT', 'MONGODB_URI', 'ADMIN_AAD_OBJECT_IDS.0', 'LOG_LEVEL']),
+    );
+  });
+
+  it('refuses to start in production without an app id, a tenant allow-list and a database', () => {
+    const problems = problemsOf(() => load({ NODE_ENV: 'production' }));
+    expect(problems.join('\n')).toMatch(/BOT_ID: required/);
+    expect(problems.join('\n')).toMatch(/ALLOWED_TENANT_IDS: required/);
+    expect(problems.join('\n')).toMatch(/MONGODB_URI: required/);
+  });
+
+  it('with an app id: needs credentials and a tenant, binds all interfaces, does not add the Playground tenant', () => {
+    expect(problemsOf(() => load({ BOT_ID: 'abc' })).join('\n')).toMatch(
+      /BOT_TENANT_ID.*\n.*SECRET_BOT_PASSWORD.*\n.*ALLOWED_TENANT_IDS/s,
+    );
+    const c = load({
+      BOT_ID: 'abc',
+      SECRET_BOT_PASSWORD: 's',
+      BOT_TENANT_ID: 't',
+      ALLOWED_TENANT_IDS: '3f9a1c2e-5b7d-4e8f-a1b2-c3d4e5f6a7b8',
+    });
+    expect(c).toMatchObject({ localMode: false, host: '0.0.0.0' });
+    expect(c.allowedTenantIds).toEqual(['3f9a1c2e-5b7d-4e8f-a1b2-c3d4e5f6a7b8']);
+  });
+
+  it('will not bind a non-loopback address without authentication', () => {
+    expect(problemsOf(() => load({ HOST: '0.0.0.0' })).join()).toMatch(/HOST: without BOT_ID/);
+  });
+
+  it('validates the organisations file and names the entry', () => {
+    const problems = problemsOf(() =>
+      load({}, () => JSON.stringify([{ code: 'school', name: { sv: 'Skola' } }])),
+    );
+    expect(problems.join()).toMatch(/ORGANISATIONS_FILE.*0\.name\.en/);
+    expect(problemsOf(() => load({}, () => '{oops')).join()).toMatch(
+      /ORGANISATIONS_FILE: cannot read/,
+    );
+  });
+
+  it('treats empty values as unset', () => {
+    expect(load({ PORT: '', MONGODB_URI: '' })).toMatchObject({
+      port: 3978,
+      mongodb: { uri: undefined },
+    });
+  });
+});

@@ -1,0 +1,66 @@
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { MongoClient } from 'mongodb';
+import {
+  EmbeddedDbError,
+  ensureFerretDbBinary,
+  startEmbeddedDb,
+} from '../../src/infra/db/embedded-ferretdb';
+import { PROJECT_ROOT } from '../harness/test-bot';
+
+describe('embedded FerretDB', () => {
+  const temp: string[] = [];
+  const tempDir = (p: string) => {
+    const d = mkdtempSync(path.join(tmpdir(), p));
+    temp.push(d);
+    return d;
+  };
+  afterAll(() => temp.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  it('keeps data in its folder across a stop and a start, and listens on loopback only', async () => {
+    const dataDir = tempDir('samverkan-fdb-');
+    const first = await startEmbeddedDb({ projectRoot: PROJECT_ROOT, dataDir });
+    expect(first.uri).toMatch(/^mongodb:\/\/127\.0\.0\.1:\d+\/$/);
+    let client = await new MongoClient(first.uri).connect();
+    await client
+      .db('persist')
+      .collection('c')
+      .insertOne({ _id: 'x' as never, n: 1 });
+    await client.close();
+    await first.stop();
+
+    const second = await startEmbeddedDb({ projectRoot: PROJECT_ROOT, dataDir });
+    client = await new MongoClient(second.uri).connect();
+    expect(await client.db('persist').collection('c').findOne({})).toEqual({ _id: 'x', n: 1 });
+    await client.close();
+    await second.stop();
+    await second.stop(); // idempotent
+  });
+
+  it('reuses the built binary while its sources are unchanged', () => {
+    const binary = ensureFerretDbBinary(PROJECT_ROOT);
+    expect(binary).toBe(path.join(PROJECT_ROOT, '.cache', 'ferretdb', 'samverkan-ferretdb'));
+    const started = Date.now();
+    ensureFerretDbBinary(PROJECT_ROOT);
+    expect(Date.now() - started).toBeLessThan(2_000); // no rebuild: a hash check only
+  });
+
+  it('says exactly what to install, or to set MONGODB_URI, when Go is missing', () => {
+    const root = tempDir('samverkan-nogo-');
+    cpSync(path.join(PROJECT_ROOT, 'tools', 'ferretdb'), path.join(root, 'tools', 'ferretdb'), {
+      recursive: true,
+    });
+    const savedPath = process.env.PATH;
+    process.env.PATH = path.join(root, 'no-bin-here');
+    try {
+      expect(() => ensureFerretDbBinary(root)).toThrow(EmbeddedDbError);
+      expect(() => ensureFerretDbBinary(root)).toThrow(
+        /needs Go.*apt-get install golang-go.*MONGODB_URI/s,
+      );
+    } finally {
+      process.env.PATH = savedPath;
+    }
+  });
+});
