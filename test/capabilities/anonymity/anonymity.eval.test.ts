@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import type { CorpusEntry } from '../../../src/capabilities/anonymity/anonymity.eval';
+import {
+  CorpusFormatError,
+  evaluate,
+  parseCorpus,
+  summaryLine,
+} from '../../../src/capabilities/anonymity/anonymity.eval';
+import type {
+  GateResult,
+  IdentifierType,
+} from '../../../src/capabilities/anonymity/anonymity.gate';
+
+/** A fake gate that reports the types written as [type] markers in the text. */
+function fakeCheck(text: string): GateResult {
+  const findings = [...text.matchAll(/\[(\w+)\]/g)].map((m) => ({
+    type: m[1] as IdentifierType,
+    start: m.index,
+    end: m.index + m[0].length,
+  }));
+  return { ok: findings.length === 0, findings };
+}
+
+describe('parseCorpus', () => {
+  it('parses JSON Lines, skips blank lines and keeps line numbers', () => {
+    const content = [
+      '{"text": "Ren mening.", "types": []}',
+      '',
+      '{"text": "Med pnr.", "types": ["personnummer"]}',
+    ].join('\n');
+    expect(parseCorpus(content)).toEqual([
+      { text: 'Ren mening.', types: [], line: 1 },
+      { text: 'Med pnr.', types: ['personnummer'], line: 3 },
+    ]);
+  });
+
+  it('names the line of invalid JSON', () => {
+    expect(() => parseCorpus('{"text": "ok", "types": []}\n{not json')).toThrow(/line 2/);
+  });
+
+  it('names the line of an unknown type or a missing field', () => {
+    expect(() => parseCorpus('{"text": "x", "types": ["ssn"]}')).toThrow(CorpusFormatError);
+    expect(() => parseCorpus('{"text": "x", "types": ["ssn"]}')).toThrow(/line 1: types\.0/);
+    expect(() => parseCorpus('\n{"types": []}')).toThrow(/line 2: text/);
+  });
+});
+
+describe('evaluate', () => {
+  const entries: CorpusEntry[] = [
+    { text: 'clean', types: [] },
+    { text: 'clean but flagged [name]', types: [] },
+    { text: '[personnummer] [phone]', types: ['personnummer', 'phone'] },
+    { text: 'missed email', types: ['email'] },
+    { text: '[name] only', types: ['name', 'address'] },
+    { text: '[postcode]', types: ['postcode'] },
+    { text: 'birth missed', types: ['birthdate'] },
+    { text: '[birthdate] wrong type [phone]', types: ['birthdate'] },
+  ];
+
+  it('computes recall per group and the false-alarm rate', () => {
+    const r = evaluate(entries, fakeCheck);
+    expect(r.sentences).toBe(8);
+    expect(r.recallIds).toBeCloseTo(2 / 3); // personnummer, phone found; email missed
+    expect(r.recallNames).toBe(1);
+    expect(r.recallAddresses).toBe(0.5); // postcode found, address missed
+    expect(r.recallDates).toBe(0.5);
+    expect(r.cleanSentences).toBe(2);
+    expect(r.falseAlarmRate).toBe(0.5);
+    expect(r.falseAlarmLines).toEqual([2]);
+  });
+
+  it('reports per-type counts and the lines of misses', () => {
+    const r = evaluate(entries, fakeCheck);
+    expect(r.perType.email).toEqual({ labelled: 1, detected: 0, recall: 0, missed: [4] });
+    expect(r.perType.address.missed).toEqual([5]);
+    expect(r.perType.birthdate).toMatchObject({ labelled: 2, detected: 1, missed: [7] });
+    expect(r.perType.phone).toMatchObject({ labelled: 1, detected: 1, recall: 1 });
+  });
+
+  it('prefers the corpus line numbers when present', () => {
+    const r = evaluate([{ text: 'x', types: ['email'], line: 42 }], fakeCheck);
+    expect(r.perType.email.missed).toEqual([42]);
+  });
+
+  it('treats empty groups as full recall and no clean sentences as no false alarms', () => {
+    const r = evaluate([], fakeCheck);
+    expect(r).toMatchObject({ sentences: 0, recallIds: 1, recallNames: 1, falseAlarmRate: 0 });
+  });
+
+  it('formats the summary line with three decimals', () => {
+    expect(summaryLine(evaluate(entries, fakeCheck))).toBe(
+      'sentences=8 recall_ids=0.667 recall_names=1.000 recall_addresses=0.500 ' +
+        'recall_dates=0.500 false_alarm_rate=0.500',
+    );
+  });
+});
