@@ -5,7 +5,7 @@ import type { Logger } from './core/logger';
 import { organisationDirectory, type OrganisationDirectory } from './core/organisations';
 import { createRouter } from './core/router';
 import type { Capability } from './core/capability';
-import { startEmbeddedDb, type EmbeddedDb } from './infra/db/embedded-ferretdb';
+import { runningEmbeddedDb, startEmbeddedDb, type EmbeddedDb } from './infra/db/embedded-ferretdb';
 import { connectDatabase, type Database } from './infra/db/mongo';
 import { MongoAuditLog } from './infra/db/audit.repository';
 import { VersionedKvStore } from './infra/db/versioned-kv.repository';
@@ -15,6 +15,9 @@ import { peopleCapability } from './capabilities/people/people.handlers';
 import { MongoConversationsRepository } from './capabilities/conversations/conversations.repository';
 import { ConversationsService } from './capabilities/conversations/conversations.service';
 import { helpCapability } from './capabilities/help/help.handlers';
+import { MongoForumsRepository } from './capabilities/forums/forums.repository';
+import { ForumsService } from './capabilities/forums/forums.service';
+import { forumsCapability } from './capabilities/forums/forums.handlers';
 import { createBot, type Bot } from './bot/bot';
 import { createHttpServer } from './http/server';
 
@@ -29,6 +32,7 @@ export interface RunningApp {
   mongoUri: string;
   bot: Bot;
   db: Database;
+  services: Services;
   verbs: string[];
   stop(): Promise<void>;
 }
@@ -36,6 +40,7 @@ export interface RunningApp {
 export interface CapabilityDeps {
   people: PeopleService;
   orgs: OrganisationDirectory;
+  forums: ForumsService;
 }
 
 /** Every capability of the product, in routing order. Add a new one here. */
@@ -43,8 +48,95 @@ export function buildCapabilities(deps: CapabilityDeps) {
   const capabilities: Capability[] = [];
   const help = helpCapability(() => capabilities.flatMap((c) => c.help ?? []));
   capabilities.push(help, peopleCapability(deps.people, deps.orgs));
+  capabilities.push(forumsCapability(deps.forums, deps.people, deps.orgs));
   return { capabilities, help };
 }
+
+export interface Store {
+  db: Database;
+  uri: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The database: MONGODB_URI if set; otherwise the embedded FerretDB in DATA_DIR — the one a live
+ * process already runs there (for tools), or a new one started here.
+ */
+export async function openDatabase(
+  config: Config,
+  log: Logger,
+  options: { reuseRunning?: boolean } = {},
+): Promise<Store> {
+  let embedded: EmbeddedDb | undefined;
+  let uri =
+    config.mongodb.uri ?? (options.reuseRunning ? runningEmbeddedDb(config.dataDir) : undefined);
+  if (!uri) {
+    embedded = await startEmbeddedDb({
+      projectRoot: config.projectRoot,
+      dataDir: config.dataDir,
+      log,
+    });
+    uri = embedded.uri;
+  }
+  try {
+    const db = await connectDatabase(uri, config.mongodb.dbName);
+    return {
+      db,
+      uri,
+      close: async () => {
+        await db.close();
+        await embedded?.stop();
+      },
+    };
+  } catch (e) {
+    await embedded?.stop();
+    throw e;
+  }
+}
+
+/** Repositories (indexes created) and services: everything below the bot layer. */
+export async function buildServices(db: Database['db'], config: Config, clock: Clock) {
+  const audit = new MongoAuditLog(db);
+  const turnState = new VersionedKvStore(db, clock);
+  const peopleRepo = new MongoPeopleRepository(db);
+  const conversationsRepo = new MongoConversationsRepository(db);
+  const forumsRepo = new MongoForumsRepository(db);
+  await Promise.all([
+    audit.init(),
+    turnState.init(),
+    peopleRepo.init(),
+    conversationsRepo.init(),
+    forumsRepo.init(),
+  ]);
+
+  const orgs = organisationDirectory(config.organisations);
+  const people = new PeopleService({
+    repo: peopleRepo,
+    audit,
+    clock,
+    configAdmins: config.adminAadObjectIds,
+    organisationCodes: orgs.codes(),
+  });
+  const conversations = new ConversationsService(conversationsRepo, clock);
+  const forums = new ForumsService({
+    repo: forumsRepo,
+    audit,
+    clock,
+    calendar: config.calendar,
+    organisationCodes: orgs.codes(),
+    horizonDays: config.meetingsHorizonDays,
+  });
+  return {
+    audit,
+    turnState,
+    orgs,
+    people,
+    conversations,
+    forums,
+    repos: { forums: forumsRepo, conversations: conversationsRepo },
+  };
+}
+export type Services = Awaited<ReturnType<typeof buildServices>>;
 
 /**
  * The composition root: database → repositories and services → capabilities → bot → HTTP.
@@ -65,42 +157,12 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
   };
 
   try {
-    let embedded: EmbeddedDb | undefined;
-    let uri = config.mongodb.uri;
-    if (!uri) {
-      embedded = await startEmbeddedDb({
-        projectRoot: config.projectRoot,
-        dataDir: config.dataDir,
-        log,
-      });
-      cleanups.push(() => embedded!.stop());
-      uri = embedded.uri;
-    }
-    const db = await connectDatabase(uri, config.mongodb.dbName);
-    cleanups.push(() => db.close());
-
-    const audit = new MongoAuditLog(db.db);
-    const turnState = new VersionedKvStore(db.db, clock);
-    const peopleRepo = new MongoPeopleRepository(db.db);
-    const conversationsRepo = new MongoConversationsRepository(db.db);
-    await Promise.all([
-      audit.init(),
-      turnState.init(),
-      peopleRepo.init(),
-      conversationsRepo.init(),
-    ]);
-
-    const orgs = organisationDirectory(config.organisations);
-    const people = new PeopleService({
-      repo: peopleRepo,
-      audit,
-      clock,
-      configAdmins: config.adminAadObjectIds,
-      organisationCodes: orgs.codes(),
-    });
-    const conversations = new ConversationsService(conversationsRepo, clock);
-
-    const { capabilities, help } = buildCapabilities({ people, orgs });
+    const store = await openDatabase(config, log);
+    cleanups.push(() => store.close());
+    const { db, uri } = store;
+    const services = await buildServices(db.db, config, clock);
+    const { people, conversations, forums, orgs, turnState } = services;
+    const { capabilities, help } = buildCapabilities({ people, orgs, forums });
     const router = createRouter(capabilities);
 
     const bot = createBot({ config, log, clock, turnState, router, help, people, conversations });
@@ -114,7 +176,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
         'LOCAL MODE: no BOT_ID, so inbound authentication is OFF. Bound to loopback only; never expose this port.',
       );
     }
-    return { url, port, mongoUri: uri, bot, db, verbs: router.verbs(), stop: stopAll };
+    return { url, port, mongoUri: uri, bot, db, services, verbs: router.verbs(), stop: stopAll };
   } catch (e) {
     await stopAll();
     throw e;

@@ -73,23 +73,39 @@ const WHEN_WARNING =
 
 /**
  * The templating library warns on every `$when` that is simply false. Such a warning is dropped
- * only if the expression really parses and evaluates without error against the card data
- * (our templates keep `$when` at the root scope); a real mistake still fails the render.
+ * only if the expression parses and evaluates to exactly `false` in the root scope or in the
+ * scope of some array element of the data (a `$data` loop); anything else still fails the render.
  */
 function isFalseWhen(warning: string, data: object): boolean {
   const expr = WHEN_WARNING.exec(warning)?.[1];
   if (!expr) return false;
+  let parsed: ReturnType<typeof Expression.parse>;
   try {
-    const result: { value: unknown; error: string | undefined } = Expression.parse(
-      expr,
-    ).tryEvaluate({
-      ...data,
-      $root: data,
-    });
-    return !result.error && result.value === false;
+    parsed = Expression.parse(expr);
   } catch {
     return false;
   }
+  return scopesOf(data).some((scope) => {
+    const result: { value: unknown; error: string | undefined } = parsed.tryEvaluate({
+      ...scope,
+      $root: data,
+    });
+    return !result.error && result.value === false;
+  });
+}
+
+function scopesOf(data: object): object[] {
+  const out: object[] = [data];
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) {
+      for (const item of v) {
+        if (item && typeof item === 'object' && !Array.isArray(item)) out.push(item as object);
+        walk(item);
+      }
+    } else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+  };
+  walk(data);
+  return out;
 }
 
 // `${` in data is replaced by a private-use marker while templating and restored afterwards.

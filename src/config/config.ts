@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
+import { calendarConfigSchema, type MunicipalityCalendarConfig } from '../capabilities/calendar';
 
 /** The Agents Playground's mock tenant: allowed in local mode so `npm run playground` works. */
 export const PLAYGROUND_TENANT_ID = '00000000-0000-0000-0000-0000000000001';
@@ -51,6 +52,9 @@ const envSchema = z.object({
   ALLOWED_TENANT_IDS: guidList,
   ADMIN_AAD_OBJECT_IDS: guidList,
   ORGANISATIONS_FILE: z.string().min(1).default('env/organisations.json'),
+  CALENDAR_FILE: z.string().min(1).default('env/calendar.json'),
+  SCHEDULER_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  MEETINGS_HORIZON_DAYS: z.coerce.number().int().min(7).max(730).default(120),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
 });
@@ -72,6 +76,10 @@ export interface Config {
   allowedTenantIds: readonly string[];
   adminAadObjectIds: readonly string[];
   organisations: readonly OrganisationConfig[];
+  calendar: MunicipalityCalendarConfig;
+  /** 0 = no background loop (tests drive the scheduler by hand). */
+  schedulerIntervalSeconds: number;
+  meetingsHorizonDays: number;
   log: { level: string; pretty: boolean };
   projectRoot: string;
 }
@@ -152,6 +160,21 @@ export function loadConfig(
     );
   }
 
+  let calendar: MunicipalityCalendarConfig = { terms: [], breaks: [], extraDaysOff: [] };
+  try {
+    const cal = calendarConfigSchema.safeParse(
+      JSON.parse(readFile(path.resolve(options.projectRoot, e.CALENDAR_FILE))),
+    );
+    if (cal.success) calendar = cal.data;
+    else
+      for (const issue of cal.error.issues)
+        problems.push(
+          `CALENDAR_FILE (${e.CALENDAR_FILE}) ${issue.path.join('.')}: ${issue.message}`,
+        );
+  } catch (err) {
+    problems.push(`CALENDAR_FILE: cannot read ${e.CALENDAR_FILE} (${(err as Error).message})`);
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
 
   const allowedTenantIds = localMode
@@ -173,6 +196,9 @@ export function loadConfig(
     allowedTenantIds,
     adminAadObjectIds: e.ADMIN_AAD_OBJECT_IDS.map((x) => x.toLowerCase()),
     organisations,
+    calendar,
+    schedulerIntervalSeconds: e.SCHEDULER_INTERVAL_SECONDS,
+    meetingsHorizonDays: e.MEETINGS_HORIZON_DAYS,
     log: {
       level: e.LOG_LEVEL,
       pretty: (e.LOG_FORMAT ?? (e.NODE_ENV === 'production' ? 'json' : 'pretty')) === 'pretty',

@@ -1,4 +1,4 @@
-import type { ZodType } from 'zod';
+import type { ZodType, ZodTypeDef } from 'zod';
 import type { AdaptiveCardJson } from '../cards/render';
 import type { Locale, MessageKey, Translate } from '../i18n/i18n';
 import type { Actor, Role } from './actor';
@@ -49,7 +49,7 @@ export type ActionResult = { card: AdaptiveCardJson } | { text: string };
 /** An Adaptive Card Action.Execute verb; `schema` validates the whole data object (strict). */
 export interface Action<T = unknown> {
   verb: string;
-  schema: ZodType<T>;
+  schema: ZodType<T, ZodTypeDef, unknown>;
   handle(ctx: TurnCtx, data: T): Promise<ActionResult>;
 }
 

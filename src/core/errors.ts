@@ -3,7 +3,13 @@
  * The bot layer turns them into Swedish/English text in one place (see i18n).
  */
 export type AppErrorCode =
-  'forbidden' | 'invalidInput' | 'notFound' | 'conflict' | 'unknownAction' | 'tooLarge';
+  | 'forbidden'
+  | 'invalidInput'
+  | 'notFound'
+  | 'conflict'
+  | 'unknownAction'
+  | 'tooLarge'
+  | 'identifyingText';
 
 export class AppError extends Error {
   constructor(

@@ -1,5 +1,5 @@
 import { ZodError } from 'zod';
-import type { Translate } from '../i18n/i18n';
+import type { MessageKey, Translate } from '../i18n/i18n';
 import type { Action, ActionResult, Capability, Command, Reply, TurnCtx } from './capability';
 import { AppError, isAppError } from './errors';
 
@@ -93,5 +93,9 @@ export function describeError(error: unknown, t: Translate, correlationId: strin
       return t('error.unknownAction');
     case 'tooLarge':
       return t('error.tooLarge', { max: error.params.max ?? '' });
+    case 'identifyingText':
+      return t('error.identifyingText', {
+        type: t(`identifier.${String(error.params.type ?? 'name')}` as MessageKey),
+      });
   }
 }

@@ -72,7 +72,13 @@ describe('card templates', () => {
       configAdmins: [],
       organisationCodes: ['school'],
     });
-    const { capabilities } = buildCapabilities({ people, orgs: organisationDirectory([]) });
+    // Registration only stores the services; none is called here.
+    const unused = <T>() => ({}) as T;
+    const { capabilities } = buildCapabilities({
+      people,
+      orgs: organisationDirectory([]),
+      forums: unused(),
+    });
     const router = createRouter(capabilities);
     const inTemplates = new Set(templates.flatMap((f) => [...verbsIn(readJson(f))]));
     expect([...inTemplates].sort()).toEqual(router.verbs().sort());

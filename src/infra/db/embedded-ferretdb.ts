@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../../core/logger';
 
@@ -70,6 +70,23 @@ export function ensureFerretDbBinary(projectRoot: string, log?: Pick<Logger, 'in
   return binary;
 }
 
+const RUN_FILE = 'ferretdb.run.json';
+
+/** The URI of an embedded FerretDB another live process runs on `dataDir`, if any. */
+export function runningEmbeddedDb(dataDir: string): string | undefined {
+  try {
+    const { uri, pid } = JSON.parse(readFileSync(path.join(dataDir, RUN_FILE), 'utf8')) as {
+      uri?: unknown;
+      pid?: unknown;
+    };
+    if (typeof uri !== 'string' || typeof pid !== 'number') return undefined;
+    process.kill(pid, 0); // throws if that process is gone
+    return uri;
+  } catch {
+    return undefined;
+  }
+}
+
 export interface EmbeddedDb {
   uri: string;
   stop(): Promise<void>;
@@ -87,16 +104,24 @@ export async function startEmbeddedDb(options: {
   const child = spawn(binary, ['-dir', options.dataDir], { stdio: ['pipe', 'pipe', 'pipe'] });
   const uri = await waitForListening(child, options.startTimeoutMs ?? 30_000);
   options.log?.info({ uri, dataDir: options.dataDir }, 'embedded FerretDB started');
+  // Lets tools (e.g. forums:import) reach the running database instead of opening the same
+  // SQLite folder a second time.
+  const runFile = path.join(options.dataDir, RUN_FILE);
+  writeFileSync(runFile, JSON.stringify({ uri, pid: process.pid }));
 
   let stopped: Promise<void> | undefined;
   return {
     uri,
     stop() {
       stopped ??= new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        if (child.exitCode !== null || child.signalCode !== null) {
+          rmSync(runFile, { force: true });
+          return resolve();
+        }
         const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
         child.once('exit', () => {
           clearTimeout(timer);
+          rmSync(runFile, { force: true });
           resolve();
         });
         child.stdin?.end(); // the launcher exits when stdin closes …

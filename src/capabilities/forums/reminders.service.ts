@@ -1,0 +1,117 @@
+import type { Clock } from '../../core/clock';
+import type { Logger } from '../../core/logger';
+import type { AdaptiveCardJson } from '../../cards/render';
+import { translator } from '../../i18n/i18n';
+import { deadlineReminderCard, meetingReminderCard } from './forums.cards';
+import type { ForumsService } from './forums.service';
+import type { Forum, Meeting } from './forums.types';
+
+/** The part of the delivery engine reminders need (src/capabilities/delivery). */
+export interface ReminderOutbox {
+  enqueue(msg: {
+    id: string;
+    tenantId: string;
+    conversationId: string;
+    kind: string;
+    payload: { text?: string; card?: AdaptiveCardJson };
+    notBefore: Date;
+    expiresAt?: Date;
+    refs?: Record<string, string>;
+  }): Promise<'created' | 'exists'>;
+}
+
+/** Reads meetings whose reminder moment lies in a window (forums.repository.ts). */
+export interface DueMeetingsReader {
+  meetingsWithReminderBetween(
+    kind: 'deadline' | 'meeting',
+    from: Date,
+    to: Date,
+  ): Promise<Meeting[]>;
+}
+
+export interface ReminderRunStats {
+  forums: number;
+  materialized: number;
+  enqueued: number;
+  expired: number;
+}
+
+const DAY = 24 * 60 * 60 * 1000;
+
+/**
+ * Turns the calendar into messages: keeps every forum's meetings materialized ahead, and when a
+ * deadline or meeting reminder falls due, puts it in the outbox under a deterministic id
+ * (`reminder.<kind>:<tenant>:<meetingId>`), so any number of instances create it once. A reminder
+ * whose moment passed while the bot was down is still queued if still useful (before the
+ * deadline / the meeting start); otherwise it is queued already expired, so the outbox records
+ * it as skipped instead of sending it.
+ */
+export class ReminderService {
+  /** Per-instance memo: forum → "day:updatedAt" it was last materialized for. */
+  private readonly materialized = new Map<string, string>();
+  /** Per-instance memo of ids already handed to the outbox (saves an insert attempt per tick). */
+  private readonly queued = new Set<string>();
+
+  constructor(
+    private readonly deps: {
+      forums: ForumsService;
+      meetings: DueMeetingsReader;
+      outbox: ReminderOutbox;
+      clock: Clock;
+      log: Logger;
+      /** How far back a missed reminder is still considered (default 7 days). */
+      lookbackMs?: number;
+    },
+  ) {}
+
+  async run(now: Date = this.deps.clock.now()): Promise<ReminderRunStats> {
+    const stats: ReminderRunStats = { forums: 0, materialized: 0, enqueued: 0, expired: 0 };
+    const forums = await this.deps.forums.allForums();
+    const byKey = new Map(forums.map((f) => [`${f.tenantId}:${f.id}`, f]));
+    stats.forums = forums.length;
+    const day = now.toISOString().slice(0, 10);
+    for (const forum of forums) {
+      const memo = `${day}:${forum.updatedAt.toISOString()}`;
+      if (this.materialized.get(`${forum.tenantId}:${forum.id}`) === memo) continue;
+      await this.deps.forums.materialize(forum, now);
+      this.materialized.set(`${forum.tenantId}:${forum.id}`, memo);
+      stats.materialized++;
+    }
+
+    const from = new Date(now.getTime() - (this.deps.lookbackMs ?? 7 * DAY));
+    for (const kind of ['deadline', 'meeting'] as const) {
+      for (const meeting of await this.deps.meetings.meetingsWithReminderBetween(kind, from, now)) {
+        const forum = byKey.get(`${meeting.tenantId}:${meeting.forumId}`);
+        if (!forum?.binding || forum.binding.status !== 'active') continue;
+        if (meeting.status !== 'scheduled' && meeting.status !== 'moved') continue;
+        const id = `reminder.${kind}:${meeting.tenantId}:${meeting.id}`;
+        if (this.queued.has(id)) continue;
+        const expiresAt = kind === 'deadline' ? meeting.deadlineAt : meeting.start;
+        const outcome = await this.deps.outbox.enqueue({
+          id,
+          tenantId: meeting.tenantId,
+          conversationId: forum.binding.conversationId,
+          kind: `reminder.${kind}`,
+          payload: { card: this.card(kind, forum, meeting) },
+          notBefore: kind === 'deadline' ? meeting.deadlineReminderAt : meeting.meetingReminderAt,
+          expiresAt,
+          refs: { forumId: forum.id, meetingId: meeting.id },
+        });
+        this.queued.add(id);
+        if (outcome === 'created') {
+          stats.enqueued++;
+          if (expiresAt <= now) stats.expired++;
+        }
+      }
+    }
+    if (stats.enqueued > 0 || stats.materialized > 0) this.deps.log.info({ ...stats }, 'reminders');
+    return stats;
+  }
+
+  private card(kind: 'deadline' | 'meeting', forum: Forum, meeting: Meeting): AdaptiveCardJson {
+    const t = translator(forum.locale);
+    return kind === 'deadline'
+      ? deadlineReminderCard(t, forum.locale, forum, meeting)
+      : meetingReminderCard(t, forum.locale, forum, meeting);
+  }
+}

@@ -1,0 +1,199 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/core/clock';
+import { PEOPLE, actionExecute, message } from '../fixtures/activities';
+import { cardOf } from '../harness/fake-connector';
+import { TestBot, cardText, invokeCard, invokeMessage } from '../harness/test-bot';
+
+export const CHANNEL = '19:fossam-channel@thread.tacv2';
+const inChannel = (from = PEOPLE.admin) => ({
+  kind: 'channel' as const,
+  conversationId: CHANNEL,
+  from,
+});
+
+export const FOSSAM_FORM = {
+  name: 'Fossam',
+  code: 'FOS',
+  kind: 'caseForum',
+  organisations: 'school,socialServices,firstLine',
+  chairs: '',
+  weekday: 'thursday',
+  interval: '1',
+  startTime: '13:00',
+  durationMinutes: '120',
+  firstDate: '2027-01-14',
+  deadlineDays: '2',
+  deadlineTime: '12:00',
+  holidayPolicy: 'skip',
+  onlyDuringTerms: 'false',
+  place: 'Stadshuset, Storgatan 1, sal 3',
+  meetingLink: 'https://teams.microsoft.com/l/meetup-join/fossam',
+};
+
+/** Inputs of a rendered card by id → value (what the user sees filled in). */
+export function inputValues(card: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      if (typeof o.type === 'string' && o.type.startsWith('Input.') && typeof o.id === 'string')
+        out[o.id] = o.value;
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(card);
+  return out;
+}
+
+describe('forums through the bot', () => {
+  let bot: TestBot;
+  const meetings = () =>
+    bot.db
+      .collection('meetings')
+      .find({}, { sort: { start: 1 } })
+      .toArray();
+
+  beforeAll(async () => {
+    bot = await TestBot.start({ clock: new ManualClock('2027-03-01T08:00:00Z') });
+    await bot.send(message('hej', { from: PEOPLE.anna }));
+  });
+  afterAll(async () => {
+    await bot.stop();
+  });
+
+  it('refuses a non-admin who asks for the new-forum card', async () => {
+    bot.connector.clear();
+    await bot.send(message('nytt forum', inChannel(PEOPLE.anna)));
+    expect(bot.connector.sent[0]?.activity.text).toContain('Det får du tyvärr inte göra');
+  });
+
+  it('shows an admin the form, and re-shows it with the inputs kept when a field is invalid', async () => {
+    bot.connector.clear();
+    await bot.send(message('nytt forum', inChannel()));
+    expect(cardText(cardOf(bot.connector.sent[0]))).toContain('Deltagande organisationer');
+    const res = await bot.send(
+      actionExecute('forums.create', { ...FOSSAM_FORM, firstDate: '2027-02-30' }, inChannel()),
+    );
+    const card = invokeCard(res);
+    expect(cardText(card)).toContain('Kontrollera fältet');
+    expect(inputValues(card)).toMatchObject({
+      name: 'Fossam',
+      code: 'FOS',
+      organisations: 'school,socialServices,firstLine',
+    });
+    expect(await bot.db.collection('forums').countDocuments()).toBe(0);
+  });
+
+  it('creates Fossam, weekly on Thursdays 13:00–15:00, with its meetings materialized', async () => {
+    const res = await bot.send(actionExecute('forums.create', FOSSAM_FORM, inChannel()));
+    expect(cardText(invokeCard(res))).toContain('Forumet Fossam är skapat');
+    expect(cardText(invokeCard(res))).toContain('torsdag 4 mars kl. 13.00–15.00');
+    const forum = await bot.db.collection('forums').findOne({});
+    expect(forum).toMatchObject({
+      id: 'fossam',
+      code: 'FOS',
+      schedule: { startTime: '13:00', durationMinutes: 120 },
+    });
+    const all = await meetings();
+    // Summer time starts 28 March 2027: 13:00 local is 12:00Z before and 11:00Z after.
+    expect(all.find((m) => m.date === '2027-03-25')?.start).toEqual(
+      new Date('2027-03-25T12:00:00Z'),
+    );
+    expect(all.find((m) => m.date === '2027-04-01')?.start).toEqual(
+      new Date('2027-04-01T11:00:00Z'),
+    );
+    // Kristi himmelsfärds dag: skipped, as the forum says.
+    expect(all.find((m) => m.originalDate === '2027-05-06')).toMatchObject({
+      status: 'skipped',
+      reason: { kind: 'holiday' },
+    });
+    // Deadline: 2 working days before at 12:00 local.
+    expect(all.find((m) => m.date === '2027-03-04')?.deadlineAt).toEqual(
+      new Date('2027-03-02T11:00:00Z'),
+    );
+
+    const dup = await bot.send(actionExecute('forums.create', FOSSAM_FORM, inChannel()));
+    expect(cardText(invokeCard(dup))).toContain('Det finns redan ett forum med det namnet');
+  });
+
+  it('binds the forum to the channel where the admin writes "koppla forum"', async () => {
+    bot.connector.clear();
+    await bot.send(
+      message('koppla forum', { ...inChannel(), kind: 'personal', conversationId: 'a:admin' }),
+    );
+    expect(bot.connector.sent[0]?.activity.text).toContain('inte till en personlig chatt');
+    await bot.send(message('koppla forum', inChannel()));
+    expect(cardText(cardOf(bot.connector.sent[1]))).toContain('Fossam');
+    const res = await bot.send(actionExecute('forums.bind', { forumId: 'fossam' }, inChannel()));
+    expect(cardText(invokeCard(res))).toContain('Fossam är nu kopplat hit');
+    const forum = await bot.db.collection('forums').findOne({});
+    expect(forum?.binding).toMatchObject({
+      conversationId: CHANNEL,
+      status: 'active',
+      boundBy: PEOPLE.admin.aadObjectId,
+    });
+  });
+
+  it('answers "nästa möte" in the forum channel and "next meeting Fossam" anywhere', async () => {
+    bot.connector.clear();
+    await bot.send(message('nästa möte', inChannel(PEOPLE.anna)));
+    const sv = cardText(cardOf(bot.connector.sent[0]));
+    expect(sv).toContain('Kommande möten: Fossam');
+    expect(sv).toContain('torsdag 4 mars kl. 13.00–15.00');
+    expect(sv).toContain('Lyft ärenden senast tisdag 2 mars kl. 12.00');
+    expect(sv).not.toContain('Ställ in'); // Anna is not a chair (the service would refuse anyway)
+    await bot.send(message('next meeting fossam', { from: PEOPLE.anna, locale: 'en-US' }));
+    expect(cardText(cardOf(bot.connector.sent[1]))).toContain('Thursday 4 March, 13:00–15:00');
+    await bot.send(message('nästa möte Okänt', { from: PEOPLE.anna }));
+    expect(bot.connector.sent[2]?.activity.text).toContain('hittar inget forum');
+  });
+
+  it('lets a chair cancel a meeting with a reason, through the anonymity gate', async () => {
+    const meetingId = 'fossam:2027-03-11';
+    const refused = await bot.send(
+      actionExecute('forums.meetingForm', { meetingId, change: 'cancel' }, { from: PEOPLE.anna }),
+    );
+    expect(invokeMessage(refused)).toContain('Det får du tyvärr inte göra');
+
+    const form = await bot.send(
+      actionExecute('forums.meetingForm', { meetingId, change: 'cancel' }, inChannel()),
+    );
+    expect(cardText(invokeCard(form))).toContain('Ställ in möte');
+    const withPhone = await bot.send(
+      actionExecute(
+        'forums.cancelMeeting',
+        { meetingId, reason: 'Ring mig på 070-123 45 67' },
+        inChannel(),
+      ),
+    );
+    expect(cardText(invokeCard(withPhone))).toContain('telefonnummer');
+    expect(inputValues(invokeCard(withPhone))).toMatchObject({
+      reason: 'Ring mig på 070-123 45 67',
+    });
+    expect((await meetings()).find((m) => m.id === meetingId)?.status).toBe('scheduled');
+
+    const ok = await bot.send(
+      actionExecute(
+        'forums.cancelMeeting',
+        { meetingId, reason: 'Studiedag för skolan' },
+        inChannel(),
+      ),
+    );
+    expect(cardText(invokeCard(ok))).toContain('är inställt');
+    expect((await meetings()).find((m) => m.id === meetingId)).toMatchObject({
+      status: 'cancelled',
+      reason: { kind: 'override', text: 'Studiedag för skolan' },
+    });
+    expect(await bot.db.collection('meetingOverrides').countDocuments()).toBe(1);
+  });
+
+  it('lists the forums with their next meeting', async () => {
+    bot.connector.clear();
+    await bot.send(message('forum', { from: PEOPLE.admin }));
+    const text = cardText(cardOf(bot.connector.sent[0]));
+    expect(text).toContain('Fossam');
+    expect(text).toContain('Varje vecka, torsdag kl. 13.00');
+    expect(text).toContain('kopplat till en kanal');
+  });
+});
