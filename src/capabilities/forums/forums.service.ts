@@ -119,15 +119,18 @@ export class ForumsService {
     for (const [i, entry] of entries.entries()) {
       const label = describeEntry(i, entry);
       const result = forumInputSchema.safeParse(entry);
+      const rawOrgs = (entry as { organisations?: unknown } | null)?.organisations;
+      const unknown = (Array.isArray(rawOrgs) ? rawOrgs : []).filter(
+        (c): c is string => typeof c === 'string' && !this.deps.organisationCodes.includes(c),
+      );
+      if (unknown.length)
+        problems.push(`${label}: organisations: unknown code(s) ${unknown.join(', ')}`);
       if (!result.success) {
         for (const issue of result.error.issues)
           problems.push(`${label}: ${issue.path.join('.') || '(entry)'}: ${issue.message}`);
         continue;
       }
       const input = result.data;
-      const unknown = input.organisations.filter((c) => !this.deps.organisationCodes.includes(c));
-      if (unknown.length)
-        problems.push(`${label}: organisations: unknown code(s) ${unknown.join(', ')}`);
       try {
         this.checkFreeText(input);
       } catch (e) {
