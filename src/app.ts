@@ -18,6 +18,9 @@ import { helpCapability } from './capabilities/help/help.handlers';
 import { MongoForumsRepository } from './capabilities/forums/forums.repository';
 import { ForumsService } from './capabilities/forums/forums.service';
 import { forumsCapability } from './capabilities/forums/forums.handlers';
+import { MongoCasesRepository } from './capabilities/cases/cases.repository';
+import { CasesService } from './capabilities/cases/cases.service';
+import { casesCapability } from './capabilities/cases/cases.handlers';
 import { createBot, type Bot } from './bot/bot';
 import { createHttpServer } from './http/server';
 
@@ -41,6 +44,7 @@ export interface CapabilityDeps {
   people: PeopleService;
   orgs: OrganisationDirectory;
   forums: ForumsService;
+  cases: CasesService;
 }
 
 /** Every capability of the product, in routing order. Add a new one here. */
@@ -49,6 +53,7 @@ export function buildCapabilities(deps: CapabilityDeps) {
   const help = helpCapability(() => capabilities.flatMap((c) => c.help ?? []));
   capabilities.push(help, peopleCapability(deps.people, deps.orgs));
   capabilities.push(forumsCapability(deps.forums, deps.people, deps.orgs));
+  capabilities.push(casesCapability(deps.cases, deps.orgs));
   return { capabilities, help };
 }
 
@@ -101,12 +106,14 @@ export async function buildServices(db: Database['db'], config: Config, clock: C
   const peopleRepo = new MongoPeopleRepository(db);
   const conversationsRepo = new MongoConversationsRepository(db);
   const forumsRepo = new MongoForumsRepository(db);
+  const casesRepo = new MongoCasesRepository(db);
   await Promise.all([
     audit.init(),
     turnState.init(),
     peopleRepo.init(),
     conversationsRepo.init(),
     forumsRepo.init(),
+    casesRepo.init(),
   ]);
 
   const orgs = organisationDirectory(config.organisations);
@@ -126,6 +133,7 @@ export async function buildServices(db: Database['db'], config: Config, clock: C
     organisationCodes: orgs.codes(),
     horizonDays: config.meetingsHorizonDays,
   });
+  const cases = new CasesService({ repo: casesRepo, forums, audit, clock });
   return {
     audit,
     turnState,
@@ -133,6 +141,7 @@ export async function buildServices(db: Database['db'], config: Config, clock: C
     people,
     conversations,
     forums,
+    cases,
     repos: { forums: forumsRepo, conversations: conversationsRepo },
   };
 }
@@ -161,8 +170,8 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
     cleanups.push(() => store.close());
     const { db, uri } = store;
     const services = await buildServices(db.db, config, clock);
-    const { people, conversations, forums, orgs, turnState } = services;
-    const { capabilities, help } = buildCapabilities({ people, orgs, forums });
+    const { people, conversations, forums, cases, orgs, turnState } = services;
+    const { capabilities, help } = buildCapabilities({ people, orgs, forums, cases });
     const router = createRouter(capabilities);
 
     const bot = createBot({ config, log, clock, turnState, router, help, people, conversations });

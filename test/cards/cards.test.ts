@@ -78,6 +78,7 @@ describe('card templates', () => {
       people,
       orgs: organisationDirectory([]),
       forums: unused(),
+      cases: unused(),
     });
     const router = createRouter(capabilities);
     const inTemplates = new Set(templates.flatMap((f) => [...verbsIn(readJson(f))]));

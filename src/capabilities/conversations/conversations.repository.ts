@@ -31,6 +31,14 @@ export class MongoConversationsRepository implements ConversationsRepository {
     };
   }
 
+  async personalConversationOf(tenantId: string, aadObjectId: string): Promise<ConversationRecord | null> {
+    const doc = await this.col.findOne(
+      { tenantId, type: 'personal', 'reference.user.aadObjectId': { $in: [aadObjectId, aadObjectId.toUpperCase()] } },
+      { sort: { lastSeenAt: -1 } },
+    );
+    return doc ? this.find(doc._id) : null;
+  }
+
   async save(record: ConversationRecord): Promise<void> {
     const { id, ...rest } = record;
     await this.col.replaceOne({ _id: id }, rest, { upsert: true });

@@ -17,6 +17,8 @@ export interface ConversationsRepository {
   find(id: string): Promise<ConversationRecord | null>;
   /** Inserts or replaces the reference; keeps firstSeenAt. */
   save(record: ConversationRecord): Promise<void>;
+  /** The personal chat between the bot and a user, if the user has one with the bot. */
+  personalConversationOf(tenantId: string, aadObjectId: string): Promise<ConversationRecord | null>;
   /** Unique insert of the introduction marker: true only for the first caller, ever. */
   markIntroduced(conversationId: string, at: Date): Promise<boolean>;
 }
@@ -60,5 +62,9 @@ export class ConversationsService {
 
   find(conversationId: string): Promise<ConversationRecord | null> {
     return this.repo.find(conversationId);
+  }
+
+  personalConversationOf(tenantId: string, aadObjectId: string): Promise<ConversationRecord | null> {
+    return this.repo.personalConversationOf(tenantId, aadObjectId);
   }
 }

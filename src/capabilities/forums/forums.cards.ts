@@ -178,7 +178,6 @@ export function meetingChangeCard(
     error,
     move: change === 'move',
     meetingId: meeting.id,
-    verb: change === 'cancel' ? 'forums.cancelMeeting' : 'forums.moveMeeting',
     labels: {
       date: t('forums.meeting.date'),
       startTime: t('forums.meeting.startTime'),

@@ -153,6 +153,14 @@ export class PeopleService {
     return this.change(actor, targetId, 'organisation', organisation, 'remove');
   }
 
+  /** Everyone who is an administrator in the tenant (configured or granted). System use. */
+  async adminIds(tenantId: string): Promise<string[]> {
+    const granted = (await this.deps.repo.memberships(tenantId))
+      .filter((m) => m.kind === 'role' && m.value === 'admin')
+      .map((m) => m.aadObjectId);
+    return [...new Set([...this.deps.configAdmins, ...granted])];
+  }
+
   isConfigAdmin(aadObjectId: string): boolean {
     return this.deps.configAdmins.includes(aadObjectId.toLowerCase());
   }

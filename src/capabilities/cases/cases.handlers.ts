@@ -1,0 +1,132 @@
+import type { ActionResult, Capability, Reply, TurnCtx } from '../../core/capability';
+import { defineAction } from '../../core/capability';
+import type { AppError } from '../../core/errors';
+import { isAppError } from '../../core/errors';
+import type { OrganisationDirectory } from '../../core/organisations';
+import { describeError } from '../../core/router';
+import { IdentifyingTextError } from '../anonymity/anonymity.fields';
+import type { FormState } from './cases.cards';
+import { caseFormCard, myCasesCard, receiptCard, startCard, statusName } from './cases.cards';
+import type { OpenCase, SubmitCase, WithdrawCase } from './cases.schemas';
+import {
+  myCasesSchema,
+  openCaseSchema,
+  submitCaseSchema,
+  withdrawCaseSchema,
+} from './cases.schemas';
+import type { CasesService } from './cases.service';
+import { CASE_ROLES } from './cases.service';
+import type { CaseStatus } from './cases.types';
+
+export const CASES_VERBS = {
+  open: 'cases.open',
+  submit: 'cases.submit',
+  withdraw: 'cases.withdraw',
+  mine: 'cases.mine',
+} as const;
+
+export function casesCapability(cases: CasesService, orgs: OrganisationDirectory): Capability {
+  const form = async (ctx: TurnCtx, wanted: OpenCase, state?: FormState): Promise<Reply> => {
+    const options = await cases.formOptions(ctx.actor, wanted);
+    if (options.forums.length === 0 || options.organisations.length === 0) {
+      const key =
+        ctx.actor.organisations.length === 0 ? 'cases.form.noOrganisation' : 'cases.form.noForums';
+      return { text: ctx.t(key) };
+    }
+    return { card: caseFormCard(ctx, options, orgs, cases.config, state) };
+  };
+
+  /** Refusals the user can act on are explained in the card; the rest become a message. */
+  const explain = (e: AppError, ctx: TurnCtx): string => {
+    if (e.code !== 'conflict') return describeError(e, ctx.t, ctx.correlationId);
+    switch (e.params.reason) {
+      case 'meetingStarted':
+        return ctx.t('cases.conflict.meetingStarted');
+      case 'noOpenMeeting':
+        return ctx.t('cases.conflict.noOpenMeeting');
+      case 'status':
+        return ctx.t('cases.conflict.status', {
+          status: statusName(ctx.t, e.params.status as CaseStatus),
+        });
+      default:
+        return describeError(e, ctx.t, ctx.correlationId);
+    }
+  };
+
+  const submit = async (ctx: TurnCtx, data: SubmitCase): Promise<ActionResult> => {
+    try {
+      const result = await cases.submit(ctx.actor, data);
+      ctx.log.info(
+        { caseCode: result.record.code, rolledOver: !!result.rolledOverFrom },
+        'case submitted',
+      );
+      return { card: receiptCard(ctx, result, orgs, cases.config) };
+    } catch (e) {
+      if (e instanceof IdentifyingTextError) {
+        // Field names and identifier types only: never the text.
+        ctx.log.info(
+          { gate: e.findings.map((f) => `${f.field}:${f.type}`) },
+          'case refused by the anonymity gate',
+        );
+        return form(ctx, {}, { values: data, findings: e.findings });
+      }
+      if (isAppError(e) && e.code === 'conflict')
+        return form(ctx, {}, { values: data, status: explain(e, ctx) });
+      throw e;
+    }
+  };
+
+  const mine = async (ctx: TurnCtx): Promise<ActionResult> => ({
+    card: myCasesCard(ctx, await cases.myCases(ctx.actor)),
+  });
+  /** Shared conversations get a launcher: the user's own form or list opens in their own view. */
+  const personal = (ctx: TurnCtx) => ctx.conversation.type === 'personal';
+
+  const withdraw = async (ctx: TurnCtx, data: WithdrawCase): Promise<ActionResult> => {
+    let status: { text: string; good: boolean };
+    try {
+      const record = await cases.withdraw(ctx.actor, data.code);
+      status = { text: ctx.t('cases.mine.withdrawn', { code: record.code }), good: true };
+    } catch (e) {
+      if (!isAppError(e) || e.code !== 'conflict') throw e;
+      status = { text: explain(e, ctx), good: false };
+    }
+    return { card: myCasesCard(ctx, await cases.myCases(ctx.actor), status) };
+  };
+
+  return {
+    name: 'cases',
+    help: [
+      {
+        command: { sv: 'nytt ärende', en: 'new case' },
+        description: 'cases.help.new',
+        roles: CASE_ROLES,
+      },
+      {
+        command: { sv: 'mina ärenden', en: 'my cases' },
+        description: 'cases.help.mine',
+        roles: CASE_ROLES,
+      },
+    ],
+    commands: [
+      {
+        id: 'cases.new',
+        patterns: [/^(nytt ärende|nytt arende|lyft (ett )?ärende|new case|raise (a )?case)$/],
+        handle: async (ctx) => [
+          personal(ctx) ? await form(ctx, {}) : { card: startCard(ctx, 'form') },
+        ],
+      },
+      {
+        id: 'cases.mine',
+        patterns: [/^(mina ärenden|mina arenden|my cases)$/],
+        handle: async (ctx) => [personal(ctx) ? await mine(ctx) : { card: startCard(ctx, 'mine') }],
+      },
+    ],
+    actions: [
+      defineAction({ verb: CASES_VERBS.open, schema: openCaseSchema, handle: form }),
+      defineAction({ verb: CASES_VERBS.submit, schema: submitCaseSchema, handle: submit }),
+      defineAction({ verb: CASES_VERBS.withdraw, schema: withdrawCaseSchema, handle: withdraw }),
+      defineAction({ verb: CASES_VERBS.mine, schema: myCasesSchema, handle: mine }),
+    ],
+  };
+}

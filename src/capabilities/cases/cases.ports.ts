@@ -1,0 +1,28 @@
+import type { Actor } from '../../core/actor';
+import type { Forum, Meeting } from '../forums/forums.types';
+import type { CaseRecord } from './cases.types';
+
+/** Storage port; cases.repository.ts implements it on MongoDB. */
+export interface CasesRepository {
+  /** The highest sequence used by a forum in a year (0 when none). */
+  maxSequence(tenantId: string, forumId: string, year: number): Promise<number>;
+  /** Unique insert on (tenant, code); false when the code is already taken. */
+  insert(record: CaseRecord): Promise<boolean>;
+  get(tenantId: string, code: string): Promise<CaseRecord | null>;
+  /** The submitter's cases, newest first. */
+  listBySubmitter(tenantId: string, aadObjectId: string, limit: number): Promise<CaseRecord[]>;
+  /**
+   * Compare-and-swap: stores `next` only if it is the first change to claim
+   * `next.version` (the stored version is `next.version - 1`). False when someone else won.
+   */
+  replace(next: CaseRecord): Promise<boolean>;
+}
+
+/** What the case flow needs from the forums capability (ForumsService fits it). */
+export interface CaseForums {
+  forumsForActor(actor: Actor): Promise<Forum[]>;
+  getForum(tenantId: string, forumId: string): Promise<Forum | null>;
+  /** Upcoming meetings whose deadline has not passed, by start. */
+  openMeetings(tenantId: string, forumId: string, limit?: number): Promise<Meeting[]>;
+  getMeeting(tenantId: string, meetingId: string): Promise<Meeting | null>;
+}

@@ -1,0 +1,112 @@
+import type { Collection, Db } from 'mongodb';
+import { isDuplicateKey } from '../../infra/db/mongo';
+import type { CasesRepository } from './cases.ports';
+import type { CaseRecord } from './cases.types';
+
+type CaseDoc = CaseRecord & { _id: string };
+/** The claim of one version of a case, with the state it sets (so a half-done change rolls forward). */
+interface VersionDoc {
+  _id: string;
+  tenantId: string;
+  code: string;
+  version: number;
+  state: CaseRecord;
+}
+
+const caseKey = (tenantId: string, code: string) => `${tenantId}:${code}`;
+const versionKey = (tenantId: string, code: string, version: number) =>
+  `${tenantId}:${code}#${version}`;
+
+/**
+ * Cases on MongoDB / FerretDB v1. Both the code of a new case and each later change are claimed
+ * with a unique insert (the one write FerretDB v1 makes atomic): `cases._id` is tenant + code, and
+ * a change first inserts `caseVersions._id` = tenant + code + new version, then writes the case.
+ */
+export class MongoCasesRepository implements CasesRepository {
+  private readonly cases: Collection<CaseDoc>;
+  private readonly versions: Collection<VersionDoc>;
+
+  constructor(db: Db) {
+    this.cases = db.collection<CaseDoc>('cases');
+    this.versions = db.collection<VersionDoc>('caseVersions');
+  }
+
+  async init(): Promise<void> {
+    await this.cases.createIndex({ tenantId: 1, forumId: 1, year: 1, sequence: -1 });
+    await this.cases.createIndex({ tenantId: 1, submittedBy: 1, createdAt: -1 });
+    await this.cases.createIndex({ tenantId: 1, meetingId: 1 });
+    await this.versions.createIndex({ tenantId: 1, code: 1, version: -1 });
+  }
+
+  async maxSequence(tenantId: string, forumId: string, year: number): Promise<number> {
+    const top = await this.cases
+      .find({ tenantId, forumId, year }, { projection: { sequence: 1 } })
+      .sort({ sequence: -1 })
+      .limit(1)
+      .toArray();
+    return top[0]?.sequence ?? 0;
+  }
+
+  async insert(record: CaseRecord): Promise<boolean> {
+    try {
+      await this.cases.insertOne({ _id: caseKey(record.tenantId, record.code), ...record });
+      return true;
+    } catch (e) {
+      if (isDuplicateKey(e)) return false;
+      throw e;
+    }
+  }
+
+  async get(tenantId: string, code: string): Promise<CaseRecord | null> {
+    const doc = await this.cases.findOne({ _id: caseKey(tenantId, code) });
+    if (!doc) return null;
+    const [newer] = await this.versions
+      .find({ tenantId, code, version: { $gt: doc.version } })
+      .sort({ version: -1 })
+      .limit(1)
+      .toArray();
+    if (!newer) return toRecord(doc);
+    // A change claimed its version but did not finish writing the case: finish it.
+    await this.cases.replaceOne({ _id: doc._id }, newer.state);
+    return toRecord({ _id: doc._id, ...newer.state });
+  }
+
+  async listBySubmitter(
+    tenantId: string,
+    aadObjectId: string,
+    limit: number,
+  ): Promise<CaseRecord[]> {
+    const docs = await this.cases
+      .find({ tenantId, submittedBy: aadObjectId })
+      .sort({ createdAt: -1, _id: -1 })
+      .limit(limit)
+      .toArray();
+    return docs.map(toRecord);
+  }
+
+  async replace(next: CaseRecord): Promise<boolean> {
+    try {
+      await this.versions.insertOne({
+        _id: versionKey(next.tenantId, next.code, next.version),
+        tenantId: next.tenantId,
+        code: next.code,
+        version: next.version,
+        state: next,
+      });
+    } catch (e) {
+      if (isDuplicateKey(e)) return false;
+      throw e;
+    }
+    await this.cases.replaceOne({ _id: caseKey(next.tenantId, next.code) }, next);
+    return true;
+  }
+}
+
+function toRecord({ _id, ...d }: CaseDoc): CaseRecord {
+  return {
+    ...d,
+    createdAt: new Date(d.createdAt),
+    updatedAt: new Date(d.updatedAt),
+    history: d.history.map((h) => ({ ...h, at: new Date(h.at) })),
+  };
+}

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { MAX_TEXT_LENGTH } from './cases.config';
+import { AGE_BANDS, URGENCIES } from './cases.types';
+
+const forumId = z.string().regex(/^[a-z0-9][a-z0-9-]{1,39}$/);
+/** `<forumId>:<YYYY-MM-DD>` (see forums.types Meeting.id). */
+const meetingId = z.string().regex(/^[a-z0-9][a-z0-9-]{1,39}:\d{4}-\d{2}-\d{2}$/);
+const orgCode = z.string().regex(/^[a-zA-Z][a-zA-Z0-9]{1,39}$/);
+const code = z.string().regex(/^[A-ZÅÄÖ]{2,4}-\d{2}-\d{3,6}$/);
+/** A multi-select ChoiceSet sends its values comma-separated: "schoolAbsence,mentalHealth". */
+const concernList = z
+  .string()
+  .max(1000)
+  .regex(/^[a-zA-Z][a-zA-Z0-9]{1,39}(,[a-zA-Z][a-zA-Z0-9]{1,39}){0,29}$/)
+  .transform((s) => [...new Set(s.split(','))]);
+const text = z.string().max(MAX_TEXT_LENGTH).trim();
+
+/** `nytt ärende` buttons (e.g. on a deadline reminder) may preselect a forum and a meeting. */
+export const openCaseSchema = z
+  .object({ forumId: forumId.optional(), meetingId: meetingId.optional() })
+  .strict();
+export type OpenCase = z.infer<typeof openCaseSchema>;
+
+/** Every input of the case form; nothing else. */
+export const submitCaseSchema = z
+  .object({
+    meetingId,
+    organisation: orgCode,
+    ageBand: z.enum(AGE_BANDS),
+    concerns: concernList,
+    description: text.pipe(z.string().min(1)),
+    tried: text.optional().default(''),
+    question: text.pipe(z.string().min(1)),
+    urgency: z.enum(URGENCIES).optional().default('normal'),
+  })
+  .strict();
+export type SubmitCase = z.output<typeof submitCaseSchema>;
+
+export const withdrawCaseSchema = z.object({ code }).strict();
+export type WithdrawCase = z.infer<typeof withdrawCaseSchema>;
+
+export const myCasesSchema = z.object({}).strict();

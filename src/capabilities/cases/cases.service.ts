@@ -1,0 +1,287 @@
+import type { Actor, Role } from '../../core/actor';
+import { hasRole, requireRole } from '../../core/actor';
+import type { AuditLog } from '../../core/audit';
+import type { Clock } from '../../core/clock';
+import { AppError } from '../../core/errors';
+import { requireAnonymous } from '../anonymity/anonymity.fields';
+import { instantToLocalDate } from '../calendar';
+import type { Forum, Meeting } from '../forums/forums.types';
+import type { CasesConfig } from './cases.config';
+import { DEFAULT_CASES_CONFIG } from './cases.config';
+import type { CaseForums, CasesRepository } from './cases.ports';
+import { applyTransition, auditCase, insertWithCode } from './cases.records';
+import type { CaseInput, CaseRecord, CaseStatus, Outcome } from './cases.types';
+import { WAITING_STATUSES } from './cases.types';
+
+export interface CasesServiceDeps {
+  repo: CasesRepository;
+  forums: CaseForums;
+  audit: AuditLog;
+  clock: Clock;
+  config?: CasesConfig;
+}
+
+/** Who may raise cases and see their own. */
+export const CASE_ROLES: readonly Role[] = ['staff', 'chair', 'manager', 'admin'];
+
+export interface ForumChoice {
+  forum: Forum;
+  meetings: Meeting[];
+}
+
+export interface CaseFormOptions {
+  forums: ForumChoice[];
+  /** The actor's organisations that take part in at least one of the forums. */
+  organisations: string[];
+  selectedMeetingId?: string | undefined;
+  /** The meeting a button asked for no longer takes cases (deadline passed). */
+  requestedClosed?: Meeting | undefined;
+}
+
+export interface SubmitResult {
+  record: CaseRecord;
+  forum: Forum;
+  meeting: Meeting;
+  /** Set when the chosen meeting's deadline had passed and the case went to `meeting` instead. */
+  rolledOverFrom?: Meeting | undefined;
+}
+
+export interface MyCase {
+  record: CaseRecord;
+  forumName: string;
+  meeting: Meeting | null;
+  canWithdraw: boolean;
+}
+
+const takesCases = (m: Meeting, now: Date) =>
+  (m.status === 'scheduled' || m.status === 'moved') && m.deadlineAt > now && m.start > now;
+
+/** The rules of anonymized cases: who may raise them, where they go, and how they move on. */
+export class CasesService {
+  readonly config: CasesConfig;
+
+  constructor(private readonly deps: CasesServiceDeps) {
+    this.config = deps.config ?? DEFAULT_CASES_CONFIG;
+  }
+
+  /** The form's choices: the actor's forums with their open meetings, and the actor's organisations. */
+  async formOptions(
+    actor: Actor,
+    wanted: { forumId?: string | undefined; meetingId?: string | undefined } = {},
+  ): Promise<CaseFormOptions> {
+    requireRole(actor, ...CASE_ROLES);
+    const { forums } = this.deps;
+    const eligible = (await forums.forumsForActor(actor)).filter((f) =>
+      this.config.caseForumKinds.includes(f.kind),
+    );
+    const choices: ForumChoice[] = [];
+    for (const forum of eligible) {
+      const meetings = await forums.openMeetings(
+        actor.tenantId,
+        forum.id,
+        this.config.meetingsPerForum,
+      );
+      if (meetings.length > 0) choices.push({ forum, meetings });
+    }
+    const organisations = actor.organisations.filter((o) =>
+      choices.some((c) => c.forum.organisations.includes(o)),
+    );
+    const all = choices.flatMap((c) => c.meetings).sort((a, b) => +a.start - +b.start);
+    const ofForum = (id: string | undefined) => choices.find((c) => c.forum.id === id)?.meetings;
+    let selected = all.find((m) => m.id === wanted.meetingId);
+    let requestedClosed: Meeting | undefined;
+    if (!selected && wanted.meetingId) {
+      const asked = await forums.getMeeting(actor.tenantId, wanted.meetingId);
+      if (asked && ofForum(asked.forumId)) {
+        requestedClosed = asked;
+        selected = ofForum(asked.forumId)?.find((m) => m.start > asked.start);
+      }
+    }
+    selected ??= ofForum(wanted.forumId)?.[0] ?? all[0];
+    return { forums: choices, organisations, selectedMeetingId: selected?.id, requestedClosed };
+  }
+
+  /**
+   * Raises a case. The raising organisation must be the actor's own and a member of the forum;
+   * every free-text field passes the anonymity gate; a meeting whose deadline has passed hands
+   * the case on to the forum's next open meeting. Nothing is stored unless all of that holds.
+   */
+  async submit(actor: Actor, input: CaseInput): Promise<SubmitResult> {
+    requireRole(actor, ...CASE_ROLES);
+    const { forums } = this.deps;
+    const chosen = await forums.getMeeting(actor.tenantId, input.meetingId);
+    if (!chosen) throw new AppError('notFound');
+    const forum = await forums.getForum(actor.tenantId, chosen.forumId);
+    if (!forum || !this.config.caseForumKinds.includes(forum.kind)) throw new AppError('notFound');
+    if (
+      !actor.aadObjectId ||
+      !actor.organisations.includes(input.organisation) ||
+      !forum.organisations.includes(input.organisation)
+    ) {
+      throw new AppError('forbidden', { needs: 'forumMember' });
+    }
+    const known = new Set(this.config.concerns.map((c) => c.code));
+    if (input.concerns.length === 0 || input.concerns.some((c) => !known.has(c)))
+      throw new AppError('invalidInput', { field: 'concerns' });
+    requireAnonymous({
+      description: input.description,
+      tried: input.tried,
+      question: input.question,
+    });
+
+    const now = this.deps.clock.now();
+    const meeting = await this.meetingFor(forum, chosen, now);
+    const year = Number(instantToLocalDate(now, forum.schedule.timeZone).slice(0, 4));
+    const base = {
+      tenantId: actor.tenantId,
+      forumId: forum.id,
+      meetingId: meeting.id,
+      year,
+      raisingOrganisation: input.organisation,
+      submittedBy: actor.aadObjectId,
+      ageBand: input.ageBand,
+      concerns: input.concerns,
+      description: input.description,
+      tried: input.tried,
+      question: input.question,
+      urgency: input.urgency,
+      status: 'submitted' as const,
+      history: [
+        {
+          at: now,
+          by: actor.aadObjectId,
+          action: 'submitted' as const,
+          to: 'submitted' as const,
+          meetingId: meeting.id,
+        },
+      ],
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const record = await insertWithCode(this.deps, forum.code, base);
+    await auditCase(this.deps, actor, 'case.submit', record, {
+      forumId: forum.id,
+      meetingId: meeting.id,
+      rolledOver: meeting.id !== chosen.id,
+    });
+    return {
+      record,
+      forum,
+      meeting,
+      rolledOverFrom: meeting.id !== chosen.id ? chosen : undefined,
+    };
+  }
+
+  /** `mina ärenden`: the actor's own cases, newest first. */
+  async myCases(actor: Actor): Promise<MyCase[]> {
+    requireRole(actor, ...CASE_ROLES);
+    if (!actor.aadObjectId) return [];
+    const now = this.deps.clock.now();
+    const records = await this.deps.repo.listBySubmitter(
+      actor.tenantId,
+      actor.aadObjectId,
+      this.config.myCasesLimit,
+    );
+    const forums = new Map<string, Forum | null>();
+    const out: MyCase[] = [];
+    for (const record of records) {
+      if (!forums.has(record.forumId))
+        forums.set(record.forumId, await this.deps.forums.getForum(actor.tenantId, record.forumId));
+      const meeting = await this.deps.forums.getMeeting(actor.tenantId, record.meetingId);
+      out.push({
+        record,
+        forumName: forums.get(record.forumId)?.name ?? record.forumId,
+        meeting,
+        canWithdraw: WAITING_STATUSES.includes(record.status) && !!meeting && meeting.start > now,
+      });
+    }
+    return out;
+  }
+
+  /** The submitter withdraws their own case, before its meeting starts. */
+  async withdraw(actor: Actor, code: string): Promise<CaseRecord> {
+    requireRole(actor, ...CASE_ROLES);
+    const record = await this.requireCase(actor, code);
+    if (!actor.aadObjectId || record.submittedBy !== actor.aadObjectId)
+      throw new AppError('forbidden', { needs: 'submitter' });
+    this.requireStatus(record, WAITING_STATUSES);
+    const meeting = await this.deps.forums.getMeeting(actor.tenantId, record.meetingId);
+    if (meeting && meeting.start <= this.deps.clock.now())
+      throw new AppError('conflict', { reason: 'meetingStarted' });
+    return applyTransition(this.deps, actor, record, 'withdrawn', 'withdrawn');
+  }
+
+  /** A chair puts the case on the meeting's agenda. */
+  async markOnAgenda(actor: Actor, code: string): Promise<CaseRecord> {
+    const record = await this.requireChairOf(actor, code);
+    this.requireStatus(record, ['submitted']);
+    return applyTransition(this.deps, actor, record, 'onAgenda', 'onAgenda');
+  }
+
+  /** A chair records that the case was discussed, with its outcome (utfall). */
+  async markDiscussed(actor: Actor, code: string, outcome: Outcome): Promise<CaseRecord> {
+    const record = await this.requireChairOf(actor, code);
+    this.requireStatus(record, WAITING_STATUSES);
+    const meeting = await this.deps.forums.getMeeting(actor.tenantId, record.meetingId);
+    if (meeting && meeting.start > this.deps.clock.now())
+      throw new AppError('conflict', { reason: 'meetingNotStarted' });
+    return applyTransition(this.deps, actor, record, 'discussed', 'discussed', { outcome });
+  }
+
+  async close(actor: Actor, code: string): Promise<CaseRecord> {
+    const record = await this.requireChairOf(actor, code);
+    this.requireStatus(record, ['discussed']);
+    return applyTransition(this.deps, actor, record, 'closed', 'closed');
+  }
+
+  /** A chair moves a waiting case to a later meeting of the same forum (back to `submitted`). */
+  async moveToMeeting(actor: Actor, code: string, meetingId: string): Promise<CaseRecord> {
+    const record = await this.requireChairOf(actor, code);
+    this.requireStatus(record, WAITING_STATUSES);
+    const { forums, clock } = this.deps;
+    const [current, target] = await Promise.all([
+      forums.getMeeting(actor.tenantId, record.meetingId),
+      forums.getMeeting(actor.tenantId, meetingId),
+    ]);
+    if (!target || target.forumId !== record.forumId) throw new AppError('notFound');
+    const later = !current || target.start > current.start;
+    const usable = target.status === 'scheduled' || target.status === 'moved';
+    if (!later || !usable || target.start <= clock.now())
+      throw new AppError('conflict', { reason: 'meetingNotLater' });
+    return applyTransition(this.deps, actor, record, 'moved', 'submitted', {
+      meetingId: target.id,
+    });
+  }
+
+  /** The chosen meeting, or, if it no longer takes cases, the forum's next open meeting. */
+  private async meetingFor(forum: Forum, chosen: Meeting, now: Date): Promise<Meeting> {
+    if (takesCases(chosen, now)) return chosen;
+    const open = await this.deps.forums.openMeetings(forum.tenantId, forum.id, 12);
+    const next = open.find((m) => m.start > chosen.start && takesCases(m, now)) ?? open[0];
+    if (!next) throw new AppError('conflict', { reason: 'noOpenMeeting' });
+    return next;
+  }
+
+  private async requireCase(actor: Actor, code: string): Promise<CaseRecord> {
+    const record = await this.deps.repo.get(actor.tenantId, code);
+    if (!record) throw new AppError('notFound');
+    return record;
+  }
+
+  /** Chair flows: a chair of the case's forum, or an admin. */
+  private async requireChairOf(actor: Actor, code: string): Promise<CaseRecord> {
+    requireRole(actor, 'chair', 'admin');
+    const record = await this.requireCase(actor, code);
+    if (hasRole(actor, 'admin')) return record;
+    const forum = await this.deps.forums.getForum(actor.tenantId, record.forumId);
+    if (!forum || !actor.aadObjectId || !forum.chairs.includes(actor.aadObjectId))
+      throw new AppError('forbidden', { needs: 'chair' });
+    return record;
+  }
+
+  private requireStatus(record: CaseRecord, allowed: readonly CaseStatus[]): void {
+    if (!allowed.includes(record.status))
+      throw new AppError('conflict', { reason: 'status', status: record.status });
+  }
+}

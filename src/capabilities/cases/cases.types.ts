@@ -1,0 +1,88 @@
+/** Anonymized cases (ärenden) raised by staff for a forum's meeting. */
+
+/** submitted → onAgenda → discussed → closed; withdrawn by the submitter before the meeting. */
+export const CASE_STATUSES = ['submitted', 'onAgenda', 'discussed', 'closed', 'withdrawn'] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+
+/** Statuses in which a case still waits for its meeting (it may be withdrawn or moved). */
+export const WAITING_STATUSES: readonly CaseStatus[] = ['submitted', 'onAgenda'];
+
+/** The Swedish school stages (fixed by the school system, not configuration). */
+export const AGE_BANDS = [
+  'preschool',
+  'grades0to3',
+  'grades4to6',
+  'grades7to9',
+  'upperSecondary',
+] as const;
+export type AgeBand = (typeof AGE_BANDS)[number];
+
+export const URGENCIES = ['normal', 'urgent'] as const;
+export type Urgency = (typeof URGENCIES)[number];
+
+/** What the chair records after the meeting (utfall). */
+export const OUTCOMES = [
+  'adviceGiven',
+  'openIntervention',
+  'sipRecommended',
+  'reportOfConcern',
+  'followUp',
+  'noAction',
+] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+export type CaseAction = 'submitted' | 'onAgenda' | 'discussed' | 'closed' | 'withdrawn' | 'moved';
+
+/** One change of a case. Holds ids and codes only, never text. */
+export interface CaseHistoryEntry {
+  at: Date;
+  /** Entra object id of whoever made the change. */
+  by: string;
+  action: CaseAction;
+  from?: CaseStatus | undefined;
+  to: CaseStatus;
+  meetingId?: string | undefined;
+  outcome?: Outcome | undefined;
+}
+
+/** The free-text fields; every one passes the anonymity gate before it is stored. */
+export const FREE_TEXT_FIELDS = ['description', 'tried', 'question'] as const;
+export type FreeTextField = (typeof FREE_TEXT_FIELDS)[number];
+
+export interface CaseRecord {
+  /** `FOS-26-014`: forum code, two-digit year, sequence per forum and year. Unique per tenant. */
+  code: string;
+  tenantId: string;
+  forumId: string;
+  meetingId: string;
+  year: number;
+  sequence: number;
+  raisingOrganisation: string;
+  /** Entra object id of the staff member who raised it (known, so the chair can reach them). */
+  submittedBy: string;
+  ageBand: AgeBand;
+  concerns: string[];
+  description: string;
+  tried: string;
+  question: string;
+  urgency: Urgency;
+  status: CaseStatus;
+  outcome?: Outcome | undefined;
+  history: CaseHistoryEntry[];
+  /** Incremented by every change; a change is a compare-and-swap on it. */
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** What a staff member submits (already validated by the card schema). */
+export interface CaseInput {
+  meetingId: string;
+  organisation: string;
+  ageBand: AgeBand;
+  concerns: string[];
+  description: string;
+  tried: string;
+  question: string;
+  urgency: Urgency;
+}
