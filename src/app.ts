@@ -21,12 +21,25 @@ import { forumsCapability } from './capabilities/forums/forums.handlers';
 import { MongoCasesRepository } from './capabilities/cases/cases.repository';
 import { CasesService } from './capabilities/cases/cases.service';
 import { casesCapability } from './capabilities/cases/cases.handlers';
+import { MongoDeliveryRepository } from './capabilities/delivery/delivery.repository';
+import {
+  DeliveryService,
+  type DeliveryOptions,
+  type DeliveryRunStats,
+} from './capabilities/delivery/delivery.service';
+import { deliveryCapability } from './capabilities/delivery/delivery.handlers';
+import { ReminderService, type ReminderRunStats } from './capabilities/forums/reminders.service';
+import { createProactiveSender } from './bot/proactive-sender';
+import { startLoop } from './infra/scheduler';
+import { translator } from './i18n/i18n';
 import { createBot, type Bot } from './bot/bot';
 import { createHttpServer } from './http/server';
 
 export interface StartOptions {
   log: Logger;
   clock?: Clock;
+  /** Delivery tuning (tests, benchmarks): rate limits, batch size, randomness … */
+  deliveryOptions?: Partial<DeliveryOptions>;
 }
 
 export interface RunningApp {
@@ -36,6 +49,9 @@ export interface RunningApp {
   bot: Bot;
   db: Database;
   services: Services;
+  delivery: DeliveryService;
+  /** One scheduler pass (tests call it with the ManualClock; production runs it in a loop). */
+  tick(): Promise<{ reminders: ReminderRunStats; delivery: DeliveryRunStats }>;
   verbs: string[];
   stop(): Promise<void>;
 }
@@ -45,6 +61,7 @@ export interface CapabilityDeps {
   orgs: OrganisationDirectory;
   forums: ForumsService;
   cases: CasesService;
+  delivery: DeliveryService;
 }
 
 /** Every capability of the product, in routing order. Add a new one here. */
@@ -54,6 +71,7 @@ export function buildCapabilities(deps: CapabilityDeps) {
   capabilities.push(help, peopleCapability(deps.people, deps.orgs));
   capabilities.push(forumsCapability(deps.forums, deps.people, deps.orgs));
   capabilities.push(casesCapability(deps.cases, deps.orgs));
+  capabilities.push(deliveryCapability(deps.delivery));
   return { capabilities, help };
 }
 
@@ -107,6 +125,7 @@ export async function buildServices(db: Database['db'], config: Config, clock: C
   const conversationsRepo = new MongoConversationsRepository(db);
   const forumsRepo = new MongoForumsRepository(db);
   const casesRepo = new MongoCasesRepository(db);
+  const deliveryRepo = new MongoDeliveryRepository(db);
   await Promise.all([
     audit.init(),
     turnState.init(),
@@ -114,6 +133,7 @@ export async function buildServices(db: Database['db'], config: Config, clock: C
     conversationsRepo.init(),
     forumsRepo.init(),
     casesRepo.init(),
+    deliveryRepo.init(),
   ]);
 
   const orgs = organisationDirectory(config.organisations);
@@ -142,7 +162,7 @@ export async function buildServices(db: Database['db'], config: Config, clock: C
     conversations,
     forums,
     cases,
-    repos: { forums: forumsRepo, conversations: conversationsRepo },
+    repos: { forums: forumsRepo, conversations: conversationsRepo, delivery: deliveryRepo },
   };
 }
 export type Services = Awaited<ReturnType<typeof buildServices>>;
@@ -171,13 +191,79 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
     const { db, uri } = store;
     const services = await buildServices(db.db, config, clock);
     const { people, conversations, forums, cases, orgs, turnState } = services;
-    const { capabilities, help } = buildCapabilities({ people, orgs, forums, cases });
+
+    // Every proactive message goes through the outbox; the sender needs the bot's adapter,
+    // which exists once the bot is built below (the function is only called when sending).
+    const botRef: { current?: Bot } = {};
+    const delivery = new DeliveryService({
+      repo: services.repos.delivery,
+      sender: createProactiveSender({
+        adapter: () => botRef.current!.adapter,
+        botAppId: config.bot.appId,
+        clock,
+        log,
+      }),
+      conversations,
+      audit: services.audit,
+      clock,
+      log,
+      hooks: { onConversationGone: (conversationId) => bindingBroken(conversationId) },
+      ...(options.deliveryOptions ? { options: options.deliveryOptions } : {}),
+    });
+    /** The bot was removed from a forum's conversation: mark it and tell the tenant's admins. */
+    const bindingBroken = async (conversationId: string) => {
+      for (const forum of await forums.markBindingsBroken(conversationId)) {
+        for (const adminId of await people.adminIds(forum.tenantId)) {
+          const chat = await conversations.personalConversationOf(forum.tenantId, adminId);
+          if (!chat) continue;
+          const locale =
+            typeof chat.reference.locale === 'string' && chat.reference.locale.startsWith('en')
+              ? 'en'
+              : 'sv';
+          await delivery.enqueue({
+            id: `admin.notice.bindingBroken:${forum.tenantId}:${forum.id}:${forum.binding?.brokenAt?.toISOString() ?? ''}:${adminId}`,
+            tenantId: forum.tenantId,
+            conversationId: chat.id,
+            kind: 'admin.notice',
+            payload: {
+              text: translator(locale)('forums.notice.bindingBroken', { forum: forum.name }),
+            },
+            notBefore: clock.now(),
+            refs: { forumId: forum.id },
+          });
+        }
+      }
+    };
+    // A (re)bound forum's conversation is reachable again for the outbox.
+    forums.onBound((conversationId) => delivery.conversationReachable(conversationId));
+    const reminders = new ReminderService({
+      forums,
+      meetings: services.repos.forums,
+      outbox: delivery,
+      clock,
+      log,
+    });
+    /** One scheduler pass: materialize meetings, queue due reminders, deliver due messages. */
+    const tick = async (): Promise<{
+      reminders: ReminderRunStats;
+      delivery: DeliveryRunStats;
+    }> => ({
+      reminders: await reminders.run(clock.now()),
+      delivery: await delivery.deliverDue(clock.now()),
+    });
+
+    const { capabilities, help } = buildCapabilities({ people, orgs, forums, cases, delivery });
     const router = createRouter(capabilities);
 
     const bot = createBot({ config, log, clock, turnState, router, help, people, conversations });
+    botRef.current = bot;
     const http = createHttpServer({ bot, ping: () => db.ping(), log });
     const { port, url } = await http.listen(config.port, config.host);
     cleanups.push(() => http.close());
+    if (config.schedulerIntervalSeconds > 0) {
+      const loop = startLoop('scheduler', tick, config.schedulerIntervalSeconds * 1000, log);
+      cleanups.push(() => loop.stop());
+    }
 
     if (config.localMode) {
       log.warn(
@@ -185,7 +271,18 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
         'LOCAL MODE: no BOT_ID, so inbound authentication is OFF. Bound to loopback only; never expose this port.',
       );
     }
-    return { url, port, mongoUri: uri, bot, db, services, verbs: router.verbs(), stop: stopAll };
+    return {
+      url,
+      port,
+      mongoUri: uri,
+      bot,
+      db,
+      services,
+      delivery,
+      tick,
+      verbs: router.verbs(),
+      stop: stopAll,
+    };
   } catch (e) {
     await stopAll();
     throw e;

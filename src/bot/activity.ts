@@ -14,7 +14,10 @@ export function conversationInfo(activity: Partial<Activity>, tenantId: string):
   const raw = activity.conversation?.conversationType;
   const type: ConversationType =
     raw === 'channel' ? 'channel' : raw === 'groupChat' ? 'groupChat' : 'personal';
-  return { id: activity.conversation?.id ?? '', tenantId, type };
+  // A channel message's conversation id names its thread (`…;messageid=123`). The forum lives
+  // in the channel itself: posting to the bare channel id starts a new post there.
+  const id = (activity.conversation?.id ?? '').replace(/;messageid=\d+$/, '');
+  return { id: type === 'channel' ? id : (activity.conversation?.id ?? ''), tenantId, type };
 }
 
 /** Action.Execute invoke: verb and data, or undefined when the shape is not one. */

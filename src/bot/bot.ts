@@ -103,7 +103,11 @@ export function createBot(deps: BotDeps): Bot {
     });
     const reference = JSON.parse(
       JSON.stringify(TurnContext.getConversationReference(activity)),
-    ) as Record<string, unknown>;
+    ) as Record<string, unknown> & { conversation?: Record<string, unknown> };
+    // Stored for proactive posts: a channel's reference points at the channel, not a thread.
+    if (reference.conversation)
+      reference.conversation = { ...reference.conversation, id: conversation.id };
+    delete reference.activityId;
     await conversations.remember(conversation, reference, activity.serviceUrl ?? '');
     const scratch = state.conversation as Record<string, unknown>;
     const ctx: TurnCtx = {

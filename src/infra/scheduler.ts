@@ -9,7 +9,12 @@ export interface Loop {
  * Runs `task` every `intervalMs`, never two runs at once (the next starts `intervalMs` after the
  * previous one ended). A failing run is logged and the loop goes on.
  */
-export function startLoop(name: string, task: () => Promise<unknown>, intervalMs: number, log: Logger): Loop {
+export function startLoop(
+  name: string,
+  task: () => Promise<unknown>,
+  intervalMs: number,
+  log: Logger,
+): Loop {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let stopped = false;
@@ -18,7 +23,10 @@ export function startLoop(name: string, task: () => Promise<unknown>, intervalMs
     try {
       await task();
     } catch (e) {
-      log.error({ loop: name, error: { name: (e as Error).name, code: (e as { code?: unknown }).code } }, 'scheduled run failed');
+      log.error(
+        { loop: name, error: { name: (e as Error).name, code: (e as { code?: unknown }).code } },
+        'scheduled run failed',
+      );
     }
   };
   const schedule = () => {

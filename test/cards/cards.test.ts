@@ -79,6 +79,7 @@ describe('card templates', () => {
       orgs: organisationDirectory([]),
       forums: unused(),
       cases: unused(),
+      delivery: unused(),
     });
     const router = createRouter(capabilities);
     const inTemplates = new Set(templates.flatMap((f) => [...verbsIn(readJson(f))]));

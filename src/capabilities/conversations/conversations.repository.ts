@@ -31,9 +31,16 @@ export class MongoConversationsRepository implements ConversationsRepository {
     };
   }
 
-  async personalConversationOf(tenantId: string, aadObjectId: string): Promise<ConversationRecord | null> {
+  async personalConversationOf(
+    tenantId: string,
+    aadObjectId: string,
+  ): Promise<ConversationRecord | null> {
     const doc = await this.col.findOne(
-      { tenantId, type: 'personal', 'reference.user.aadObjectId': { $in: [aadObjectId, aadObjectId.toUpperCase()] } },
+      {
+        tenantId,
+        type: 'personal',
+        'reference.user.aadObjectId': { $in: [aadObjectId, aadObjectId.toUpperCase()] },
+      },
       { sort: { lastSeenAt: -1 } },
     );
     return doc ? this.find(doc._id) : null;

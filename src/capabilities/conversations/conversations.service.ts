@@ -64,7 +64,10 @@ export class ConversationsService {
     return this.repo.find(conversationId);
   }
 
-  personalConversationOf(tenantId: string, aadObjectId: string): Promise<ConversationRecord | null> {
+  personalConversationOf(
+    tenantId: string,
+    aadObjectId: string,
+  ): Promise<ConversationRecord | null> {
     return this.repo.personalConversationOf(tenantId, aadObjectId);
   }
 }

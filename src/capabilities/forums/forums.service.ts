@@ -54,6 +54,7 @@ const describeEntry = (i: number, entry: unknown): string => {
 
 export class ForumsService {
   readonly horizonDays: number;
+  private boundListeners: ((conversationId: string) => Promise<void>)[] = [];
 
   constructor(private readonly deps: ForumsServiceDeps) {
     this.horizonDays = deps.horizonDays ?? 120;
@@ -221,6 +222,11 @@ export class ForumsService {
     );
   }
 
+  /** Called after a forum is bound to a conversation (the outbox may post there again). */
+  onBound(listener: (conversationId: string) => Promise<void>): void {
+    this.boundListeners.push(listener);
+  }
+
   /** `koppla forum`: binds a forum to the channel or group chat the admin writes in. */
   async bindForum(actor: Actor, forumId: string, conversation: ConversationInfo): Promise<Forum> {
     requireRole(actor, 'admin');
@@ -241,6 +247,7 @@ export class ForumsService {
     };
     await this.deps.repo.replaceForum(bound);
     await this.audit(actor, 'forum.bind', forum.id);
+    for (const listener of this.boundListeners) await listener(conversation.id);
     return bound;
   }
 

@@ -1,0 +1,212 @@
+import type { Collection, Db } from 'mongodb';
+import { isDuplicateKey } from '../../infra/db/mongo';
+import type {
+  Claim,
+  DeliveryRepository,
+  OutboxChange,
+  OutboxMessage,
+  OutboxPayload,
+  OutboxStatus,
+} from './delivery.types';
+import { OUTBOX_STATUSES } from './delivery.types';
+
+/**
+ * The outbox on MongoDB, written to the FerretDB v1 subset: every exclusive step (message
+ * creation, claims, rate-limit slots, the "conversation gone" marker) is a unique `_id` insert;
+ * counts are `$match` + `$group`/`$sum`; everything else is plain reads and updates.
+ */
+interface OutboxDoc extends Omit<OutboxMessage, 'id' | 'payload'> {
+  _id: string;
+  /** JSON text: cards carry keys such as `$schema` that the server would reject as field names. */
+  payload: string;
+}
+interface ClaimDoc extends Omit<Claim, 'id'> {
+  _id: string;
+}
+interface SlotDoc {
+  _id: string;
+  window: string;
+  expiresAt: Date;
+}
+interface GoneDoc {
+  _id: string;
+  tenantId: string;
+  at: Date;
+}
+
+export class MongoDeliveryRepository implements DeliveryRepository {
+  private readonly outbox: Collection<OutboxDoc>;
+  private readonly claims: Collection<ClaimDoc>;
+  private readonly slots: Collection<SlotDoc>;
+  private readonly gone: Collection<GoneDoc>;
+
+  constructor(db: Db) {
+    this.outbox = db.collection<OutboxDoc>('outbox');
+    this.claims = db.collection<ClaimDoc>('outboxClaims');
+    this.slots = db.collection<SlotDoc>('outboxSlots');
+    this.gone = db.collection<GoneDoc>('outboxGoneConversations');
+  }
+
+  async init(): Promise<void> {
+    await this.outbox.createIndex({ status: 1, nextAttemptAt: 1 });
+    await this.outbox.createIndex({ conversationId: 1, status: 1 });
+    await this.outbox.createIndex({ tenantId: 1, status: 1, updatedAt: -1 });
+    await this.claims.createIndex({ messageId: 1 });
+    await this.slots.createIndex({ window: 1 });
+    await this.slots.createIndex({ expiresAt: 1 });
+  }
+
+  async insert(msg: OutboxMessage): Promise<boolean> {
+    const { id, payload, ...rest } = msg;
+    // Absent optional fields stay absent (the driver would store `undefined` as null).
+    const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
+    return insertUnique(this.outbox, {
+      ...(defined as Omit<OutboxDoc, '_id' | 'payload'>),
+      _id: id,
+      payload: JSON.stringify(payload),
+    });
+  }
+
+  async get(id: string): Promise<OutboxMessage | null> {
+    const doc = await this.outbox.findOne({ _id: id });
+    return doc ? toMessage(doc) : null;
+  }
+
+  async findDue(now: Date, limit: number): Promise<OutboxMessage[]> {
+    const docs = await this.outbox
+      .find({ status: 'pending', nextAttemptAt: { $lte: now } })
+      .sort({ nextAttemptAt: 1 })
+      .limit(limit)
+      .toArray();
+    return docs.map(toMessage);
+  }
+
+  async update(
+    id: string,
+    seq: number,
+    set: OutboxChange,
+    unset: readonly ('reason' | 'lastError')[] = [],
+  ): Promise<boolean> {
+    const res = await this.outbox.updateOne(
+      { _id: id, claimSeq: { $lte: seq } },
+      {
+        $set: set,
+        ...(unset.length > 0 && { $unset: Object.fromEntries(unset.map((f) => [f, ''])) }),
+      },
+    );
+    return res.matchedCount === 1;
+  }
+
+  insertClaim(claim: Claim): Promise<boolean> {
+    const { id, ...rest } = claim;
+    return insertUnique(this.claims, { _id: id, ...rest });
+  }
+
+  async getClaim(id: string): Promise<Claim | null> {
+    const doc = await this.claims.findOne({ _id: id });
+    if (!doc) return null;
+    return {
+      id: doc._id,
+      messageId: doc.messageId,
+      owner: doc.owner,
+      at: new Date(doc.at),
+      leaseUntil: new Date(doc.leaseUntil),
+    };
+  }
+
+  async deleteClaim(id: string): Promise<void> {
+    await this.claims.deleteOne({ _id: id });
+  }
+
+  async deleteClaims(messageId: string): Promise<void> {
+    await this.claims.deleteMany({ messageId });
+  }
+
+  takeSlot(id: string, window: string, expiresAt: Date): Promise<boolean> {
+    return insertUnique(this.slots, { _id: id, window, expiresAt });
+  }
+
+  countSlots(window: string): Promise<number> {
+    return this.slots.countDocuments({ window });
+  }
+
+  async sweepSlots(now: Date): Promise<void> {
+    await this.slots.deleteMany({ expiresAt: { $lt: now } });
+  }
+
+  markGone(conversationId: string, tenantId: string, at: Date): Promise<boolean> {
+    return insertUnique(this.gone, { _id: conversationId, tenantId, at });
+  }
+
+  async goneAmong(conversationIds: readonly string[]): Promise<Set<string>> {
+    if (conversationIds.length === 0) return new Set();
+    const docs = await this.gone
+      .find({ _id: { $in: [...conversationIds] } }, { projection: { _id: 1 } })
+      .toArray();
+    return new Set(docs.map((d) => d._id));
+  }
+
+  async clearGone(conversationId: string): Promise<void> {
+    await this.gone.deleteOne({ _id: conversationId });
+  }
+
+  async countByStatus(tenantId: string): Promise<Record<OutboxStatus, number>> {
+    const rows = await this.outbox
+      .aggregate<{ _id: string; n: number }>([
+        { $match: { tenantId } },
+        { $group: { _id: '$status', n: { $sum: 1 } } },
+      ])
+      .toArray();
+    const counts = Object.fromEntries(OUTBOX_STATUSES.map((s) => [s, 0])) as Record<
+      OutboxStatus,
+      number
+    >;
+    for (const row of rows) {
+      if ((OUTBOX_STATUSES as readonly string[]).includes(row._id))
+        counts[row._id as OutboxStatus] = row.n;
+    }
+    return counts;
+  }
+
+  async listDeadLetters(tenantId: string, limit: number): Promise<OutboxMessage[]> {
+    const docs = await this.outbox
+      .find({ tenantId, status: 'deadLettered' })
+      .sort({ updatedAt: -1 })
+      .limit(limit)
+      .toArray();
+    return docs.map(toMessage);
+  }
+}
+
+async function insertUnique<T extends { _id: string }>(
+  col: Collection<T>,
+  doc: T,
+): Promise<boolean> {
+  try {
+    await col.insertOne(doc as Parameters<Collection<T>['insertOne']>[0]);
+    return true;
+  } catch (e) {
+    if (isDuplicateKey(e)) return false;
+    throw e;
+  }
+}
+
+const date = (d: Date | null | undefined) => (d == null ? undefined : new Date(d));
+
+function toMessage(doc: OutboxDoc): OutboxMessage {
+  const { _id, payload, ...rest } = doc;
+  const msg: OutboxMessage = {
+    ...rest,
+    id: _id,
+    payload: JSON.parse(payload) as OutboxPayload,
+    notBefore: new Date(rest.notBefore),
+    nextAttemptAt: new Date(rest.nextAttemptAt),
+    createdAt: new Date(rest.createdAt),
+    updatedAt: new Date(rest.updatedAt),
+  };
+  const expiresAt = date(rest.expiresAt);
+  const sentAt = date(rest.sentAt);
+  if (expiresAt) msg.expiresAt = expiresAt;
+  if (sentAt) msg.sentAt = sentAt;
+  return msg;
+}

@@ -1,0 +1,223 @@
+import { randomBytes } from 'node:crypto';
+import type { Actor } from '../../core/actor';
+import { requireRole } from '../../core/actor';
+import type { AuditLog } from '../../core/audit';
+import type { Clock } from '../../core/clock';
+import { AppError } from '../../core/errors';
+import type { Logger } from '../../core/logger';
+import type { BackoffOptions } from './delivery.policy';
+import { DEFAULT_BACKOFF } from './delivery.policy';
+import type { RateLimits } from './delivery.rate-limit';
+import { DEFAULT_RATE_LIMITS, SlotLimiter } from './delivery.rate-limit';
+import type {
+  ConversationDirectory,
+  DeadLetterSummary,
+  DeliveryHooks,
+  DeliveryRepository,
+  DeliveryRunStats,
+  EnqueueOutcome,
+  NewMessage,
+  OutboxMessage,
+  OutboxStatus,
+  ProactiveSender,
+  RetryOutcome,
+  RetryResult,
+} from './delivery.types';
+import { DeliveryPass, claimId, takeClaim } from './delivery.pass';
+
+export type * from './delivery.types';
+
+export interface DeliveryOptions {
+  /** Attempts before a retryable failure becomes a dead letter. */
+  maxAttempts: number;
+  /** How long a claim is exclusive; after that another instance may take the next attempt. */
+  leaseMs: number;
+  /** Messages looked at per deliverDue call (bounded work per call). */
+  batchSize: number;
+  /** Sends in flight at once within one call. */
+  concurrency: number;
+  backoff: BackoffOptions;
+  rateLimits: RateLimits;
+  /** Name of this instance in claims (diagnostics only). */
+  instanceId: string;
+  /** Injectable randomness (jitter, batch order). */
+  random: () => number;
+}
+
+export interface DeliveryDeps {
+  repo: DeliveryRepository;
+  sender: ProactiveSender;
+  conversations: ConversationDirectory;
+  audit: AuditLog;
+  clock: Clock;
+  log: Logger;
+  hooks?: DeliveryHooks;
+  options?: Partial<DeliveryOptions>;
+}
+
+export const DEFAULT_DELIVERY_OPTIONS: Omit<DeliveryOptions, 'instanceId' | 'random'> = {
+  maxAttempts: 6,
+  leaseMs: 2 * 60_000,
+  batchSize: 100,
+  concurrency: 4,
+  backoff: DEFAULT_BACKOFF,
+  rateLimits: DEFAULT_RATE_LIMITS,
+};
+
+/** Teams takes ~100 KB per message; cards are kept well under 80 KB. */
+export const MAX_PAYLOAD_CHARS = 80_000;
+const SLOT_SWEEP_EVERY_MS = 60_000;
+
+/**
+ * The durable outbox every proactive message goes through. Messages are documents with a
+ * deterministic id; every attempt is made by the holder of a claim (a unique insert), who is
+ * the only writer of the message while the claim's lease lasts, so plain updates are safe on
+ * FerretDB v1 too. No timers: the scheduler calls deliverDue.
+ */
+export class DeliveryService {
+  readonly options: DeliveryOptions;
+  private readonly limiter: SlotLimiter;
+  private lastSweep = 0;
+
+  constructor(private readonly deps: DeliveryDeps) {
+    this.options = {
+      ...DEFAULT_DELIVERY_OPTIONS,
+      instanceId: randomBytes(4).toString('hex'),
+      random: Math.random,
+      ...deps.options,
+    };
+    this.limiter = new SlotLimiter(deps.repo, this.options.rateLimits);
+  }
+
+  async enqueue(msg: NewMessage): Promise<EnqueueOutcome> {
+    validate(msg);
+    const now = this.deps.clock.now();
+    const created = await this.deps.repo.insert({
+      ...msg,
+      status: 'pending',
+      attempts: 0,
+      claimSeq: 0,
+      nextAttemptAt: msg.notBefore,
+      createdAt: now,
+      updatedAt: now,
+    });
+    this.deps.log.debug({ messageId: msg.id, kind: msg.kind, created }, 'outbox enqueue');
+    return created ? 'created' : 'exists';
+  }
+
+  /**
+   * One pass: takes up to `batchSize` due messages, claims each, sends within the rate limits
+   * and records the outcome. Messages that get no send slot stay pending for a later pass.
+   */
+  async deliverDue(now?: Date): Promise<DeliveryRunStats> {
+    const at = now ? () => now : () => this.deps.clock.now();
+    const start = at();
+    await this.sweep(start);
+    const due = await this.deps.repo.findDue(start, this.options.batchSize);
+    const pass = new DeliveryPass(this.deps, this.options, this.limiter, at);
+    await pass.run(due);
+    const { stats } = pass;
+    if (stats.claimed || stats.throttled)
+      this.deps.log.info({ ...stats, due: due.length }, 'outbox pass');
+    return stats;
+  }
+
+  /** Counts by status and the latest dead letters of the admin's tenant. */
+  async overview(
+    actor: Actor,
+    limit = 10,
+  ): Promise<{ counts: Record<OutboxStatus, number>; deadLetters: DeadLetterSummary[] }> {
+    requireRole(actor, 'admin');
+    const [counts, deadLetters] = await Promise.all([
+      this.deps.repo.countByStatus(actor.tenantId),
+      this.listDeadLetters(actor, limit),
+    ]);
+    return { counts, deadLetters };
+  }
+
+  async listDeadLetters(actor: Actor, limit = 10): Promise<DeadLetterSummary[]> {
+    requireRole(actor, 'admin');
+    const docs = await this.deps.repo.listDeadLetters(actor.tenantId, Math.min(limit, 50));
+    return docs.map(summarize);
+  }
+
+  /**
+   * Puts a dead letter back in the queue with fresh attempts. The admin takes the message's
+   * claim first, like a sender, so the reset cannot race a delivery pass or another admin.
+   */
+  async retryDeadLetter(actor: Actor, id: string): Promise<RetryResult> {
+    requireRole(actor, 'admin');
+    const { repo, clock, audit } = this.deps;
+    const msg = await repo.get(id);
+    if (!msg || msg.tenantId !== actor.tenantId) throw new AppError('notFound');
+    const result = (outcome: RetryOutcome): RetryResult => ({ outcome, kind: msg.kind });
+    if (msg.status !== 'deadLettered') return result('notDeadLettered');
+    const now = clock.now();
+    if (msg.expiresAt && msg.expiresAt.getTime() <= now.getTime()) return result('tooLate');
+    const owner = `admin:${this.options.instanceId}`;
+    const seq = await takeClaim(repo, msg, owner, now, this.options.leaseMs);
+    if (seq === null) throw new AppError('conflict');
+    const fresh = await repo.get(id);
+    if (!fresh || fresh.status !== 'deadLettered' || fresh.claimSeq > seq) {
+      await repo.deleteClaim(claimId(id, seq));
+      return result('notDeadLettered');
+    }
+    if (fresh.reason === 'conversationGone') await repo.clearGone(fresh.conversationId);
+    await repo.update(
+      id,
+      seq,
+      { status: 'pending', attempts: 0, nextAttemptAt: now, claimSeq: seq + 1, updatedAt: now },
+      ['reason'],
+    );
+    await repo.deleteClaims(id);
+    await audit.record({
+      at: now,
+      tenantId: actor.tenantId,
+      actorId: actor.aadObjectId ?? '',
+      action: 'delivery.retry',
+      target: id,
+      detail: { kind: fresh.kind, reason: fresh.reason ?? '-' },
+    });
+    this.deps.log.info({ messageId: id, kind: fresh.kind }, 'dead letter retried');
+    return result('retried');
+  }
+
+  /** The bot can post in the conversation again (e.g. re-installed): stop skipping it. */
+  async conversationReachable(conversationId: string): Promise<void> {
+    await this.deps.repo.clearGone(conversationId);
+  }
+
+  private async sweep(now: Date): Promise<void> {
+    if (now.getTime() - this.lastSweep < SLOT_SWEEP_EVERY_MS) return;
+    this.lastSweep = now.getTime();
+    this.limiter.prune(now);
+    await this.deps.repo.sweepSlots(now);
+  }
+}
+
+function validate(msg: NewMessage): void {
+  const bad = (field: string) => new AppError('invalidInput', { field });
+  if (!msg.id || msg.id.length > 300) throw bad('id');
+  if (!msg.tenantId) throw bad('tenantId');
+  if (!msg.conversationId) throw bad('conversationId');
+  if (!msg.kind) throw bad('kind');
+  if (!msg.payload.text && !msg.payload.card) throw bad('payload');
+  if (Number.isNaN(msg.notBefore.getTime())) throw bad('notBefore');
+  if (msg.expiresAt && Number.isNaN(msg.expiresAt.getTime())) throw bad('expiresAt');
+  if (JSON.stringify(msg.payload).length > MAX_PAYLOAD_CHARS)
+    throw new AppError('tooLarge', { max: MAX_PAYLOAD_CHARS });
+}
+
+function summarize(m: OutboxMessage): DeadLetterSummary {
+  return {
+    id: m.id,
+    kind: m.kind,
+    conversationId: m.conversationId,
+    attempts: m.attempts,
+    reason: m.reason,
+    lastStatus: m.lastError?.status,
+    lastCode: m.lastError?.code,
+    updatedAt: m.updatedAt,
+    refs: m.refs ?? {},
+  };
+}

@@ -1,0 +1,158 @@
+import type { AdaptiveCardJson } from '../../cards/render';
+import type { DeadLetterReason } from './delivery.policy';
+import type { SlotStore } from './delivery.rate-limit';
+
+/** What is posted: a text, a card, or both (the card as an attachment). */
+export interface OutboxPayload {
+  text?: string;
+  card?: AdaptiveCardJson;
+}
+
+export interface NewMessage {
+  /** Deterministic, e.g. `reminder.deadline:<occurrenceId>`: enqueueing it twice makes one message. */
+  id: string;
+  tenantId: string;
+  /** A conversation the bot has stored (its reference comes from the conversations capability). */
+  conversationId: string;
+  /** e.g. 'reminder.deadline', 'reminder.meeting', 'admin.notice'. */
+  kind: string;
+  payload: OutboxPayload;
+  /** Not sent before this moment. */
+  notBefore: Date;
+  /** Not sent by then → status 'expired' (recorded, never sent). */
+  expiresAt?: Date;
+  /** Ids for lookups and summaries, e.g. { forumId, occurrenceId }. */
+  refs?: Record<string, string>;
+}
+
+export type EnqueueOutcome = 'created' | 'exists';
+
+export interface DeliveryRunStats {
+  claimed: number;
+  sent: number;
+  retried: number;
+  deadLettered: number;
+  expired: number;
+  throttled: number;
+}
+
+export type SendResult =
+  | { ok: true; activityId?: string }
+  | { ok: false; status: number; retryAfterMs?: number; code?: string };
+
+/** Posts into a stored conversation; src/bot/proactive-sender.ts implements it with the SDK. */
+export interface ProactiveSender {
+  send(reference: Readonly<Record<string, unknown>>, payload: OutboxPayload): Promise<SendResult>;
+}
+
+export const OUTBOX_STATUSES = ['pending', 'sent', 'deadLettered', 'expired'] as const;
+export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
+
+export interface LastError {
+  status: number;
+  code?: string;
+}
+
+/** A message as stored. Only the holder of its current claim changes it (see the service). */
+export interface OutboxMessage extends NewMessage {
+  status: OutboxStatus;
+  /** Sends tried so far (reset to 0 when an admin retries a dead letter). */
+  attempts: number;
+  /** The number of the next claim (`<id>#<claimSeq>`); only ever grows. */
+  claimSeq: number;
+  nextAttemptAt: Date;
+  lastError?: LastError;
+  reason?: DeadLetterReason;
+  createdAt: Date;
+  updatedAt: Date;
+  sentAt?: Date;
+  activityId?: string;
+}
+
+export type OutboxChange = Partial<
+  Pick<
+    OutboxMessage,
+    | 'status'
+    | 'attempts'
+    | 'claimSeq'
+    | 'nextAttemptAt'
+    | 'lastError'
+    | 'reason'
+    | 'updatedAt'
+    | 'sentAt'
+    | 'activityId'
+  >
+>;
+
+/** The right to make the next attempt of one message: a unique `_id` with a lease. */
+export interface Claim {
+  id: string;
+  messageId: string;
+  owner: string;
+  at: Date;
+  leaseUntil: Date;
+}
+
+/** The storage port; delivery.repository.ts implements it on MongoDB / FerretDB v1. */
+export interface DeliveryRepository extends SlotStore {
+  /** Unique insert; false when a message with this id exists. */
+  insert(msg: OutboxMessage): Promise<boolean>;
+  get(id: string): Promise<OutboxMessage | null>;
+  /** Pending messages with nextAttemptAt ≤ now, the earliest first. */
+  findDue(now: Date, limit: number): Promise<OutboxMessage[]>;
+  /**
+   * Plain update by the holder of claim `seq`; skipped (false) when a later claim has already
+   * been recorded. `unset` removes fields.
+   */
+  update(
+    id: string,
+    seq: number,
+    set: OutboxChange,
+    unset?: readonly ('reason' | 'lastError')[],
+  ): Promise<boolean>;
+  insertClaim(claim: Claim): Promise<boolean>;
+  getClaim(id: string): Promise<Claim | null>;
+  deleteClaim(id: string): Promise<void>;
+  deleteClaims(messageId: string): Promise<void>;
+  /** Unique insert of the "bot cannot post here" marker; true only for the first caller. */
+  markGone(conversationId: string, tenantId: string, at: Date): Promise<boolean>;
+  goneAmong(conversationIds: readonly string[]): Promise<Set<string>>;
+  clearGone(conversationId: string): Promise<void>;
+  countByStatus(tenantId: string): Promise<Record<OutboxStatus, number>>;
+  listDeadLetters(tenantId: string, limit: number): Promise<OutboxMessage[]>;
+  /** Removes rate-limit slots whose windows are over. */
+  sweepSlots(now: Date): Promise<void>;
+}
+
+/** Where references come from: ConversationsService satisfies this. */
+export interface ConversationDirectory {
+  find(conversationId: string): Promise<{ reference: Readonly<Record<string, unknown>> } | null>;
+}
+
+export interface DeliveryHooks {
+  /**
+   * Called once (across instances) when a send answers 403/404: the bot was removed or the
+   * conversation is gone. The forums capability marks the binding broken and tells the admins.
+   */
+  onConversationGone?(conversationId: string, tenantId: string): Promise<void>;
+}
+
+/** What admins see of a dead letter: ids and codes, never the payload. */
+export interface DeadLetterSummary {
+  id: string;
+  kind: string;
+  conversationId: string;
+  attempts: number;
+  reason: DeadLetterReason | undefined;
+  lastStatus: number | undefined;
+  lastCode: string | undefined;
+  updatedAt: Date;
+  refs: Readonly<Record<string, string>>;
+}
+
+export type RetryOutcome = 'retried' | 'notDeadLettered' | 'tooLate';
+
+export interface RetryResult {
+  outcome: RetryOutcome;
+  kind: string;
+}

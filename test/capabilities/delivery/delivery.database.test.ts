@@ -1,0 +1,190 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { MongoClient, type Db } from 'mongodb';
+import { ManualClock } from '../../../src/core/clock';
+import { createTeamsAdapter } from '../../../src/bot/bot';
+import { createProactiveSender } from '../../../src/bot/proactive-sender';
+import { MongoDeliveryRepository } from '../../../src/capabilities/delivery/delivery.repository';
+import type { NewMessage } from '../../../src/capabilities/delivery/delivery.service';
+import { DeliveryService } from '../../../src/capabilities/delivery/delivery.service';
+import { FakeConnector } from '../../harness/fake-connector';
+import { uniqueDbName } from '../../harness/test-bot';
+import { fakeAudit } from '../people/fakes';
+import { TENANT, actor, silentLog } from './fakes';
+
+const T0 = '2026-11-24T08:00:00Z';
+
+/**
+ * The outbox on the real database, as two bot processes would use it: two MongoClients, two
+ * adapters, one FakeConnector playing the Bot Connector.
+ */
+describe('delivery on the database', () => {
+  let connector: FakeConnector;
+  const clients: MongoClient[] = [];
+  let dbName: string;
+
+  const open = async (): Promise<Db> => {
+    const client = new MongoClient(inject('mongoUri'));
+    await client.connect();
+    clients.push(client);
+    return client.db(dbName);
+  };
+
+  const conversations = {
+    find: (id: string) =>
+      Promise.resolve({
+        reference: {
+          channelId: 'msteams',
+          serviceUrl: connector.url,
+          conversation: { id, tenantId: TENANT },
+          bot: { id: '28:bot' },
+          user: { id: '29:user' },
+        },
+      }),
+  };
+
+  const instance = async (clock: ManualClock, seed: number, sendTimes?: number[]) => {
+    const repo = new MongoDeliveryRepository(await open());
+    await repo.init();
+    const adapter = createTeamsAdapter({ appType: 'MultiTenant' } as never);
+    const sender = createProactiveSender({ adapter, botAppId: '', clock, log: silentLog });
+    let s = seed;
+    const service = new DeliveryService({
+      repo,
+      sender: {
+        send: (ref, payload) => (sendTimes?.push(clock.now().getTime()), sender.send(ref, payload)),
+      },
+      conversations,
+      audit: fakeAudit(),
+      clock,
+      log: silentLog,
+      options: { random: () => (s = (s * 9301 + 49297) % 233280) / 233280, concurrency: 4 },
+    });
+    return { repo, service };
+  };
+
+  const message = (id: string, o: Partial<NewMessage> = {}): NewMessage => ({
+    id,
+    tenantId: TENANT,
+    conversationId: `19:c${id.length % 20}@thread.tacv2`,
+    kind: 'reminder.meeting',
+    payload: { text: id },
+    notBefore: new Date(T0),
+    ...o,
+  });
+
+  beforeAll(async () => {
+    connector = await new FakeConnector().start();
+  });
+  afterAll(async () => {
+    await clients[0]?.db(dbName).dropDatabase();
+    for (const c of clients) await c.close();
+    await connector.stop();
+  });
+
+  it('creates a message once however often, and from however many instances, it is enqueued', async () => {
+    dbName = uniqueDbName('outbox');
+    const clock = new ManualClock(T0);
+    const [a, b] = [await instance(clock, 1), await instance(clock, 2)];
+    const outcomes = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => (i % 2 ? a : b).service.enqueue(message('same'))),
+    );
+    expect(outcomes.filter((o) => o === 'created')).toHaveLength(1);
+    const db = clients[0]!.db(dbName);
+    expect(await db.collection('outbox').countDocuments({})).toBe(1);
+    const doc = await a.repo.get('same');
+    expect(doc).toMatchObject({
+      status: 'pending',
+      attempts: 0,
+      claimSeq: 0,
+      payload: { text: 'same' },
+    });
+    expect(doc?.expiresAt).toBeUndefined();
+  });
+
+  it('two instances × 200 messages due in the same minute: each sent exactly once, within the rate limits', async () => {
+    dbName = uniqueDbName('outbox');
+    connector.clear();
+    const clock = new ManualClock(T0);
+    const sendTimes: number[] = [];
+    const a = await instance(clock, 7, sendTimes);
+    const b = await instance(clock, 11, sendTimes);
+    const ids = Array.from({ length: 200 }, (_, i) => `reminder.meeting:occ-${i}`);
+    for (const [i, id] of ids.entries())
+      await a.service.enqueue(
+        message(id, {
+          conversationId: `19:forum-${i % 20}@thread.tacv2`,
+          notBefore: new Date(Date.parse(T0) + (i % 60) * 1_000),
+        }),
+      );
+    clock.advance(60_000);
+    let rounds = 0;
+    while (connector.sent.length < 200 && rounds < 400) {
+      await Promise.all([a.service.deliverDue(), b.service.deliverDue()]);
+      clock.advance(100);
+      rounds++;
+    }
+    const texts = connector.sent.map((s) => s.activity.text);
+    expect(texts).toHaveLength(200);
+    expect(new Set(texts).size).toBe(200);
+    expect(new Set(texts)).toEqual(new Set(ids));
+    expect(await a.repo.countByStatus(TENANT)).toEqual({
+      pending: 0,
+      sent: 200,
+      deadLettered: 0,
+      expired: 0,
+    });
+    // Both instances together stayed inside the tenant budget (≤ 44 in any sliding second).
+    const maxPerSecond = Math.max(
+      ...sendTimes.map((t) => sendTimes.filter((x) => x >= t && x < t + 1_000).length),
+    );
+    expect(maxPerSecond).toBeLessThanOrEqual(44);
+    // And every claim of a sent message was cleaned up.
+    expect(await clients[0]!.db(dbName).collection('outboxClaims').countDocuments({})).toBe(0);
+  }, 120_000);
+
+  it('a claim whose holder died is taken over once its lease has run out', async () => {
+    dbName = uniqueDbName('outbox');
+    connector.clear();
+    const clock = new ManualClock(T0);
+    const a = await instance(clock, 3);
+    const b = await instance(clock, 5);
+    await a.service.enqueue(message('orphan'));
+    // A third instance claimed it and died before sending.
+    await a.repo.insertClaim({
+      id: 'orphan#0',
+      messageId: 'orphan',
+      owner: 'dead',
+      at: clock.now(),
+      leaseUntil: new Date(Date.parse(T0) + 120_000),
+    });
+    await Promise.all([a.service.deliverDue(), b.service.deliverDue()]);
+    expect(connector.sent).toHaveLength(0);
+    clock.advance(120_000);
+    const stats = await Promise.all([a.service.deliverDue(), b.service.deliverDue()]);
+    expect(stats.map((s) => s.sent).sort()).toEqual([0, 1]);
+    expect(connector.sent).toHaveLength(1);
+    expect(await a.repo.get('orphan')).toMatchObject({ status: 'sent', claimSeq: 2, attempts: 1 });
+  });
+
+  it('a reminder whose deadline passed while the bot was down is recorded as expired, never sent', async () => {
+    dbName = uniqueDbName('outbox');
+    connector.clear();
+    const clock = new ManualClock('2026-11-24T10:00:00Z');
+    const a = await instance(clock, 1);
+    await a.service.enqueue(
+      message('late', { expiresAt: new Date('2026-11-24T09:00:00Z'), kind: 'reminder.deadline' }),
+    );
+    await a.service.enqueue(
+      message('still-useful', {
+        expiresAt: new Date('2026-11-24T12:00:00Z'),
+        kind: 'reminder.deadline',
+      }),
+    );
+    expect(await a.service.deliverDue()).toMatchObject({ expired: 1, sent: 1 });
+    expect(connector.sent.map((s) => s.activity.text)).toEqual(['still-useful']);
+    expect(await a.repo.get('late')).toMatchObject({ status: 'expired', attempts: 0 });
+    const { counts } = await a.service.overview(actor('admin'));
+    expect(counts).toEqual({ pending: 0, sent: 1, deadLettered: 0, expired: 1 });
+  });
+});
