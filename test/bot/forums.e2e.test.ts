@@ -3,48 +3,14 @@ import { ManualClock } from '../../src/core/clock';
 import { PEOPLE, actionExecute, message } from '../fixtures/activities';
 import { cardOf } from '../harness/fake-connector';
 import { TestBot, cardText, invokeCard, invokeMessage } from '../harness/test-bot';
+import { FOSSAM_FORM, inputValues } from '../fixtures/forums';
 
-export const CHANNEL = '19:fossam-channel@thread.tacv2';
+const CHANNEL = '19:fossam-channel@thread.tacv2';
 const inChannel = (from = PEOPLE.admin) => ({
   kind: 'channel' as const,
   conversationId: CHANNEL,
   from,
 });
-
-export const FOSSAM_FORM = {
-  name: 'Fossam',
-  code: 'FOS',
-  kind: 'caseForum',
-  organisations: 'school,socialServices,firstLine',
-  chairs: '',
-  weekday: 'thursday',
-  interval: '1',
-  startTime: '13:00',
-  durationMinutes: '120',
-  firstDate: '2027-01-14',
-  deadlineDays: '2',
-  deadlineTime: '12:00',
-  holidayPolicy: 'skip',
-  onlyDuringTerms: 'false',
-  place: 'Stadshuset, Storgatan 1, sal 3',
-  meetingLink: 'https://teams.microsoft.com/l/meetup-join/fossam',
-};
-
-/** Inputs of a rendered card by id → value (what the user sees filled in). */
-export function inputValues(card: unknown): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  const walk = (v: unknown): void => {
-    if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === 'object') {
-      const o = v as Record<string, unknown>;
-      if (typeof o.type === 'string' && o.type.startsWith('Input.') && typeof o.id === 'string')
-        out[o.id] = o.value;
-      Object.values(o).forEach(walk);
-    }
-  };
-  walk(card);
-  return out;
-}
 
 describe('forums through the bot', () => {
   let bot: TestBot;
