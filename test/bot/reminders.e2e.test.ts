@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock';
-import { PEOPLE, actionExecute, message } from '../fixtures/activities';
+import { PEOPLE, TENANT, actionExecute, message } from '../fixtures/activities';
 import { cardOf, type SentActivity } from '../harness/fake-connector';
 import { TestBot, cardText, invokeCard } from '../harness/test-bot';
 import { FOSSAM_FORM } from '../fixtures/forums';
@@ -162,5 +162,61 @@ describe('reminders reach the forum channel at the right local times', () => {
     expect(new Set(keys).size).toBe(keys.length);
     const outbox = bot.db.collection('outbox');
     expect(await outbox.countDocuments({ status: 'sent' })).toBe(arrivals.length);
+  });
+
+  it('delivers a reminder exactly once through 429 (Retry-After) and 503, then gives up on 403 and tells the admins', async () => {
+    // The admin has a personal chat with the bot (where notices go).
+    await bot.send(message('hej', { from: PEOPLE.admin, conversationId: 'a:personal-admin' }));
+    const before = arrivals.length;
+    // Fossam B's deadline reminder for Thu 13 May is due Mon 10 May 12:00 CEST (10:00Z).
+    bot.connector.respondNext({ status: 429, headers: { 'Retry-After': '1' } }, { status: 503 });
+    await walk('2027-05-10T09:30:00Z', '2027-05-10T11:00:00Z');
+    // Fossam's and Fossam B's reminders are due at the same moment; the two scripted failures
+    // fall on one or both of them. Each still arrives exactly once.
+    for (const [channel, name] of [
+      [FOSSAM, 'Fossam'],
+      [FOSSAM_B, 'Fossam B'],
+    ] as const) {
+      const got = arrivals.slice(before).filter((a) => a.conversationId === channel);
+      expect(got).toHaveLength(1);
+      expect(got[0]?.text).toContain(`Lyft ärenden till ${name} torsdag 13 maj`);
+    }
+    const outbox = await bot.db
+      .collection('outbox')
+      .find({
+        _id: {
+          $in: [
+            `reminder.deadline:${TENANT}:fossam:2027-05-13`,
+            `reminder.deadline:${TENANT}:fossam-b:2027-05-13`,
+          ] as never[],
+        },
+      })
+      .toArray();
+    expect(outbox.map((m) => m.status)).toEqual(['sent', 'sent']);
+    expect(outbox.reduce((n, m) => n + Number(m.attempts), 0)).toBe(4); // 2 failed + 2 delivered
+
+    // The bot is removed from Fossam B's channel: Teams answers 403.
+    bot.connector.respondNextFor(FOSSAM_B, {
+      status: 403,
+      body: { error: { code: 'BotNotInConversationRoster' } },
+    });
+    const requestsBefore = bot.connector.requestLog.length;
+    await walk('2027-05-13T10:30:00Z', '2027-05-13T12:00:00Z');
+    const forum = await bot.db.collection('forums').findOne({ id: 'fossam-b' });
+    expect(forum?.binding).toMatchObject({ status: 'broken' });
+    const notice = bot.connector
+      .messagesTo('a:personal-admin')
+      .filter((s) => s.activity.text?.includes('Fossam B'));
+    expect(notice).toHaveLength(1);
+    expect(notice[0]?.activity.text).toContain('kan inte längre posta i kanalen för Fossam B');
+    // No retry storm: later passes send nothing more to that channel.
+    await walk('2027-05-17T00:00:00Z', '2027-05-21T00:00:00Z');
+    // No retry storm: exactly one request ever reached Fossam B's channel after it was removed.
+    expect(
+      bot.connector.requestLog.slice(requestsBefore).filter((c) => c === FOSSAM_B),
+    ).toHaveLength(1);
+    expect(
+      arrivals.filter((a) => a.conversationId === FOSSAM_B && a.at >= '2027-05-13T10:30'),
+    ).toEqual([]);
   });
 });

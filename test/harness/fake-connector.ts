@@ -29,10 +29,13 @@ export interface ScriptedResponse {
 export class FakeConnector {
   readonly sent: SentActivity[] = [];
   private readonly script: ScriptedResponse[] = [];
+  private readonly scriptFor = new Map<string, ScriptedResponse[]>();
   private server: Server | undefined;
   private waiters: { count: number; resolve: () => void }[] = [];
   url = '';
   requests = 0;
+  /** The conversation of every request, answered or failed, in order. */
+  readonly requestLog: string[] = [];
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => void this.handle(req, res));
@@ -51,6 +54,14 @@ export class FakeConnector {
   /** The next requests get these answers, in order (then normal 200s again). */
   respondNext(...responses: ScriptedResponse[]): void {
     this.script.push(...responses);
+  }
+
+  /** Like respondNext, but only for requests to one conversation. */
+  respondNextFor(conversationId: string, ...responses: ScriptedResponse[]): void {
+    this.scriptFor.set(conversationId, [
+      ...(this.scriptFor.get(conversationId) ?? []),
+      ...responses,
+    ]);
   }
 
   /** Resolves once at least `count` activities have been recorded (or rejects after timeoutMs). */
@@ -80,7 +91,13 @@ export class FakeConnector {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks).toString('utf8');
-    const scripted = this.script.shift();
+    const target = /^\/v3\/conversations\/([^/]+)\//.exec(
+      new URL(req.url ?? '/', 'http://x').pathname,
+    )?.[1];
+    if (target) this.requestLog.push(decodeURIComponent(target));
+    const scripted =
+      (target ? this.scriptFor.get(decodeURIComponent(target))?.shift() : undefined) ??
+      this.script.shift();
     if (scripted && scripted.status >= 300) {
       res.writeHead(scripted.status, { 'content-type': 'application/json', ...scripted.headers });
       res.end(
