@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock';
 import { PEOPLE, TENANT, actionExecute, message } from '../fixtures/activities';
-import { cardOf, type SentActivity } from '../harness/fake-connector';
+import { cardOf } from '../harness/fake-connector';
 import { TestBot, cardText, invokeCard } from '../harness/test-bot';
 import { FOSSAM_FORM } from '../fixtures/forums';
 
@@ -19,7 +19,8 @@ const admin = (conversationId: string) => ({
  * card flow in a channel and binds it there. The clock then walks in 15-minute steps and the
  * scheduler runs at each step, as the production loop does.
  */
-describe('reminders reach the forum channel at the right local times', () => {
+// Each walk runs the scheduler hundreds of times against the real database: generous timeouts.
+describe('reminders reach the forum channel at the right local times', { timeout: 180_000 }, () => {
   let bot: TestBot;
   const arrivals: {
     at: string;
@@ -35,7 +36,7 @@ describe('reminders reach the forum channel at the right local times', () => {
       bot.clock.advance(15 * 60_000);
       const before = bot.connector.sent.length;
       await bot.app.tick();
-      for (const s of bot.connector.sent.slice(before) as SentActivity[]) {
+      for (const s of bot.connector.sent.slice(before)) {
         const card = cardOf(s);
         arrivals.push({
           at: bot.clock.now().toISOString(),
@@ -192,7 +193,7 @@ describe('reminders reach the forum channel at the right local times', () => {
         },
       })
       .toArray();
-    expect(outbox.map((m) => m.status)).toEqual(['sent', 'sent']);
+    expect(outbox.map((m) => String(m.status))).toEqual(['sent', 'sent']);
     expect(outbox.reduce((n, m) => n + Number(m.attempts), 0)).toBe(4); // 2 failed + 2 delivered
 
     // The bot is removed from Fossam B's channel: Teams answers 403.
