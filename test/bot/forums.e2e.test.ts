@@ -162,4 +162,38 @@ describe('forums through the bot', () => {
     expect(text).toContain('Varje vecka, torsdag kl. 13.00');
     expect(text).toContain('kopplat till en kanal');
   });
+
+  it('lets an admin edit the forum through the same card; meetings are recomputed, the binding kept', async () => {
+    bot.connector.clear();
+    await bot.send(message('ändra forum Fossam', inChannel()));
+    const form = cardOf(bot.connector.sent[0]);
+    expect(cardText(form)).toContain('Ändra forum: Fossam');
+    expect(inputValues(form)).toMatchObject({
+      name: 'Fossam',
+      code: 'FOS',
+      startTime: '13:00',
+      weekday: 'thursday',
+    });
+    expect(JSON.stringify(form)).toContain('forums.update');
+    const res = await bot.send(
+      actionExecute(
+        'forums.update',
+        { ...FOSSAM_FORM, startTime: '14:00', forumId: 'fossam' },
+        inChannel(),
+      ),
+    );
+    expect(cardText(invokeCard(res))).toContain('Ändringarna i Fossam är sparade');
+    expect((await meetings()).find((m) => m.date === '2027-03-25')?.start).toEqual(
+      new Date('2027-03-25T13:00:00Z'),
+    );
+    expect((await bot.db.collection('forums').findOne({}))?.binding).toMatchObject({
+      status: 'active',
+    });
+    expect(await bot.db.collection('forums').countDocuments()).toBe(1);
+
+    const byStaff = await bot.send(
+      actionExecute('forums.update', { ...FOSSAM_FORM, forumId: 'fossam' }, inChannel(PEOPLE.anna)),
+    );
+    expect(invokeMessage(byStaff)).toContain('Det får du tyvärr inte göra');
+  });
 });

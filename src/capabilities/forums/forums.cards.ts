@@ -80,10 +80,13 @@ export function forumFormCard(
   users: readonly { id: string; name: string }[],
   values: ForumFormValues,
   error = '',
+  editing?: Forum,
 ): AdaptiveCardJson {
   return renderCard('forums/form', formTemplate, {
+    forumId: editing?.id ?? '',
     labels: {
-      title: t('forums.form.title'),
+      title: editing ? t('forums.form.editTitle', { name: editing.name }) : t('forums.form.title'),
+      save: t('forums.form.save'),
       name: t('forums.form.name'),
       code: t('forums.form.code'),
       codeHelp: t('forums.form.codeHelp'),

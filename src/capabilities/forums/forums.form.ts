@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { WEEKDAYS } from '../calendar';
-import { FORUM_KINDS } from './forums.types';
+import { FORUM_KINDS, type Forum } from './forums.types';
 import type { ForumInput } from './forums.schemas';
 
 /** What the "new forum" card sends (Teams sends every input as a string). */
@@ -102,5 +102,28 @@ export function forumInputFromForm(f: ForumForm): ForumInput {
     },
     ...(f.place ? { place: f.place } : {}),
     ...(f.meetingLink ? { meetingLink: f.meetingLink } : {}),
+  };
+}
+
+/** The form's values for an existing forum (editing). Only weekly forums can be edited by card. */
+export function formValuesOf(forum: Forum): ForumFormValues {
+  const r = forum.schedule.recurrence;
+  return {
+    name: forum.name,
+    code: forum.code,
+    kind: forum.kind,
+    organisations: forum.organisations.join(','),
+    chairs: forum.chairs.join(','),
+    weekday: r.kind === 'weekly' ? (r.weekdays[0] ?? 'thursday') : 'thursday',
+    interval: r.kind === 'weekly' && r.interval === 2 ? '2' : '1',
+    startTime: forum.schedule.startTime,
+    durationMinutes: String(forum.schedule.durationMinutes),
+    firstDate: forum.schedule.firstDate,
+    deadlineDays: String(forum.schedule.deadline.workingDaysBefore),
+    deadlineTime: forum.schedule.deadline.time,
+    holidayPolicy: forum.schedule.holidayPolicy,
+    onlyDuringTerms: String(forum.schedule.onlyDuringTerms),
+    place: forum.place ?? '',
+    meetingLink: forum.meetingLink ?? '',
   };
 }

@@ -13,7 +13,14 @@ import {
   meetingWhen,
   meetingsCard,
 } from './forums.cards';
-import { emptyFormValues, forumFormSchema, forumInputFromForm, formValues } from './forums.form';
+import {
+  type ForumForm,
+  emptyFormValues,
+  forumFormSchema,
+  forumInputFromForm,
+  formValues,
+  formValuesOf,
+} from './forums.form';
 import { cancelMeetingSchema, forumInputSchema, moveMeetingSchema } from './forums.schemas';
 import type { ForumsService } from './forums.service';
 import type { Forum } from './forums.types';
@@ -84,6 +91,50 @@ export function forumsCapability(
       }
     };
 
+  /** Creates (no id) or updates a forum from the card; on a problem the form comes back, inputs kept. */
+  const save = async (
+    ctx: TurnCtx,
+    form: ForumForm,
+    forumId: string | undefined,
+  ): Promise<ActionResult> => {
+    const existing = forumId ? await forums.getForum(ctx.actor.tenantId, forumId) : undefined;
+    try {
+      const input = forumInputSchema.parse({
+        ...forumInputFromForm(form),
+        ...(existing ? { id: existing.id } : {}),
+      });
+      const forum = existing
+        ? await forums.updateForum(ctx.actor, input)
+        : await forums.createForum(ctx.actor, input);
+      return {
+        card: await upcoming(
+          ctx,
+          forum,
+          ctx.t(existing ? 'forums.updated' : 'forums.created', { name: forum.name }),
+        ),
+      };
+    } catch (e) {
+      let error: string;
+      if (e instanceof ZodError)
+        error = ctx.t('forums.form.invalid', { field: String(invalidInput(e).params.field) });
+      else if (isAppError(e) && e.code === 'conflict') error = ctx.t('forums.form.exists');
+      else if (isAppError(e) && e.code !== 'forbidden')
+        error = describeError(e, ctx.t, ctx.correlationId);
+      else throw e;
+      return {
+        card: forumFormCard(
+          ctx.t,
+          ctx.locale,
+          orgs,
+          await formUsers(ctx),
+          formValues(form),
+          error,
+          existing ?? undefined,
+        ),
+      };
+    }
+  };
+
   return {
     name: 'forums',
     help: [
@@ -142,6 +193,18 @@ export function forumsCapability(
         },
       },
       {
+        id: 'forums.edit',
+        patterns: [/^(ändra forum|edit forum) (.{1,80})$/],
+        handle: async (ctx, match) => {
+          const users = await formUsers(ctx); // admins only (the service refuses others)
+          const forum = await forums.findForumByName(ctx.actor.tenantId, match[2] ?? '');
+          if (!forum) return [{ text: ctx.t('forums.next.unknownForum') }];
+          return [
+            { card: forumFormCard(ctx.t, ctx.locale, orgs, users, formValuesOf(forum), '', forum) },
+          ];
+        },
+      },
+      {
         id: 'forums.link',
         patterns: [/^(koppla forum|link forum)$/],
         handle: async (ctx) => {
@@ -163,35 +226,12 @@ export function forumsCapability(
       defineAction({
         verb: 'forums.create',
         schema: forumFormSchema,
-        handle: async (ctx, form) => {
-          try {
-            const forum = await forums.createForum(
-              ctx.actor,
-              forumInputSchema.parse(forumInputFromForm(form)),
-            );
-            return {
-              card: await upcoming(ctx, forum, ctx.t('forums.created', { name: forum.name })),
-            };
-          } catch (e) {
-            let error: string;
-            if (e instanceof ZodError)
-              error = ctx.t('forums.form.invalid', { field: String(invalidInput(e).params.field) });
-            else if (isAppError(e) && e.code === 'conflict') error = ctx.t('forums.form.exists');
-            else if (isAppError(e) && e.code !== 'forbidden')
-              error = describeError(e, ctx.t, ctx.correlationId);
-            else throw e;
-            return {
-              card: forumFormCard(
-                ctx.t,
-                ctx.locale,
-                orgs,
-                await formUsers(ctx),
-                formValues(form),
-                error,
-              ),
-            };
-          }
-        },
+        handle: (ctx, form) => save(ctx, form, undefined),
+      }),
+      defineAction({
+        verb: 'forums.update',
+        schema: forumFormSchema.extend({ forumId: z.string().min(1).max(40) }).strict(),
+        handle: (ctx, { forumId, ...form }) => save(ctx, form, forumId),
       }),
       defineAction({
         verb: 'forums.bind',
