@@ -3,6 +3,9 @@ import { AppError } from './errors';
 export const ROLES = ['admin', 'manager', 'chair', 'staff'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** Any role at all: what a known member of staff (not just a visitor) needs. */
+export const ANY_ROLE: readonly Role[] = ROLES;
+
 /** Who is acting: identified by Entra object id within a tenant. */
 export interface Actor {
   tenantId: string;

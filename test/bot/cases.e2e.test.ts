@@ -5,7 +5,7 @@ import type { CaseRecord } from '../../src/capabilities/cases/cases.types';
 import { forumInputSchema } from '../../src/capabilities/forums/forums.schemas';
 import { PEOPLE, TENANT, actionExecute, message, type Person } from '../fixtures/activities';
 import { cardOf } from '../harness/fake-connector';
-import { TestBot, cardText, invokeCard, invokeMessage } from '../harness/test-bot';
+import { TestBot, cardText, inputValues, invokeCard, invokeMessage } from '../harness/test-bot';
 
 const ADMIN_CHAT = { from: PEOPLE.admin, conversationId: 'a:personal-admin' };
 const CHANNEL = '19:elevhalsa-channel@thread.tacv2';
@@ -15,22 +15,6 @@ function click(verb: string, data: unknown, from: Person = PEOPLE.anna, channel 
   const a = actionExecute(verb, data, channel ? { from, conversationId: CHANNEL } : { from });
   if (channel) a.conversation.conversationType = 'channel';
   return a;
-}
-
-/** Inputs of a rendered card by id → value (what the user sees filled in). */
-function inputValues(card: unknown): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  const walk = (v: unknown): void => {
-    if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === 'object') {
-      const o = v as Record<string, unknown>;
-      if (typeof o.type === 'string' && o.type.startsWith('Input.') && typeof o.id === 'string')
-        out[o.id] = o.value;
-      Object.values(o).forEach(walk);
-    }
-  };
-  walk(card);
-  return out;
 }
 
 const FORM = {

@@ -1,38 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
 import type { Db } from 'mongodb';
-import { loadConfig } from '../../src/config/config';
 import { ManualClock } from '../../src/core/clock';
-import { organisationDirectory } from '../../src/core/organisations';
-import { createRouter } from '../../src/core/router';
-import type { Capability } from '../../src/core/capability';
-import { createLogger } from '../../src/infra/logger';
-import { connectDatabase, type Database } from '../../src/infra/db/mongo';
-import { MongoAuditLog } from '../../src/infra/db/audit.repository';
-import { VersionedKvStore } from '../../src/infra/db/versioned-kv.repository';
-import { MongoPeopleRepository } from '../../src/capabilities/people/people.repository';
-import { PeopleService } from '../../src/capabilities/people/people.service';
-import { peopleCapability } from '../../src/capabilities/people/people.handlers';
-import { MongoConversationsRepository } from '../../src/capabilities/conversations/conversations.repository';
-import { ConversationsService } from '../../src/capabilities/conversations/conversations.service';
-import { helpCapability } from '../../src/capabilities/help/help.handlers';
-import { MongoDeliveryRepository } from '../../src/capabilities/delivery/delivery.repository';
 import type { NewMessage } from '../../src/capabilities/delivery/delivery.service';
-import { DeliveryService } from '../../src/capabilities/delivery/delivery.service';
-import { deliveryCapability } from '../../src/capabilities/delivery/delivery.handlers';
-import { createBot } from '../../src/bot/bot';
-import { createProactiveSender } from '../../src/bot/proactive-sender';
-import { createHttpServer, type HttpServer } from '../../src/http/server';
 import { PEOPLE, TENANT, actionExecute, message, type TeamsActivity } from '../fixtures/activities';
 import { FakeConnector, cardOf } from '../harness/fake-connector';
-import {
-  PROJECT_ROOT,
-  cardText,
-  invokeCard,
-  invokeMessage,
-  uniqueDbName,
-  type HttpResult,
-} from '../harness/test-bot';
+import { TestBot, cardText, invokeCard, invokeMessage, type HttpResult } from '../harness/test-bot';
 
 const T0 = '2026-11-24T08:00:00Z';
 const CHANNEL = '19:forum-skola@thread.tacv2';
@@ -41,83 +13,31 @@ const ADMIN_CHAT = { from: PEOPLE.admin, conversationId: 'a:personal-admin' };
 const SECRET_TEXT = 'Påminnelse till Anna Lind om mötet';
 
 /**
- * The app as src/app.ts composes it, plus the delivery capability and a DeliveryService on the
- * same database and adapter. (Until delivery is wired in buildCapabilities; then TestBot alone
- * does this.)
+ * The whole app (TestBot) with delivery tuned for the test: fixed jitter and a short backoff.
+ * `gone` lists the conversations the outbox reported gone (from the log, which names only ids).
  */
 async function startWithDelivery(connector: FakeConnector, clock: ManualClock) {
-  const logs: string[] = [];
-  const dbName = uniqueDbName('delivery');
-  const config = loadConfig(
-    {
-      NODE_ENV: 'test',
-      PORT: '0',
-      MONGODB_URI: inject('mongoUri'),
-      MONGODB_DB: dbName,
-      ALLOWED_TENANT_IDS: TENANT,
-      ADMIN_AAD_OBJECT_IDS: PEOPLE.admin.aadObjectId,
-      LOG_LEVEL: 'debug',
-      LOG_FORMAT: 'json',
-    },
-    { projectRoot: PROJECT_ROOT },
-  );
-  const log = createLogger(config.log, { write: (line: string) => void logs.push(line) });
-  const database: Database = await connectDatabase(config.mongodb.uri!, dbName);
-  const db = database.db;
-  const audit = new MongoAuditLog(db);
-  const turnState = new VersionedKvStore(db, clock);
-  const peopleRepo = new MongoPeopleRepository(db);
-  const conversationsRepo = new MongoConversationsRepository(db);
-  const deliveryRepo = new MongoDeliveryRepository(db);
-  for (const r of [audit, turnState, peopleRepo, conversationsRepo, deliveryRepo]) await r.init();
-  const orgs = organisationDirectory(config.organisations);
-  const people = new PeopleService({
-    repo: peopleRepo,
-    audit,
+  const bot = await TestBot.start({
+    connector,
     clock,
-    configAdmins: config.adminAadObjectIds,
-    organisationCodes: orgs.codes(),
-  });
-  const conversations = new ConversationsService(conversationsRepo, clock);
-
-  // As src/app.ts would wire it: the sender reaches the bot's adapter once the bot exists.
-  const gone: string[] = [];
-  const delivery = new DeliveryService({
-    repo: deliveryRepo,
-    sender: createProactiveSender({ adapter: () => bot.adapter, botAppId: '', clock, log }),
-    conversations,
-    audit,
-    clock,
-    log,
-    hooks: { onConversationGone: (id) => (gone.push(id), Promise.resolve()) },
-    options: {
+    deliveryOptions: {
       random: () => 0.5,
       backoff: { baseMs: 2_000, maxMs: 60_000, maxRetryAfterMs: 3_600_000 },
     },
   });
-  const capabilities: Capability[] = [];
-  const help = helpCapability(() => capabilities.flatMap((c) => c.help ?? []));
-  capabilities.push(help, peopleCapability(people, orgs), deliveryCapability(delivery));
-  const router = createRouter(capabilities);
-  const bot = createBot({ config, log, clock, turnState, router, help, people, conversations });
-  const http: HttpServer = createHttpServer({ bot, ping: () => database.ping(), log });
-  const { url } = await http.listen(0, '127.0.0.1');
-
-  const send = async (activity: TeamsActivity): Promise<HttpResult> => {
-    const res = await fetch(`${url}/api/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ ...activity, serviceUrl: connector.url }),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? (JSON.parse(text) as unknown) : undefined };
+  return {
+    send: (activity: TeamsActivity): Promise<HttpResult> => bot.send(activity),
+    stop: () => bot.app.stop(),
+    delivery: () => bot.app.delivery,
+    db: bot.db,
+    logs: bot.logs,
+    get gone(): string[] {
+      return bot.logs
+        .map((l) => JSON.parse(l) as { msg?: string; conversationId?: string })
+        .filter((l) => l.msg === 'conversation gone')
+        .map((l) => l.conversationId ?? '');
+    },
   };
-  const stop = async () => {
-    await http.close();
-    await db.dropDatabase();
-    await database.close();
-  };
-  return { send, stop, delivery: () => delivery, db, gone, logs };
 }
 
 describe('proactive delivery through the real sender, bot and database', () => {

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock';
 import { PEOPLE, actionExecute, message } from '../fixtures/activities';
 import { cardOf } from '../harness/fake-connector';
-import { TestBot, cardText, invokeCard, invokeMessage } from '../harness/test-bot';
-import { FOSSAM_FORM, inputValues } from '../fixtures/forums';
+import { TestBot, cardText, inputValues, invokeCard, invokeMessage } from '../harness/test-bot';
+import { FOSSAM_FORM } from '../fixtures/forums';
 
 const CHANNEL = '19:fossam-channel@thread.tacv2';
 const inChannel = (from = PEOPLE.admin) => ({

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { inject } from 'vitest';
 import type { Db } from 'mongodb';
 import { MongoClient } from 'mongodb';
-import { startApp, type RunningApp } from '../../src/app';
+import { startApp, type RunningApp, type StartOptions } from '../../src/app';
 import { loadConfig } from '../../src/config/config';
 import { ManualClock } from '../../src/core/clock';
 import { createLogger } from '../../src/infra/logger';
@@ -17,6 +17,8 @@ export const uniqueDbName = (prefix = 't'): string => `${prefix}_${randomBytes(6
 
 export interface TestBotOptions {
   env?: Record<string, string>;
+  /** Delivery tuning (e.g. fixed randomness, short backoff) for outbox tests. */
+  deliveryOptions?: StartOptions['deliveryOptions'];
   clock?: ManualClock;
   dbName?: string;
   connector?: FakeConnector;
@@ -42,6 +44,7 @@ export class TestBot {
     readonly clock: ManualClock,
     readonly dbName: string,
     private readonly env: Record<string, string>,
+    private readonly deliveryOptions: StartOptions['deliveryOptions'],
   ) {}
 
   static async start(o: TestBotOptions = {}): Promise<TestBot> {
@@ -51,6 +54,7 @@ export class TestBot {
       o.clock ?? new ManualClock(),
       o.dbName ?? uniqueDbName(),
       o.env ?? {},
+      o.deliveryOptions,
     );
     await bot.boot();
     bot.client = new MongoClient(inject('mongoUri'));
@@ -74,7 +78,11 @@ export class TestBot {
       { projectRoot: PROJECT_ROOT },
     );
     const log = createLogger(config.log, { write: (line: string) => void this.logs.push(line) });
-    this.app = await startApp(config, { log, clock: this.clock });
+    this.app = await startApp(config, {
+      log,
+      clock: this.clock,
+      ...(this.deliveryOptions ? { deliveryOptions: this.deliveryOptions } : {}),
+    });
   }
 
   /** Stops the server and starts a new one on the same database (a restart). */
@@ -133,4 +141,20 @@ export function cardText(card: unknown): string {
   };
   walk(card);
   return out.join('\n');
+}
+
+/** Inputs of a rendered card by id → value (what the user sees filled in). */
+export function inputValues(card: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      if (typeof o.type === 'string' && o.type.startsWith('Input.') && typeof o.id === 'string')
+        out[o.id] = o.value;
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(card);
+  return out;
 }

@@ -1,5 +1,5 @@
-import type { Actor, Role } from '../../core/actor';
-import { hasRole, requireRole } from '../../core/actor';
+import type { Actor } from '../../core/actor';
+import { ANY_ROLE, hasRole, requireRole } from '../../core/actor';
 import type { AuditLog } from '../../core/audit';
 import type { Clock } from '../../core/clock';
 import { AppError } from '../../core/errors';
@@ -22,7 +22,8 @@ export interface CasesServiceDeps {
 }
 
 /** Who may raise cases and see their own. */
-export const CASE_ROLES: readonly Role[] = ['staff', 'chair', 'manager', 'admin'];
+/** Who may raise and follow cases: any member of staff with a role. */
+export const CASE_ROLES = ANY_ROLE;
 
 export interface ForumChoice {
   forum: Forum;

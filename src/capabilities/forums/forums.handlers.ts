@@ -1,3 +1,4 @@
+import { ANY_ROLE } from '../../core/actor';
 import type { ActionResult, Capability, TurnCtx } from '../../core/capability';
 import { defineAction } from '../../core/capability';
 import { AppError, isAppError } from '../../core/errors';
@@ -25,7 +26,7 @@ import { cancelMeetingSchema, forumInputSchema, moveMeetingSchema } from './foru
 import type { ForumsService } from './forums.service';
 import type { Forum } from './forums.types';
 
-const STAFF_ROLES = ['admin', 'manager', 'chair', 'staff'] as const;
+const STAFF_ROLES = ANY_ROLE;
 
 export function forumsCapability(
   forums: ForumsService,

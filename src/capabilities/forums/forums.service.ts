@@ -1,5 +1,5 @@
 import type { Actor } from '../../core/actor';
-import { hasRole, requireRole } from '../../core/actor';
+import { ANY_ROLE, hasRole, requireRole } from '../../core/actor';
 import type { AuditLog } from '../../core/audit';
 import type { ConversationInfo } from '../../core/capability';
 import type { Clock } from '../../core/clock';
@@ -164,7 +164,7 @@ export class ForumsService {
   }
 
   listForums(actor: Actor): Promise<Forum[]> {
-    requireRole(actor, 'admin', 'manager', 'chair', 'staff');
+    requireRole(actor, ...ANY_ROLE);
     return this.deps.repo.listForums(actor.tenantId);
   }
 
