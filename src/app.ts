@@ -75,6 +75,9 @@ export function buildCapabilities(deps: CapabilityDeps) {
   return { capabilities, help };
 }
 
+const MAX_DELIVERY_PASSES_PER_TICK = 500;
+const MAX_DELIVERY_MS_PER_TICK = 25_000;
+
 export interface Store {
   db: Database;
   uri: string;
@@ -244,13 +247,27 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
       log,
     });
     /** One scheduler pass: materialize meetings, queue due reminders, deliver due messages. */
-    const tick = async (): Promise<{
-      reminders: ReminderRunStats;
-      delivery: DeliveryRunStats;
-    }> => ({
-      reminders: await reminders.run(clock.now()),
-      delivery: await delivery.deliverDue(clock.now()),
-    });
+    const tick = async (): Promise<{ reminders: ReminderRunStats; delivery: DeliveryRunStats }> => {
+      const reminderStats = await reminders.run(clock.now());
+      // Deliver until a pass makes no progress (everything due is sent, throttled or waiting for
+      // a retry), bounded in passes and in time, so a burst of reminders drains in one tick.
+      const total: DeliveryRunStats = {
+        claimed: 0,
+        sent: 0,
+        retried: 0,
+        deadLettered: 0,
+        expired: 0,
+        throttled: 0,
+      };
+      const started = clock.now().getTime();
+      for (let pass = 0; pass < MAX_DELIVERY_PASSES_PER_TICK; pass++) {
+        const stats = await delivery.deliverDue(clock.now());
+        for (const k of Object.keys(total) as (keyof DeliveryRunStats)[]) total[k] += stats[k];
+        if (stats.claimed === 0 || clock.now().getTime() - started > MAX_DELIVERY_MS_PER_TICK)
+          break;
+      }
+      return { reminders: reminderStats, delivery: total };
+    };
 
     const { capabilities, help } = buildCapabilities({ people, orgs, forums, cases, delivery });
     const router = createRouter(capabilities);

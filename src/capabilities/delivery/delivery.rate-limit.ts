@@ -13,7 +13,6 @@
  * (per bot per conversation: 7/1 s, 8/2 s, 60/30 s, 1,800/h), and the tenant budget is cut
  * into 100 ms windows of 4: 40/s sustained and at most 44 in any sliding second (Teams: ~50).
  */
-const COUNT_ABOVE = 16;
 
 export interface RateLimit {
   windowMs: number;
@@ -39,16 +38,16 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
 export interface SlotStore {
   /** Unique insert of slot `id`; false when it was already taken. */
   takeSlot(id: string, window: string, expiresAt: Date): Promise<boolean>;
-  /** How many slots of `window` exist (a starting point after a restart). */
-  countSlots(window: string): Promise<number>;
 }
+
+/** Windows larger than this are probed by doubling (see `take`). */
+const DOUBLING_ABOVE = 16;
 
 export type SlotOutcome = { ok: true } | { ok: false; exhausted: 'conversation' | 'tenant' };
 
 /**
- * Finds free slots. Slots of a window are taken in ascending `k`; a `k` seen taken (by anyone)
- * is never tried again by this instance, so a window costs each instance at most `max` failed
- * inserts in total; for a large window a fresh instance starts from the count already stored.
+ * Finds free slots: `k < max` in each window, each a unique insert. A `k` seen taken (by
+ * anyone) is never tried again by this instance; a window new to it is probed by doubling.
  */
 export class SlotLimiter {
   /** window key → next k worth trying (every lower k is known to be taken). */
@@ -104,17 +103,24 @@ export class SlotLimiter {
 
   private async take(scope: 'c' | 't', id: string, limit: RateLimit, now: Date): Promise<boolean> {
     const { window, end, hintKey } = windowOf(scope, id, limit, now);
-    let k = this.next.get(hintKey);
-    // A window new to this instance: small ones are probed from 0 (a few inserts at most, and
-    // cheaper than a count); large ones (the hourly window) start at the stored count.
-    if (k === undefined) k = limit.max > COUNT_ABOVE ? await this.store.countSlots(window) : 0;
+    const hint = this.next.get(hintKey);
+    // A large window (the 30 s and hourly ones) new to this instance is probed from 0, doubling
+    // past taken slots (0, 1, 3, 7 …): a fresh window costs one insert and a busy one log2(max),
+    // never a count (counting scans the slots on FerretDB). Slots need not be contiguous: any
+    // free k < max is a legitimate slot, so skipped ones only leave some budget unused. Small
+    // windows (the per-second ones, always contended) are walked one k at a time.
+    let probing = hint === undefined && limit.max > DOUBLING_ABOVE;
+    let k = hint ?? 0;
     // Slots live a little longer than their window, for the store's sweep to remove them later.
     const expiresAt = new Date(end + limit.windowMs);
     while (k < limit.max) {
       const taken = await this.store.takeSlot(`${window}:${k}`, window, expiresAt);
-      k++;
-      this.next.set(hintKey, k);
+      const next = taken || !probing ? k + 1 : k * 2 + 1;
+      // Never move the hint backwards (concurrent takes in one pass may finish out of order).
+      this.next.set(hintKey, Math.max(this.next.get(hintKey) ?? 0, next));
       if (taken) return true;
+      probing = probing && next < limit.max;
+      k = Math.max(next, this.next.get(hintKey) ?? 0);
     }
     return false;
   }

@@ -126,10 +126,6 @@ export class MongoDeliveryRepository implements DeliveryRepository {
     return insertUnique(this.slots, { _id: id, window, expiresAt });
   }
 
-  countSlots(window: string): Promise<number> {
-    return this.slots.countDocuments({ window });
-  }
-
   async sweepSlots(now: Date): Promise<void> {
     await this.slots.deleteMany({ expiresAt: { $lt: now } });
   }

@@ -110,8 +110,10 @@ export class DeliveryService {
    * and records the outcome. Messages that get no send slot stay pending for a later pass.
    */
   async deliverDue(now?: Date): Promise<DeliveryRunStats> {
-    const at = now ? () => now : () => this.deps.clock.now();
-    const start = at();
+    // `now` picks which messages are due; every slot, lease and timestamp inside the pass reads
+    // the clock afresh, so rate windows move on while a long pass runs.
+    const at = () => this.deps.clock.now();
+    const start = now ?? at();
     await this.sweep(start);
     const due = await this.deps.repo.findDue(start, this.options.batchSize);
     const pass = new DeliveryPass(this.deps, this.options, this.limiter, at);

@@ -61,6 +61,8 @@ export class ReminderService {
       log: Logger;
       /** How far back a missed reminder is still considered (default 7 days). */
       lookbackMs?: number;
+      /** Forums re-materialized per run at most (default 50). */
+      materializeBatch?: number;
     },
   ) {}
 
@@ -69,15 +71,6 @@ export class ReminderService {
     const forums = await this.deps.forums.allForums();
     const byKey = new Map(forums.map((f) => [`${f.tenantId}:${f.id}`, f]));
     stats.forums = forums.length;
-    const day = now.toISOString().slice(0, 10);
-    for (const forum of forums) {
-      const memo = `${day}:${forum.updatedAt.toISOString()}`;
-      if (this.materialized.get(`${forum.tenantId}:${forum.id}`) === memo) continue;
-      await this.deps.forums.materialize(forum, now);
-      this.materialized.set(`${forum.tenantId}:${forum.id}`, memo);
-      stats.materialized++;
-    }
-
     const from = new Date(now.getTime() - (this.deps.lookbackMs ?? 7 * DAY));
     for (const kind of ['deadline', 'meeting'] as const) {
       for (const meeting of await this.deps.meetings.meetingsWithReminderBetween(kind, from, now)) {
@@ -97,6 +90,7 @@ export class ReminderService {
           expiresAt,
           refs: { forumId: forum.id, meetingId: meeting.id },
         });
+        if (this.queued.size > 100_000) this.queued.clear();
         this.queued.add(id);
         if (outcome === 'created') {
           stats.enqueued++;
@@ -104,6 +98,18 @@ export class ReminderService {
         }
       }
     }
+    // Then keep meetings materialized ahead, a bounded number of forums per run, so due
+    // reminders never wait behind a full recomputation (after a restart or at midnight).
+    const day = now.toISOString().slice(0, 10);
+    for (const forum of forums) {
+      if (stats.materialized >= (this.deps.materializeBatch ?? 50)) break;
+      const memo = `${day}:${forum.updatedAt.toISOString()}`;
+      if (this.materialized.get(`${forum.tenantId}:${forum.id}`) === memo) continue;
+      await this.deps.forums.materialize(forum, now);
+      this.materialized.set(`${forum.tenantId}:${forum.id}`, memo);
+      stats.materialized++;
+    }
+
     if (stats.enqueued > 0 || stats.materialized > 0) this.deps.log.info({ ...stats }, 'reminders');
     return stats;
   }

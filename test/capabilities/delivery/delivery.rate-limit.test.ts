@@ -66,4 +66,27 @@ describe('rate-limit slots', () => {
     expect(maxIn).toBeLessThan(50);
     expect(sends.length).toBe(120);
   });
+
+  it('probes a large window by doubling: one insert when fresh, few when busy, never above max', async () => {
+    const store = new FakeDeliveryRepository();
+    const limits: RateLimits = { perConversation: [{ windowMs: 30_000, max: 30 }], perTenant: [] };
+    const busy = new SlotLimiter(store, limits);
+    for (let i = 0; i < 10; i++) expect((await busy.acquire('t', 'c', at(0))).ok).toBe(true);
+    const before = store.slots.size;
+    const fresh = new SlotLimiter(store, limits);
+    expect(await fresh.acquire('t', 'other', at(0))).toEqual({ ok: true });
+    expect(store.slots.size).toBe(before + 1);
+    const attempts: boolean[] = [];
+    const take = store.takeSlot.bind(store);
+    store.takeSlot = async (id: string, window: string) => {
+      const ok = await take(id, window);
+      attempts.push(ok);
+      return ok;
+    };
+    expect(await fresh.acquire('t', 'c', at(1_000))).toEqual({ ok: true });
+    expect(attempts.length).toBeLessThanOrEqual(5); // 0, 1, 3, 7 taken; 15 free
+    for (let i = 0; i < 40; i++) await fresh.acquire('t', 'c', at(2_000));
+    const inWindow = [...store.slots.values()].filter((w) => w.startsWith('c:c:30000:')).length;
+    expect(inWindow).toBeLessThanOrEqual(30);
+  });
 });

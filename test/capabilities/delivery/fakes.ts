@@ -66,9 +66,6 @@ export class FakeDeliveryRepository implements DeliveryRepository {
     this.slots.set(id, window);
     return Promise.resolve(true);
   }
-  countSlots(window: string) {
-    return Promise.resolve([...this.slots.values()].filter((w) => w === window).length);
-  }
   sweepSlots() {
     return Promise.resolve();
   }
