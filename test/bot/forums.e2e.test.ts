@@ -178,14 +178,22 @@ describe('forums through the bot', () => {
     const res = await bot.send(
       actionExecute(
         'forums.update',
-        { ...FOSSAM_FORM, startTime: '14:00', forumId: 'fossam' },
+        {
+          ...FOSSAM_FORM,
+          startTime: '14:00',
+          meetingReminderMinutes: '30',
+          deadlineReminderHours: '48',
+          forumId: 'fossam',
+        },
         inChannel(),
       ),
     );
     expect(cardText(invokeCard(res))).toContain('Ändringarna i Fossam är sparade');
-    expect((await meetings()).find((m) => m.date === '2027-03-25')?.start).toEqual(
-      new Date('2027-03-25T13:00:00Z'),
-    );
+    const edited = (await meetings()).find((m) => m.date === '2027-03-25');
+    expect(edited?.start).toEqual(new Date('2027-03-25T13:00:00Z'));
+    // Reminder offsets are the forum's own: 30 minutes before the meeting, 48 h before the deadline.
+    expect(edited?.meetingReminderAt).toEqual(new Date('2027-03-25T12:30:00Z'));
+    expect(edited?.deadlineReminderAt).toEqual(new Date('2027-03-21T11:00:00Z'));
     expect((await bot.db.collection('forums').findOne({}))?.binding).toMatchObject({
       status: 'active',
     });

@@ -101,6 +101,8 @@ export function forumFormCard(
       deadlineDays: t('forums.form.deadlineDays'),
       deadlineTime: t('forums.form.deadlineTime'),
       holidayPolicy: t('forums.form.holidayPolicy'),
+      deadlineReminderHours: t('forums.form.deadlineReminderHours'),
+      meetingReminderMinutes: t('forums.form.meetingReminderMinutes'),
       onlyDuringTerms: t('forums.form.onlyDuringTerms'),
       place: t('forums.form.place'),
       meetingLink: t('forums.form.meetingLink'),

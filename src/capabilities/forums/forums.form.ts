@@ -25,6 +25,8 @@ export const forumFormSchema = z
       .regex(/^\d{2}:\d{2}$/)
       .default('12:00'),
     holidayPolicy: z.enum(['skip', 'moveToNextWorkingDay']).default('skip'),
+    deadlineReminderHours: z.coerce.number().int().min(1).max(168).default(24),
+    meetingReminderMinutes: z.coerce.number().int().min(0).max(1440).default(15),
     onlyDuringTerms: z.enum(['true', 'false']).default('false'),
     place: z.string().trim().max(200).optional(),
     meetingLink: z.string().trim().max(1000).optional(),
@@ -49,6 +51,8 @@ export const emptyFormValues = (firstDate: string): ForumFormValues => ({
   deadlineDays: '2',
   deadlineTime: '12:00',
   holidayPolicy: 'skip',
+  deadlineReminderHours: '24',
+  meetingReminderMinutes: '15',
   onlyDuringTerms: 'false',
   place: '',
   meetingLink: '',
@@ -60,6 +64,8 @@ export const formValues = (f: ForumForm): ForumFormValues => ({
   interval: f.interval,
   durationMinutes: String(f.durationMinutes),
   deadlineDays: String(f.deadlineDays),
+  deadlineReminderHours: String(f.deadlineReminderHours),
+  meetingReminderMinutes: String(f.meetingReminderMinutes),
   place: f.place ?? '',
   meetingLink: f.meetingLink ?? '',
 });
@@ -99,6 +105,10 @@ export function forumInputFromForm(f: ForumForm): ForumInput {
       breakPolicy: f.holidayPolicy,
       onlyDuringTerms: f.onlyDuringTerms === 'true',
       deadline: { workingDaysBefore: f.deadlineDays, time: f.deadlineTime },
+      reminders: {
+        deadlineReminder: { hoursBefore: f.deadlineReminderHours },
+        meetingReminderMinutesBefore: f.meetingReminderMinutes,
+      },
     },
     ...(f.place ? { place: f.place } : {}),
     ...(f.meetingLink ? { meetingLink: f.meetingLink } : {}),
@@ -122,6 +132,12 @@ export function formValuesOf(forum: Forum): ForumFormValues {
     deadlineDays: String(forum.schedule.deadline.workingDaysBefore),
     deadlineTime: forum.schedule.deadline.time,
     holidayPolicy: forum.schedule.holidayPolicy,
+    deadlineReminderHours: String(
+      'hoursBefore' in forum.schedule.reminders.deadlineReminder
+        ? forum.schedule.reminders.deadlineReminder.hoursBefore
+        : 24,
+    ),
+    meetingReminderMinutes: String(forum.schedule.reminders.meetingReminderMinutesBefore),
     onlyDuringTerms: String(forum.schedule.onlyDuringTerms),
     place: forum.place ?? '',
     meetingLink: forum.meetingLink ?? '',
