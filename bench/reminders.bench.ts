@@ -20,8 +20,6 @@
  * temporary folder. The last line is machine-readable.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { MongoClient } from 'mongodb';
@@ -31,15 +29,14 @@ import type { Actor } from '../src/core/actor';
 import type { ConversationInfo } from '../src/core/capability';
 import { ManualClock } from '../src/core/clock';
 import type { DeliveryRunStats } from '../src/capabilities/delivery/delivery.service';
-import { startEmbeddedDb, type EmbeddedDb } from '../src/infra/db/embedded-ferretdb';
 import { createLogger } from '../src/infra/logger';
 import { BOT_ID, TENANT } from '../test/fixtures/activities';
 import { LimitedConnector, TEAMS_LIMITS } from './limited-connector';
 import { WireCounter, type WireStat } from './wire-counter';
+import { benchDatabase, runBench } from './bench-kit';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..');
 const HOST = '127.0.0.1';
-const STOP_WATCHDOG_MS = 30_000;
 /** How often the outbox is checked for completion (through a separate, uncounted client). */
 const MONITOR_EVERY_MS = 250;
 /** A pass that found nothing due: wait this long before the next (the production loop waits 30 s). */
@@ -261,32 +258,24 @@ const median = (xs: readonly number[]): number => {
   return s.length === 0 ? NaN : s[Math.floor((s.length - 1) / 2)]!;
 };
 
-async function main(): Promise<number> {
+function main(): void {
   let opts: Options;
   try {
     opts = parseArgs(process.argv.slice(2));
   } catch (e) {
     console.error(`bench: ${(e as Error).message}`);
-    return 1;
+    process.exitCode = 1;
+    return;
   }
   const log = createLogger({ level: 'silent', pretty: false });
   const expected = opts.forums;
-  const cleanups: (() => Promise<void>)[] = [];
-  let code = 0;
-  let lastLine: string | undefined;
-  try {
+  runBench(async (cleanups) => {
+    let code = 0;
     const connector = await new LimitedConnector().start();
     cleanups.push(() => connector.stop());
 
-    const externalUri = process.env.MONGODB_URI || undefined;
-    let serverUri = externalUri;
-    if (!serverUri) {
-      const dataDir = mkdtempSync(path.join(tmpdir(), 'samverkan-bench-db-'));
-      cleanups.push(() => Promise.resolve(rmSync(dataDir, { recursive: true, force: true })));
-      const embedded: EmbeddedDb = await startEmbeddedDb({ projectRoot: PROJECT_ROOT, dataDir });
-      cleanups.push(() => embedded.stop());
-      serverUri = embedded.uri;
-    }
+    const { uri: serverUri, external } = await benchDatabase(cleanups);
+    const externalUri = external ? serverUri : undefined;
     // With MONGODB_URI the proxy only handles a single-host, plain URI (no SRV, no TLS).
     const wire = await WireCounter.forUri(serverUri).start();
     cleanups.push(() => wire.stop());
@@ -543,32 +532,11 @@ async function main(): Promise<number> {
       problems.push(`${connector.unexpected} unexpected requests reached the connector`);
     for (const p of problems) console.error(`FAIL ${p}`);
     if (lost > 0 || duplicates > 0) code = 1;
-    lastLine =
+    const lastLine =
       `forums=${opts.forums} sent=${sent} duplicates=${duplicates} lost=${lost} ` +
       `seconds=${one(seconds)} min_seconds=${minimum} throttled=${connector.throttled}`;
-  } catch (e) {
-    console.error('bench failed:', e instanceof Error ? (e.stack ?? e.message) : e);
-    code = 1;
-  } finally {
-    for (const fn of cleanups.reverse()) {
-      try {
-        await fn();
-      } catch (e) {
-        console.error('error while stopping:', e instanceof Error ? e.message : e);
-        code = 1;
-      }
-    }
-  }
-  // Printed after everything has stopped, so that it really is the last line.
-  if (lastLine) console.log(lastLine);
-  return code;
+    return { code, lastLine };
+  });
 }
 
-void main().then((code) => {
-  process.exitCode = code;
-  // Everything is closed by now; if some handle still keeps the process alive, do not hang.
-  setTimeout(() => {
-    console.error('bench: process did not exit after cleanup; forcing exit');
-    process.exit(code);
-  }, STOP_WATCHDOG_MS).unref();
-});
+main();

@@ -12,23 +12,20 @@
  * embedded FerretDB in a temporary folder. The last line is machine-readable.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startApp, type RunningApp } from '../src/app';
 import { loadConfig, type Config } from '../src/config/config';
-import { startEmbeddedDb, type EmbeddedDb } from '../src/infra/db/embedded-ferretdb';
 import { createLogger } from '../src/infra/logger';
 import { message, TENANT, type Person } from '../test/fixtures/activities';
 import { startBaselineBot, type BaselineServer } from './baseline-bot';
 import { ReplyConnector } from './reply-connector';
+import { benchDatabase, runBench } from './bench-kit';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..');
 const HOST = '127.0.0.1';
 const REQUEST_TIMEOUT_MS = 30_000;
 const REPLY_TIMEOUT_MS = 10_000;
-const STOP_WATCHDOG_MS = 30_000;
 
 interface Options {
   conversations: number;
@@ -208,13 +205,14 @@ function problemsOf(r: RunResult, expectCards: boolean): string[] {
 const spread = (total: number, n: number): number[] =>
   Array.from({ length: n }, (_, i) => Math.floor(total / n) + (i < total % n ? 1 : 0));
 
-async function main(): Promise<number> {
+function main(): void {
   let opts: Options;
   try {
     opts = parseArgs(process.argv.slice(2));
   } catch (e) {
     console.error(`bench: ${(e as Error).message}`);
-    return 1;
+    process.exitCode = 1;
+    return;
   }
   const log = createLogger({ level: 'silent', pretty: false });
   const users = benchUsers(opts.conversations);
@@ -222,22 +220,13 @@ async function main(): Promise<number> {
   // Warm-up: at least one turn per chat, so that every user and chat already exists when measuring.
   const warm = spread(Math.max(opts.warmup, opts.conversations), opts.conversations);
 
-  const cleanups: (() => Promise<void>)[] = [];
-  let code = 0;
-  let lastLine: string | undefined;
-  try {
+  runBench(async (cleanups) => {
+    let code = 0;
     const connector = await new ReplyConnector().start();
     cleanups.push(() => connector.stop());
 
-    const externalUri = process.env.MONGODB_URI || undefined;
-    let mongoUri = externalUri;
-    if (!mongoUri) {
-      const dataDir = mkdtempSync(path.join(tmpdir(), 'samverkan-bench-db-'));
-      cleanups.push(() => Promise.resolve(rmSync(dataDir, { recursive: true, force: true })));
-      const embedded: EmbeddedDb = await startEmbeddedDb({ projectRoot: PROJECT_ROOT, dataDir });
-      cleanups.push(() => embedded.stop());
-      mongoUri = embedded.uri;
-    }
+    const { uri: mongoUri, external } = await benchDatabase(cleanups);
+    const externalUri = external ? mongoUri : undefined;
     const dbName = `bench_${randomBytes(6).toString('hex')}`;
     const config: Config = loadConfig(
       {
@@ -296,32 +285,11 @@ async function main(): Promise<number> {
       for (const p of problems) console.error(`FAIL ${p}`);
       code = 1;
     }
-    lastLine =
+    const lastLine =
       `turns_per_s=${one(a.perSecond)} p50_ms=${one(a.p50)} p99_ms=${one(a.p99)} ` +
       `rss_mb=${one(rssMb)} baseline_turns_per_s=${one(b.perSecond)} baseline_p50_ms=${one(b.p50)}`;
-  } catch (e) {
-    console.error('bench failed:', e instanceof Error ? (e.stack ?? e.message) : e);
-    code = 1;
-  } finally {
-    for (const fn of cleanups.reverse()) {
-      try {
-        await fn();
-      } catch (e) {
-        console.error('error while stopping:', e instanceof Error ? e.message : e);
-        code = 1;
-      }
-    }
-  }
-  // Printed after everything has stopped, so that it really is the last line.
-  if (lastLine) console.log(lastLine);
-  return code;
+    return { code, lastLine };
+  });
 }
 
-void main().then((code) => {
-  process.exitCode = code;
-  // Everything is closed by now; if some handle still keeps the process alive, do not hang.
-  setTimeout(() => {
-    console.error('bench: process did not exit after cleanup; forcing exit');
-    process.exit(code);
-  }, STOP_WATCHDOG_MS).unref();
-});
+main();
