@@ -24,6 +24,7 @@ import { casesCapability } from './capabilities/cases/cases.handlers';
 import { MongoDeliveryRepository } from './capabilities/delivery/delivery.repository';
 import {
   DeliveryService,
+  emptyDeliveryStats,
   type DeliveryOptions,
   type DeliveryRunStats,
 } from './capabilities/delivery/delivery.service';
@@ -251,14 +252,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
       const reminderStats = await reminders.run(clock.now());
       // Deliver until a pass makes no progress (everything due is sent, throttled or waiting for
       // a retry), bounded in passes and in time, so a burst of reminders drains in one tick.
-      const total: DeliveryRunStats = {
-        claimed: 0,
-        sent: 0,
-        retried: 0,
-        deadLettered: 0,
-        expired: 0,
-        throttled: 0,
-      };
+      const total = emptyDeliveryStats();
       const started = clock.now().getTime();
       for (let pass = 0; pass < MAX_DELIVERY_PASSES_PER_TICK; pass++) {
         const stats = await delivery.deliverDue(clock.now());

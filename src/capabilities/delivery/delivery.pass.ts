@@ -37,7 +37,8 @@ export async function takeClaim(
   return null;
 }
 
-const emptyStats = (): DeliveryRunStats => ({
+/** A DeliveryRunStats with every count at 0 (to add passes up). */
+export const emptyStats = (): DeliveryRunStats => ({
   claimed: 0,
   sent: 0,
   retried: 0,

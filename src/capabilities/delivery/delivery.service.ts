@@ -24,6 +24,7 @@ import type {
   RetryResult,
 } from './delivery.types';
 import { DeliveryPass, claimId, takeClaim } from './delivery.pass';
+export { emptyStats as emptyDeliveryStats } from './delivery.pass';
 
 export type * from './delivery.types';
 

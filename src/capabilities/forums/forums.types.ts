@@ -1,10 +1,4 @@
-import type {
-  ForumSchedule,
-  LocalDate,
-  OccurrenceOverride,
-  OccurrenceReason,
-  OccurrenceStatus,
-} from '../calendar';
+import type { ForumSchedule, Occurrence, OccurrenceOverride, ReminderMoments } from '../calendar';
 import type { ConversationType } from '../../core/capability';
 import type { Locale } from '../../i18n/i18n';
 
@@ -58,21 +52,8 @@ export interface Forum {
 }
 
 /** One materialized occurrence of a forum (a meeting), with its deadline and reminder moments. */
-export interface Meeting {
-  /** `<forumId>:<originalDate>`: stable, also when moved. */
-  id: string;
+export interface Meeting extends Occurrence, ReminderMoments {
   tenantId: string;
-  forumId: string;
-  originalDate: LocalDate;
-  date: LocalDate;
-  start: Date;
-  end: Date;
-  timeZone: string;
-  status: OccurrenceStatus;
-  reason?: OccurrenceReason | undefined;
-  deadlineAt: Date;
-  deadlineReminderAt: Date;
-  meetingReminderAt: Date;
 }
 
 /** A chair's cancellation or move of one meeting; kept so summaries can count them. */
