@@ -238,6 +238,8 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
         }
       }
     };
+    // A cancelled meeting's waiting cases move to the forum's next meeting.
+    forums.onMeetingCancelled((actor, meeting) => cases.followCancelledMeeting(actor, meeting));
     // A (re)bound forum's conversation is reachable again for the outbox.
     forums.onBound((conversationId) => delivery.conversationReachable(conversationId));
     const reminders = new ReminderService({

@@ -11,6 +11,8 @@ export interface CasesRepository {
   get(tenantId: string, code: string): Promise<CaseRecord | null>;
   /** The submitter's cases, newest first. */
   listBySubmitter(tenantId: string, aadObjectId: string, limit: number): Promise<CaseRecord[]>;
+  /** Every case raised for one meeting. */
+  listByMeeting(tenantId: string, meetingId: string): Promise<CaseRecord[]>;
   /**
    * Compare-and-swap: stores `next` only if it is the first change to claim
    * `next.version` (the stored version is `next.version - 1`). False when someone else won.
@@ -24,5 +26,7 @@ export interface CaseForums {
   getForum(tenantId: string, forumId: string): Promise<Forum | null>;
   /** Upcoming meetings whose deadline has not passed, by start. */
   openMeetings(tenantId: string, forumId: string, limit?: number): Promise<Meeting[]>;
+  /** Upcoming meetings (scheduled or moved), deadline or not, by start. */
+  upcomingMeetings(tenantId: string, forumId: string, limit?: number): Promise<Meeting[]>;
   getMeeting(tenantId: string, meetingId: string): Promise<Meeting | null>;
 }

@@ -71,6 +71,16 @@ export class MongoCasesRepository implements CasesRepository {
     return toRecord({ _id: doc._id, ...newer.state });
   }
 
+  async listByMeeting(tenantId: string, meetingId: string): Promise<CaseRecord[]> {
+    const docs = await this.cases
+      .find({ tenantId, meetingId })
+      .sort({ createdAt: 1, _id: 1 })
+      .toArray();
+    // Read each through get(), which finishes a half-done change, and keep those still here.
+    const settled = await Promise.all(docs.map((d) => this.get(tenantId, d.code)));
+    return settled.filter((r): r is CaseRecord => r !== null && r.meetingId === meetingId);
+  }
+
   async listBySubmitter(
     tenantId: string,
     aadObjectId: string,

@@ -255,6 +255,26 @@ export class CasesService {
     });
   }
 
+  /**
+   * A chair cancelled a meeting: its waiting cases move to the forum's next meeting (deadline
+   * or not: they were raised in time), so no case is left on a meeting that will not happen.
+   * Recorded in each case's history and the audit trail as done by that chair. Returns the
+   * number moved; with no later meeting they stay (and still show in the submitter's list).
+   */
+  async followCancelledMeeting(actor: Actor, meeting: Meeting): Promise<number> {
+    const waiting = (await this.deps.repo.listByMeeting(meeting.tenantId, meeting.id)).filter((r) =>
+      WAITING_STATUSES.includes(r.status),
+    );
+    if (waiting.length === 0) return 0;
+    const upcoming = await this.deps.forums.upcomingMeetings(meeting.tenantId, meeting.forumId, 6);
+    const next = upcoming.find((m) => m.id !== meeting.id && m.start > meeting.start);
+    if (!next) return 0;
+    for (const record of waiting) {
+      await applyTransition(this.deps, actor, record, 'moved', 'submitted', { meetingId: next.id });
+    }
+    return waiting.length;
+  }
+
   /** The chosen meeting, or, if it no longer takes cases, the forum's next open meeting. */
   private async meetingFor(forum: Forum, chosen: Meeting, now: Date): Promise<Meeting> {
     if (takesCases(chosen, now)) return chosen;

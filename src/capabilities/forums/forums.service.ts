@@ -55,6 +55,7 @@ const describeEntry = (i: number, entry: unknown): string => {
 export class ForumsService {
   readonly horizonDays: number;
   private boundListeners: ((conversationId: string) => Promise<void>)[] = [];
+  private cancelledListeners: ((actor: Actor, meeting: Meeting) => Promise<unknown>)[] = [];
 
   constructor(private readonly deps: ForumsServiceDeps) {
     this.horizonDays = deps.horizonDays ?? 120;
@@ -227,6 +228,11 @@ export class ForumsService {
     this.boundListeners.push(listener);
   }
 
+  /** Called after a chair cancels a meeting (its waiting cases must move on). */
+  onMeetingCancelled(listener: (actor: Actor, meeting: Meeting) => Promise<unknown>): void {
+    this.cancelledListeners.push(listener);
+  }
+
   /** `koppla forum`: binds a forum to the channel or group chat the admin writes in. */
   async bindForum(actor: Actor, forumId: string, conversation: ConversationInfo): Promise<Forum> {
     requireRole(actor, 'admin');
@@ -357,6 +363,8 @@ export class ForumsService {
     const meetings = await this.materialize(forum, now);
     const updated = meetings.find((m) => m.id === meetingId);
     if (!updated) throw new AppError('conflict', { reason: 'outsideHorizon' });
+    if (override.action === 'cancel')
+      for (const listener of this.cancelledListeners) await listener(actor, updated);
     return updated;
   }
 

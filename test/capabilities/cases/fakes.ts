@@ -96,6 +96,16 @@ export class FakeForums implements CaseForums {
         .slice(0, limit),
     );
   }
+  upcomingMeetings(tenantId: string, forumId: string, limit = 3) {
+    const now = this.clock.now();
+    return Promise.resolve(
+      this.meetings
+        .filter((m) => m.tenantId === tenantId && m.forumId === forumId)
+        .filter((m) => (m.status === 'scheduled' || m.status === 'moved') && m.start > now)
+        .sort((a, b) => +a.start - +b.start)
+        .slice(0, limit),
+    );
+  }
   getMeeting(tenantId: string, id: string) {
     return Promise.resolve(
       this.meetings.find((m) => m.tenantId === tenantId && m.id === id) ?? null,
@@ -131,6 +141,13 @@ export class FakeCasesRepository implements CasesRepository {
         .filter((c) => c.tenantId === tenantId && c.submittedBy === oid)
         .sort((a, b) => +b.createdAt - +a.createdAt || b.sequence - a.sequence)
         .slice(0, limit)
+        .map((c) => structuredClone(c)),
+    );
+  }
+  listByMeeting(tenantId: string, meetingId: string) {
+    return Promise.resolve(
+      [...this.cases.values()]
+        .filter((c) => c.tenantId === tenantId && c.meetingId === meetingId)
         .map((c) => structuredClone(c)),
     );
   }

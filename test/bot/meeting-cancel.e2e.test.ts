@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/core/clock';
+import type { CaseRecord } from '../../src/capabilities/cases/cases.types';
+import { PEOPLE, actionExecute, message } from '../fixtures/activities';
+import { FOSSAM_FORM } from '../fixtures/forums';
+import { TestBot, cardText, invokeCard } from '../harness/test-bot';
+
+const ADMIN_CHAT = { from: PEOPLE.admin, conversationId: 'a:personal-admin' };
+
+/** Nothing a user wrote is lost when a chair cancels the meeting it was raised for. */
+describe('a cancelled meeting moves its waiting cases to the next meeting', () => {
+  let bot: TestBot;
+  const cases = () => bot.db.collection<CaseRecord>('cases').find({}).toArray();
+
+  beforeAll(async () => {
+    bot = await TestBot.start({ clock: new ManualClock('2027-03-01T08:00:00Z') });
+    await bot.send(message('hej', { from: PEOPLE.anna }));
+    await bot.send(
+      actionExecute(
+        'people.grantRole',
+        { userId: PEOPLE.anna.aadObjectId, role: 'staff' },
+        ADMIN_CHAT,
+      ),
+    );
+    await bot.send(
+      actionExecute(
+        'people.addOrganisation',
+        { userId: PEOPLE.anna.aadObjectId, organisation: 'school' },
+        ADMIN_CHAT,
+      ),
+    );
+    expect(
+      cardText(invokeCard(await bot.send(actionExecute('forums.create', FOSSAM_FORM, ADMIN_CHAT)))),
+    ).toContain('är skapat');
+  });
+  afterAll(async () => {
+    await bot.stop();
+  });
+
+  it('moves the case, records who and why in its history, and the submitter sees the new meeting', async () => {
+    const receipt = await bot.send(
+      actionExecute(
+        'cases.submit',
+        {
+          meetingId: 'fossam:2027-03-11',
+          organisation: 'school',
+          ageBand: 'grades4to6',
+          concerns: 'schoolAbsence',
+          description: 'Eleven har varit borta mycket sedan sportlovet.',
+          tried: 'Samtal med mentor och kurator.',
+          question: 'Hur kan vi samverka kring närvaron?',
+          urgency: 'normal',
+        },
+        { from: PEOPLE.anna },
+      ),
+    );
+    expect(cardText(invokeCard(receipt))).toContain('FOS-27-001');
+    expect((await cases())[0]).toMatchObject({
+      meetingId: 'fossam:2027-03-11',
+      status: 'submitted',
+    });
+
+    const cancelled = await bot.send(
+      actionExecute(
+        'forums.cancelMeeting',
+        { meetingId: 'fossam:2027-03-11', reason: 'Studiedag' },
+        ADMIN_CHAT,
+      ),
+    );
+    expect(cardText(invokeCard(cancelled))).toContain('är inställt');
+
+    const [moved] = await cases();
+    expect(moved).toMatchObject({ meetingId: 'fossam:2027-03-18', status: 'submitted' });
+    expect(moved?.history.at(-1)).toMatchObject({
+      action: 'moved',
+      by: PEOPLE.admin.aadObjectId,
+      meetingId: 'fossam:2027-03-18',
+    });
+
+    const mine = await bot.send(actionExecute('cases.mine', {}, { from: PEOPLE.anna }));
+    expect(cardText(invokeCard(mine))).toContain('torsdag 18 mars');
+  });
+});
