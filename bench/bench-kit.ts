@@ -1,3 +1,5 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -59,4 +61,29 @@ export function runBench(
       process.exit(code);
     }, STOP_WATCHDOG_MS).unref();
   });
+}
+
+/** A loopback HTTP server with start()/stop(): the base of the benchmarks' fake connectors. */
+export abstract class LoopbackServer {
+  private server: Server | undefined;
+  url = '';
+
+  protected abstract handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+
+  async start(): Promise<this> {
+    const server = createServer((req, res) => void this.handle(req, res));
+    server.keepAliveTimeout = 5_000;
+    this.server = server;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.server) return;
+    const server = this.server;
+    this.server = undefined;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { LoopbackServer } from './bench-kit';
 
 /** A sliding-window limit: at most `max` accepted requests in any window of `windowMs`. */
 export interface SlidingLimit {
@@ -43,12 +43,10 @@ export interface Accepted {
  * The windows slide: a request at time t is refused when `max` accepted requests of the same
  * scope arrived in (t − windowMs, t].
  */
-export class LimitedConnector {
-  private server: Server | undefined;
+export class LimitedConnector extends LoopbackServer {
   /** scope key → arrival times of accepted requests (ascending). */
   private readonly history = new Map<string, number[]>();
   private readonly longestWindowMs: number;
-  url = '';
   requests = 0;
   readonly accepted: Accepted[] = [];
   throttled = 0;
@@ -57,26 +55,11 @@ export class LimitedConnector {
   unexpected = 0;
 
   constructor(private readonly limits: ConnectorLimits = TEAMS_LIMITS) {
+    super();
     this.longestWindowMs = Math.max(
       ...limits.perConversation.map((l) => l.windowMs),
       ...limits.perTenant.map((l) => l.windowMs),
     );
-  }
-
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    this.server.keepAliveTimeout = 5_000;
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    if (!this.server) return;
-    const server = this.server;
-    this.server = undefined;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
   /** The most requests accepted in any sliding second (over all conversations). */
@@ -91,7 +74,7 @@ export class LimitedConnector {
     return peak;
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     this.requests++;
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);

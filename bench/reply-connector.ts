@@ -1,38 +1,20 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LoopbackServer } from './bench-kit';
 
 /**
  * A lean stand-in for the Bot Connector (the activities' serviceUrl) for benchmarks: it parses
  * every activity the bot sends, like the real service would, but only counts them, so that the
  * benchmark can tell when the reply to one particular turn has arrived.
  */
-export class ReplyConnector {
-  private server: Server | undefined;
+export class ReplyConnector extends LoopbackServer {
   private readonly repliesTo = new Map<string, number>();
   private readonly waiters = new Map<string, () => void>();
-  url = '';
   /** Message activities received since the last reset. */
   messages = 0;
   /** Of those, messages that carry an Adaptive Card. */
   cardMessages = 0;
   /** All POSTs received since the last reset (any activity type). */
   requests = 0;
-
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    this.server.keepAliveTimeout = 5_000;
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    if (!this.server) return;
-    const server = this.server;
-    this.server = undefined;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
 
   reset(): void {
     this.repliesTo.clear();
@@ -57,7 +39,7 @@ export class ReplyConnector {
     });
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     this.requests++;
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
