@@ -49,7 +49,17 @@ export interface CaseHistoryEntry {
 export const FREE_TEXT_FIELDS = ['description', 'tried', 'question'] as const;
 export type FreeTextField = (typeof FREE_TEXT_FIELDS)[number];
 
-export interface CaseRecord {
+/** What a case says about the child's situation (the same in the form and in the record). */
+export interface CaseContent {
+  ageBand: AgeBand;
+  concerns: string[];
+  description: string;
+  tried: string;
+  question: string;
+  urgency: Urgency;
+}
+
+export interface CaseRecord extends CaseContent {
   /** `FOS-26-014`: forum code, two-digit year, sequence per forum and year. Unique per tenant. */
   code: string;
   tenantId: string;
@@ -60,12 +70,6 @@ export interface CaseRecord {
   raisingOrganisation: string;
   /** Entra object id of the staff member who raised it (known, so the chair can reach them). */
   submittedBy: string;
-  ageBand: AgeBand;
-  concerns: string[];
-  description: string;
-  tried: string;
-  question: string;
-  urgency: Urgency;
   status: CaseStatus;
   outcome?: Outcome | undefined;
   history: CaseHistoryEntry[];
@@ -76,13 +80,7 @@ export interface CaseRecord {
 }
 
 /** What a staff member submits (already validated by the card schema). */
-export interface CaseInput {
+export interface CaseInput extends CaseContent {
   meetingId: string;
   organisation: string;
-  ageBand: AgeBand;
-  concerns: string[];
-  description: string;
-  tried: string;
-  question: string;
-  urgency: Urgency;
 }
