@@ -47,14 +47,31 @@ describe('MongoCasesRepository on the real database', () => {
   });
 
   it('lets one of two concurrent changes win, and finishes a change that was cut short', async () => {
-    const results = await Promise.allSettled([
-      service.withdraw(anna, 'FOS-26-001'),
-      service.markOnAgenda(chair, 'FOS-26-001'),
+    // Two changes made from the same read (version 1): exactly one may be stored. (Run through
+    // the service, the two can also happen one after the other, which is just as correct, so
+    // the race is set up on the repository's compare-and-swap directly.)
+    const read = (await repo.get(T, 'FOS-26-001'))!;
+    const change = (status: 'withdrawn' | 'onAgenda') => ({
+      ...read,
+      status,
+      version: read.version + 1,
+      history: [
+        ...read.history,
+        { at: read.updatedAt, by: 'x', action: status, from: read.status, to: status },
+      ],
+    });
+    const results = await Promise.all([
+      repo.replace(change('withdrawn')),
+      repo.replace(change('onAgenda')),
     ]);
-    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(results.filter(Boolean)).toHaveLength(1);
     const stored = await repo.get(T, 'FOS-26-001');
     expect(stored?.version).toBe(2);
     expect(stored?.history).toHaveLength(2);
+    // And through the service, the loser of a race is refused rather than overwriting.
+    await expect(service.markOnAgenda(chair, 'FOS-26-001')).rejects.toMatchObject({
+      code: 'conflict',
+    });
 
     // A version claimed but the case never written (a crash in between): the next read finishes it.
     const current = (await repo.get(T, 'FOS-26-002'))!;
