@@ -8,7 +8,6 @@ import type { Capability } from './core/capability';
 import { runningEmbeddedDb, startEmbeddedDb, type EmbeddedDb } from './infra/db/embedded-ferretdb';
 import { connectDatabase, type Database } from './infra/db/mongo';
 import { MongoAuditLog } from './infra/db/audit.repository';
-import { VersionedKvStore } from './infra/db/versioned-kv.repository';
 import { MongoPeopleRepository } from './capabilities/people/people.repository';
 import { PeopleService } from './capabilities/people/people.service';
 import { peopleCapability } from './capabilities/people/people.handlers';
@@ -68,10 +67,15 @@ export interface CapabilityDeps {
 /** Every capability of the product, in routing order. Add a new one here. */
 export function buildCapabilities(deps: CapabilityDeps) {
   const capabilities: Capability[] = [];
-  const help = helpCapability(() => capabilities.flatMap((c) => c.help ?? []));
+  const help = helpCapability(
+    () => capabilities.flatMap((c) => c.help ?? []),
+    (actor) => deps.forums.setupState(actor),
+  );
   capabilities.push(help, peopleCapability(deps.people, deps.orgs));
   capabilities.push(forumsCapability(deps.forums, deps.people, deps.orgs));
-  capabilities.push(casesCapability(deps.cases, deps.orgs));
+  capabilities.push(
+    casesCapability(deps.cases, deps.orgs, (actor) => deps.forums.setupState(actor)),
+  );
   capabilities.push(deliveryCapability(deps.delivery));
   return { capabilities, help };
 }
@@ -124,7 +128,6 @@ export async function openDatabase(
 /** Repositories (indexes created) and services: everything below the bot layer. */
 export async function buildServices(db: Database['db'], config: Config, clock: Clock) {
   const audit = new MongoAuditLog(db);
-  const turnState = new VersionedKvStore(db, clock);
   const peopleRepo = new MongoPeopleRepository(db);
   const conversationsRepo = new MongoConversationsRepository(db);
   const forumsRepo = new MongoForumsRepository(db);
@@ -132,7 +135,6 @@ export async function buildServices(db: Database['db'], config: Config, clock: C
   const deliveryRepo = new MongoDeliveryRepository(db);
   await Promise.all([
     audit.init(),
-    turnState.init(),
     peopleRepo.init(),
     conversationsRepo.init(),
     forumsRepo.init(),
@@ -160,7 +162,6 @@ export async function buildServices(db: Database['db'], config: Config, clock: C
   const cases = new CasesService({ repo: casesRepo, forums, audit, clock });
   return {
     audit,
-    turnState,
     orgs,
     people,
     conversations,
@@ -194,7 +195,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
     cleanups.push(() => store.close());
     const { db, uri } = store;
     const services = await buildServices(db.db, config, clock);
-    const { people, conversations, forums, cases, orgs, turnState } = services;
+    const { people, conversations, forums, cases, orgs } = services;
 
     // Every proactive message goes through the outbox; the sender needs the bot's adapter,
     // which exists once the bot is built below (the function is only called when sending).
@@ -268,7 +269,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
     const { capabilities, help } = buildCapabilities({ people, orgs, forums, cases, delivery });
     const router = createRouter(capabilities);
 
-    const bot = createBot({ config, log, clock, turnState, router, help, people, conversations });
+    const bot = createBot({ config, log, clock, router, help, people, conversations });
     botRef.current = bot;
     const http = createHttpServer({ bot, ping: () => db.ping(), log });
     const { port, url } = await http.listen(config.port, config.host);

@@ -1,5 +1,6 @@
 import type { Activity } from 'botbuilder';
 import type { ConversationInfo, ConversationType } from '../core/capability';
+import { localeFrom, type Locale } from '../i18n/i18n';
 
 /** The tenant of an activity: conversation.tenantId, or channelData.tenant.id (Teams sends both). */
 export function tenantOf(activity: Partial<Activity>): string | undefined {
@@ -27,3 +28,23 @@ export function actionOf(activity: Partial<Activity>): { verb: string; data: unk
   if (typeof verb !== 'string') return undefined;
   return { verb, data: value?.action?.data ?? {} };
 }
+
+/**
+ * The language of the user's client: the activity's `locale`, or the clientInfo entity's (Teams
+ * sends both on messages). Undefined when the activity says nothing (Teams' conversationUpdate).
+ */
+export function clientLocaleOf(activity: Partial<Activity>): Locale | undefined {
+  const clientInfo = activity.entities?.find((e) => e.type === 'clientInfo') as
+    { locale?: unknown } | undefined;
+  const raw =
+    typeof activity.locale === 'string' && activity.locale !== ''
+      ? activity.locale
+      : typeof clientInfo?.locale === 'string'
+        ? clientInfo.locale
+        : undefined;
+  return raw === undefined ? undefined : localeFrom(raw);
+}
+
+/** A message's text; anything but a string (a faulty or hostile client) counts as empty. */
+export const messageTextOf = (activity: Partial<Activity>): string =>
+  typeof activity.text === 'string' ? activity.text : '';

@@ -9,28 +9,25 @@ import {
 } from 'botbuilder';
 import type { AdaptiveCard, TurnState } from '@microsoft/teams-ai';
 import { Application, TeamsAdapter } from '@microsoft/teams-ai';
-import type { Capability, Reply, TurnCtx } from '../core/capability';
+import type { Reply, TurnCtx } from '../core/capability';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import { describeError, type Router } from '../core/router';
 import type { Config } from '../config/config';
-import { localeFrom, translator } from '../i18n/i18n';
-import type { VersionedKvStore } from '../infra/db/versioned-kv.repository';
+import { localeFrom, translator, type Locale } from '../i18n/i18n';
 import type { PeopleService } from '../capabilities/people/people.service';
 import type { ConversationsService } from '../capabilities/conversations/conversations.service';
-import { welcomeCard } from '../capabilities/conversations/conversations.cards';
-import { actionOf, conversationInfo, tenantOf } from './activity';
+import type { HelpCapability } from '../capabilities/help/help.handlers';
+import { actionOf, clientLocaleOf, conversationInfo, messageTextOf, tenantOf } from './activity';
 import { safeError } from './safe-error';
-import { MongoTurnStateStorage } from './turn-state-storage';
 
 /** The only place (with the files beside it) that knows botbuilder and teams-ai. */
 export interface BotDeps {
   config: Pick<Config, 'bot' | 'allowedTenantIds' | 'localMode'>;
   log: Logger;
   clock: Clock;
-  turnState: VersionedKvStore;
   router: Router;
-  help: Capability & { unknownMessage(ctx: TurnCtx): Reply[]; resetUnknown(ctx: TurnCtx): void };
+  help: Pick<HelpCapability, 'welcome' | 'unknownMessage'>;
   people: PeopleService;
   conversations: ConversationsService;
 }
@@ -68,10 +65,12 @@ export function createBot(deps: BotDeps): Bot {
   const allowedTenants = new Set(deps.config.allowedTenantIds.map((t) => t.toLowerCase()));
   let inFlight = 0;
 
+  // No turn-state storage: everything worth keeping is business data in the capabilities' own
+  // collections. (Turn state cost two database round trips a turn and could conflict when Teams
+  // sends a new conversation's install event and first message at once.)
   const app = new Application<TurnState>({
     adapter,
     botAppId: deps.config.bot.appId,
-    storage: new MongoTurnStateStorage(deps.turnState),
     startTypingTimer: false,
     removeRecipientMention: true,
   });
@@ -82,11 +81,11 @@ export function createBot(deps: BotDeps): Bot {
     return ctx;
   };
 
-  app.turn('beforeTurn', async (context, state) => {
+  app.turn('beforeTurn', async (context) => {
     const activity = context.activity;
     const tenantId = tenantOf(activity) ?? '';
     const correlationId = newCorrelationId();
-    const locale = localeFrom(activity.locale);
+    const clientLocale = clientLocaleOf(activity);
     const conversation = conversationInfo(activity, tenantId);
     const log = rootLog.child({
       correlationId,
@@ -100,7 +99,10 @@ export function createBot(deps: BotDeps): Bot {
       tenantId,
       aadObjectId: activity.from?.aadObjectId,
       displayName: activity.from?.name ?? '',
+      locale: clientLocale,
     });
+    // The client's language; for events that carry none (install events), the user's last known.
+    const locale: Locale = clientLocale ?? actor.locale ?? 'sv';
     const reference = JSON.parse(
       JSON.stringify(TurnContext.getConversationReference(activity)),
     ) as Record<string, unknown> & { conversation?: Record<string, unknown> };
@@ -109,22 +111,15 @@ export function createBot(deps: BotDeps): Bot {
       reference.conversation = { ...reference.conversation, id: conversation.id };
     delete reference.activityId;
     await conversations.remember(conversation, reference, activity.serviceUrl ?? '');
-    const scratch = state.conversation as Record<string, unknown>;
     const ctx: TurnCtx = {
       actor,
       locale,
+      localeKnown: clientLocale !== undefined || actor.locale !== undefined,
       t: translator(locale),
       conversation,
       log,
       correlationId,
       now: clock.now(),
-      scratch: {
-        get: (key) => scratch[key],
-        set: (key, value) => {
-          if (value === undefined) delete scratch[key];
-          else scratch[key] = value;
-        },
-      },
     };
     context.turnState.set(TURN_CTX, ctx);
     return true;
@@ -134,34 +129,55 @@ export function createBot(deps: BotDeps): Bot {
     for (const reply of replies) await context.sendActivity(toActivity(reply));
   };
 
-  const introduce = async (context: TurnContext) => {
+  /**
+   * The welcome, once per conversation (a unique insert decides, across requests, restarts and
+   * instances). An install event whose client language is unknown (nothing stored for the user
+   * either) defers it to the conversation's first message, so the welcome is always in the
+   * language of the user's client.
+   */
+  const settled = new Set<string>();
+  const remember = (conversationId: string) => {
+    if (settled.size >= 10_000) settled.clear();
+    settled.add(conversationId);
+  };
+  const welcome = async (context: TurnContext) => {
     const ctx = ctxOf(context);
+    remember(ctx.conversation.id);
     if (await conversations.introduceOnce(ctx.conversation.id)) {
       ctx.log.info('introduced');
-      await send(context, [{ card: welcomeCard(ctx.t) }]);
+      await send(context, await help.welcome(ctx));
     }
+  };
+  const introduceOnInstall = async (context: TurnContext) => {
+    const ctx = ctxOf(context);
+    if (ctx.localeKnown) await welcome(context);
+    else await conversations.deferIntroduction(ctx.conversation.id);
+  };
+  /** Before the first answer in a conversation whose welcome was deferred. */
+  const introduceDeferred = async (context: TurnContext) => {
+    const ctx = ctxOf(context);
+    if (settled.has(ctx.conversation.id)) return;
+    if (await conversations.introductionDeferred(ctx.conversation.id)) await welcome(context);
+    else remember(ctx.conversation.id);
   };
 
   app.conversationUpdate('membersAdded', async (context) => {
     const botId = context.activity.recipient?.id;
-    if (context.activity.membersAdded?.some((m) => m.id === botId)) await introduce(context);
+    if (context.activity.membersAdded?.some((m) => m.id === botId))
+      await introduceOnInstall(context);
   });
 
   app.activity(ActivityTypes.InstallationUpdate, async (context) => {
     if (context.activity.action === 'add' || context.activity.action === 'add-upgrade')
-      await introduce(context);
+      await introduceOnInstall(context);
   });
 
   app.activity(ActivityTypes.Message, async (context) => {
     const ctx = ctxOf(context);
     try {
-      const replies = await router.handleMessage(ctx, context.activity.text ?? '');
-      if (replies) {
-        help.resetUnknown(ctx);
-        await send(context, replies);
-      } else {
-        await send(context, help.unknownMessage(ctx));
-      }
+      await introduceDeferred(context);
+      const replies = await router.handleMessage(ctx, messageTextOf(context.activity));
+      await send(context, replies ?? help.unknownMessage(ctx));
     } catch (error) {
       logFailure(ctx, error);
       await send(context, [{ text: describeError(error, ctx.t, ctx.correlationId) }]);
@@ -200,10 +216,11 @@ export function createBot(deps: BotDeps): Bot {
       { correlationId, error: safeError(error), activityId: context.activity.id },
       'unhandled turn error',
     );
+    const locale =
+      context.turnState.get<TurnCtx | undefined>(TURN_CTX)?.locale ??
+      localeFrom(clientLocaleOf(context.activity));
     try {
-      await context.sendActivity(
-        translator(localeFrom(context.activity.locale))('error.unexpected', { correlationId }),
-      );
+      await context.sendActivity(translator(locale)('error.unexpected', { correlationId }));
     } catch (sendError) {
       rootLog.error(
         { correlationId, error: safeError(sendError) },

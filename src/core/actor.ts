@@ -1,4 +1,5 @@
 import { AppError } from './errors';
+import type { Locale } from '../i18n/i18n';
 
 export const ROLES = ['admin', 'manager', 'chair', 'staff'] as const;
 export type Role = (typeof ROLES)[number];
@@ -12,6 +13,8 @@ export interface Actor {
   /** Entra (Azure AD) object id; undefined when Teams did not send one (then the actor has no roles). */
   aadObjectId: string | undefined;
   displayName: string;
+  /** The language of the user's client (this activity's, or the last one that said). */
+  locale?: Locale | undefined;
   roles: ReadonlySet<Role>;
   organisations: readonly string[];
 }

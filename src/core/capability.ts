@@ -17,21 +17,16 @@ export interface ConversationInfo {
   type: ConversationType;
 }
 
-/** Scratch data kept per conversation between turns (turn state); never business data. */
-export interface ConversationScratch {
-  get(key: string): unknown;
-  set(key: string, value: unknown): void;
-}
-
 export interface TurnCtx {
   actor: Actor;
   locale: Locale;
+  /** False when neither this activity nor anything stored said the client's language. */
+  localeKnown: boolean;
   t: Translate;
   conversation: ConversationInfo;
   log: Logger;
   correlationId: string;
   now: Date;
-  scratch: ConversationScratch;
 }
 
 export type Reply = { text: string } | { card: AdaptiveCardJson };

@@ -225,6 +225,7 @@ describe('anonymized cases through the bot', () => {
       ['cases.submit', 'not an object', PEOPLE.anna],
       ['cases.open', { forumId: 'fossam', extra: true }, PEOPLE.anna],
       ['cases.withdraw', { code: { $gt: '' } }, PEOPLE.anna],
+      ['cases.mine', { confirm: { $gt: '' } }, PEOPLE.anna],
       ['cases.deleteAll', {}, PEOPLE.anna],
     ];
     for (const [verb, data, from] of tampered) {
@@ -255,14 +256,61 @@ describe('anonymized cases through the bot', () => {
     expect(inputValues(cardOf(bot.connector.sent[0])).meetingId).toBe('fossam:2026-12-03');
   });
 
+  it('tells the own cases apart by age band, concerns and the start of the question', async () => {
+    const question =
+      'Hur kan skolan och fritidsgården samarbeta kring rasterna och eftermiddagarna framöver?';
+    const res = await bot.send(
+      click('cases.submit', {
+        ...FORM,
+        ageBand: 'grades4to6',
+        concerns: 'peerRelations',
+        question,
+      }),
+    );
+    const code = /FOS-26-\d{3}/.exec(cardText(invokeCard(res)))?.[0] ?? '';
+    expect(code).not.toBe('');
+
+    bot.connector.clear();
+    await bot.send(message('mina ärenden'));
+    const card = cardOf(bot.connector.sent[0]);
+    const text = cardText(card);
+    expect(text).toContain('FOS-26-001 · Fossam');
+    expect(text).toContain('Högstadiet (7–9) · Skolfrånvaro, Psykisk ohälsa');
+    // A question under 60 characters is shown whole; a longer one up to a word, with "…".
+    expect(text).toContain('Fråga: Vad kan socialtjänsten och Första linjen erbjuda familjen?');
+    expect(text).toContain(`${code} · Fossam`);
+    expect(text).toContain('Mellanstadiet (4–6) · Kamratrelationer/mobbning');
+    expect(text).toContain('Fråga: Hur kan skolan och fritidsgården samarbeta kring rasterna…');
+    expect(text).not.toContain('eftermiddagarna');
+    expect(Buffer.byteLength(JSON.stringify(card))).toBeLessThan(28_000);
+
+    bot.connector.clear();
+    await bot.send(message('my cases', { locale: 'en-US' }));
+    const en = cardText(cardOf(bot.connector.sent[0]));
+    expect(en).toContain('Lower secondary (7–9) · School absence, Mental ill-health');
+    expect(en).toContain('Middle years (4–6) · Peer relations/bullying');
+    expect(en).toContain('Question: Hur kan skolan och fritidsgården samarbeta kring rasterna…');
+  });
+
   it('lists the own cases, and lets only the submitter withdraw', async () => {
     bot.connector.clear();
     await bot.send(message('mina ärenden'));
-    const text = cardText(cardOf(bot.connector.sent[0]));
+    const list = cardOf(bot.connector.sent[0]);
+    const text = cardText(list);
     expect(text).toContain('Mina ärenden');
     expect(text).toContain('FOS-26-001 · Fossam');
     expect(text).toContain('torsdag 26 november kl. 13.00 · inskickat');
-    expect(text).toContain('cases.withdraw');
+    // "Återkalla …" asks to confirm first, under that case.
+    expect(JSON.stringify(list)).toContain('"verb":"cases.mine","data":{"confirm":"FOS-26-001"}');
+    expect(JSON.stringify(list)).not.toContain('cases.withdraw');
+    const confirm = invokeCard(await bot.send(click('cases.mine', { confirm: 'FOS-26-001' })));
+    expect(cardText(confirm)).toContain(
+      'Vill du återkalla ärendet FOS-26-001? Det går inte att ångra.',
+    );
+    expect(JSON.stringify(confirm)).toContain(
+      '"verb":"cases.withdraw","style":"destructive","data":{"code":"FOS-26-001"}',
+    );
+    expect((await cases())[0]?.status).toBe('submitted');
 
     const byBo = await bot.send(click('cases.withdraw', { code: 'FOS-26-001' }, PEOPLE.bo));
     expect(invokeMessage(byBo)).toContain('Det får du tyvärr inte göra');
@@ -313,6 +361,9 @@ describe('anonymized cases through the bot', () => {
     expect(bot.connector.sent[0]?.activity.text).toContain('ingen av dina organisationer deltar');
     bot.connector.clear();
     await bot.send(message('nytt ärende', ADMIN_CHAT));
-    expect(bot.connector.sent[0]?.activity.text).toContain('inte kopplad till någon organisation');
+    // An admin can fix it: told how (the first setup step), not to ask an administrator.
+    expect(bot.connector.sent[0]?.activity.text).toContain(
+      'Lägg till dig själv i din organisation: skriv **roller**.',
+    );
   });
 });

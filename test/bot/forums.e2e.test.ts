@@ -12,6 +12,21 @@ const inChannel = (from = PEOPLE.admin) => ({
   from,
 });
 
+/** The card's Action.OpenUrl buttons. */
+function openUrls(card: unknown): { title: unknown; url: unknown }[] {
+  const out: { title: unknown; url: unknown }[] = [];
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      if (o.type === 'Action.OpenUrl') out.push({ title: o.title, url: o.url });
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(card);
+  return out;
+}
+
 describe('forums through the bot', () => {
   let bot: TestBot;
   const meetings = () =>
@@ -109,8 +124,16 @@ describe('forums through the bot', () => {
     expect(sv).toContain('torsdag 4 mars kl. 13.00–15.00');
     expect(sv).toContain('Lyft ärenden senast tisdag 2 mars kl. 12.00');
     expect(sv).not.toContain('Ställ in'); // Anna is not a chair (the service would refuse anyway)
+    // Where the forum meets: the place, and the meeting link as a button.
+    expect(sv).toContain('Plats: Stadshuset, Storgatan 1, sal 3');
+    expect(openUrls(cardOf(bot.connector.sent[0]))).toEqual([
+      { title: 'Anslut till mötet', url: 'https://teams.microsoft.com/l/meetup-join/fossam' },
+    ]);
     await bot.send(message('next meeting fossam', { from: PEOPLE.anna, locale: 'en-US' }));
-    expect(cardText(cardOf(bot.connector.sent[1]))).toContain('Thursday 4 March, 13:00–15:00');
+    const en = cardText(cardOf(bot.connector.sent[1]));
+    expect(en).toContain('Thursday 4 March, 13:00–15:00');
+    expect(en).toContain('Place: Stadshuset, Storgatan 1, sal 3');
+    expect(openUrls(cardOf(bot.connector.sent[1]))[0]?.title).toBe('Join the meeting');
     await bot.send(message('nästa möte Okänt', { from: PEOPLE.anna }));
     expect(bot.connector.sent[2]?.activity.text).toContain('hittar inget forum');
   });
@@ -146,7 +169,21 @@ describe('forums through the bot', () => {
         inChannel(),
       ),
     );
-    expect(cardText(invokeCard(ok))).toContain('är inställt');
+    // The answer lists the meetings again: the cancelled date with the chair's reason, and
+    // the four meetings that take place, with the date in påsklov skipped among them.
+    const after = cardText(invokeCard(ok));
+    expect(after).toContain('är inställt');
+    expect(after).toContain('11 mars — inställt: Studiedag för skolan');
+    expect(after).toContain('1 apr — ställs in: påsklov');
+    expect(after).toContain('torsdag 8 april kl. 13.00–15.00');
+    // Skipped and cancelled dates offer no cancel/move buttons.
+    expect(JSON.stringify(invokeCard(ok))).not.toContain('fossam:2027-03-11');
+    expect(JSON.stringify(invokeCard(ok))).not.toContain('fossam:2027-04-01');
+    bot.connector.clear();
+    await bot.send(message('next meeting', { ...inChannel(PEOPLE.anna), locale: 'en-US' }));
+    const en = cardText(cardOf(bot.connector.sent[0]));
+    expect(en).toContain('11 Mar — cancelled: Studiedag för skolan');
+    expect(en).toContain('1 Apr — skipped: Easter break');
     expect((await meetings()).find((m) => m.id === meetingId)).toMatchObject({
       status: 'cancelled',
       reason: { kind: 'override', text: 'Studiedag för skolan' },
@@ -203,5 +240,51 @@ describe('forums through the bot', () => {
       actionExecute('forums.update', { ...FOSSAM_FORM, forumId: 'fossam' }, inChannel(PEOPLE.anna)),
     );
     expect(invokeMessage(byStaff)).toContain('Det får du tyvärr inte göra');
+  });
+  it('says which public holiday a meeting is skipped for, and where a moved one went', async () => {
+    bot.clock.set('2027-04-26T08:00:00Z'); // Monday; Thursday 6 May is Kristi himmelsfärdsdag
+    bot.connector.clear();
+    await bot.send(message('nästa möte', inChannel(PEOPLE.anna)));
+    const sv = cardText(cardOf(bot.connector.sent[0]));
+    expect(sv).toContain('torsdag 29 april kl. 14.00–16.00');
+    expect(sv).toContain('6 maj — ställs in: Kristi himmelsfärdsdag');
+    expect(sv).toContain('torsdag 20 maj kl. 14.00–16.00');
+    await bot.send(message('next meeting fossam', { from: PEOPLE.anna, locale: 'en-US' }));
+    expect(cardText(cardOf(bot.connector.sent[1]))).toContain('6 May — skipped: Ascension Day');
+
+    // The admin lets holidays move the meeting to the next working day instead.
+    const edited = await bot.send(
+      actionExecute(
+        'forums.update',
+        {
+          ...FOSSAM_FORM,
+          startTime: '14:00',
+          holidayPolicy: 'moveToNextWorkingDay',
+          forumId: 'fossam',
+        },
+        inChannel(),
+      ),
+    );
+    const moved = cardText(invokeCard(edited));
+    expect(moved).toContain('fredag 7 maj kl. 14.00–16.00');
+    expect(moved).toContain('6 maj → 7 maj (Kristi himmelsfärdsdag)');
+    expect(moved).not.toContain('ställs in: Kristi himmelsfärdsdag');
+
+    // A chair's move shows the chair's reason the same way.
+    const byChair = await bot.send(
+      actionExecute(
+        'forums.moveMeeting',
+        { meetingId: 'fossam:2027-05-13', date: '2027-05-12', reason: 'Lokalen är upptagen' },
+        inChannel(),
+      ),
+    );
+    const text = cardText(invokeCard(byChair));
+    expect(text).toContain('onsdag 12 maj kl. 14.00–16.00');
+    expect(text).toContain('13 maj → 12 maj (Lokalen är upptagen)');
+    expect((await meetings()).find((m) => m.id === 'fossam:2027-05-13')).toMatchObject({
+      status: 'moved',
+      date: '2027-05-12',
+      reason: { kind: 'override', text: 'Lokalen är upptagen' },
+    });
   });
 });

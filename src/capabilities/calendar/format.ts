@@ -36,6 +36,13 @@ export function formatLocalDate(
   return dt.toFormat(dateFormat(options.withYear ?? false));
 }
 
+/** A zone-less local date ('2027-04-01') → "1 apr" / "1 Apr" (short month, no period). */
+export function formatShortLocalDate(date: LocalDate, locale: CalendarLocale): string {
+  const dt = DateTime.fromISO(date, { zone: 'utc' }).setLocale(locale);
+  if (!dt.isValid) throw new RangeError(`Invalid local date: ${date}`);
+  return dt.toFormat('d LLL').replace(/\.$/, '');
+}
+
 function clock(dt: DateTime, locale: CalendarLocale): string {
   return dt.toFormat(locale === 'sv' ? 'HH.mm' : 'HH:mm');
 }

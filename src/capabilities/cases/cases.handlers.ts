@@ -1,4 +1,8 @@
+import type { Actor } from '../../core/actor';
+import { hasRole } from '../../core/actor';
 import type { ActionResult, Capability, Reply, TurnCtx } from '../../core/capability';
+import type { SetupState } from '../../core/guidance';
+import { nextStep } from '../../core/guidance';
 import { defineAction } from '../../core/capability';
 import type { AppError } from '../../core/errors';
 import { isAppError } from '../../core/errors';
@@ -7,7 +11,7 @@ import { describeError } from '../../core/router';
 import { IdentifyingTextError } from '../anonymity/anonymity.fields';
 import type { FormState } from './cases.cards';
 import { caseFormCard, myCasesCard, receiptCard, startCard, statusName } from './cases.cards';
-import type { OpenCase, SubmitCase, WithdrawCase } from './cases.schemas';
+import type { MyCasesInput, OpenCase, SubmitCase, WithdrawCase } from './cases.schemas';
 import {
   myCasesSchema,
   openCaseSchema,
@@ -25,10 +29,19 @@ export const CASES_VERBS = {
   mine: 'cases.mine',
 } as const;
 
-export function casesCapability(cases: CasesService, orgs: OrganisationDirectory): Capability {
+export function casesCapability(
+  cases: CasesService,
+  orgs: OrganisationDirectory,
+  setupState: (actor: Actor) => Promise<SetupState>,
+): Capability {
   const form = async (ctx: TurnCtx, wanted: OpenCase, state?: FormState): Promise<Reply> => {
     const options = await cases.formOptions(ctx.actor, wanted);
     if (options.forums.length === 0 || options.organisations.length === 0) {
+      // An administrator can fix what is missing: say how, instead of "ask an administrator".
+      const step = hasRole(ctx.actor, 'admin')
+        ? nextStep(ctx.actor, await setupState(ctx.actor))
+        : undefined;
+      if (step) return { text: `${ctx.t('cases.form.notYet')} ${ctx.t(step)}` };
       const key =
         ctx.actor.organisations.length === 0 ? 'cases.form.noOrganisation' : 'cases.form.noForums';
       return { text: ctx.t(key) };
@@ -76,8 +89,10 @@ export function casesCapability(cases: CasesService, orgs: OrganisationDirectory
     }
   };
 
-  const mine = async (ctx: TurnCtx): Promise<ActionResult> => ({
-    card: myCasesCard(ctx, await cases.myCases(ctx.actor)),
+  const mine = async (ctx: TurnCtx, data: MyCasesInput = {}): Promise<ActionResult> => ({
+    card: myCasesCard(ctx, await cases.myCases(ctx.actor), cases.config, {
+      confirm: data.confirm,
+    }),
   });
   /** Shared conversations get a launcher: the user's own form or list opens in their own view. */
   const personal = (ctx: TurnCtx) => ctx.conversation.type === 'personal';
@@ -91,7 +106,7 @@ export function casesCapability(cases: CasesService, orgs: OrganisationDirectory
       if (!isAppError(e) || e.code !== 'conflict') throw e;
       status = { text: explain(e, ctx), good: false };
     }
-    return { card: myCasesCard(ctx, await cases.myCases(ctx.actor), status) };
+    return { card: myCasesCard(ctx, await cases.myCases(ctx.actor), cases.config, { status }) };
   };
 
   return {

@@ -39,4 +39,6 @@ export type SubmitCase = z.output<typeof submitCaseSchema>;
 export const withdrawCaseSchema = z.object({ code }).strict();
 export type WithdrawCase = z.infer<typeof withdrawCaseSchema>;
 
-export const myCasesSchema = z.object({}).strict();
+/** `mina ärenden`; `confirm` (from a case's "Återkalla …" button) asks to confirm that case's withdrawal. */
+export const myCasesSchema = z.object({ confirm: code.optional() }).strict();
+export type MyCasesInput = z.infer<typeof myCasesSchema>;

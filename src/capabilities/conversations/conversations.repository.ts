@@ -1,5 +1,5 @@
 import type { Collection, Db } from 'mongodb';
-import { isDuplicateKey } from '../../infra/db/mongo';
+import { isDuplicateKey, upsertRacing } from '../../infra/db/mongo';
 import type { ConversationRecord, ConversationsRepository } from './conversations.service';
 
 interface ConversationDoc extends Omit<ConversationRecord, 'id'> {
@@ -48,7 +48,24 @@ export class MongoConversationsRepository implements ConversationsRepository {
 
   async save(record: ConversationRecord): Promise<void> {
     const { id, ...rest } = record;
-    await this.col.replaceOne({ _id: id }, rest, { upsert: true });
+    await upsertRacing(() => this.col.replaceOne({ _id: id }, rest, { upsert: true }));
+  }
+
+  /** Both markers live in one collection, looked up by `_id` only. */
+  async markIntroductionDeferred(conversationId: string, at: Date): Promise<void> {
+    try {
+      await this.intros.insertOne({ _id: `deferred:${conversationId}`, at });
+    } catch (e) {
+      if (!isDuplicateKey(e)) throw e;
+    }
+  }
+
+  async isIntroductionPending(conversationId: string): Promise<boolean> {
+    const [deferred, done] = await Promise.all([
+      this.intros.findOne({ _id: `deferred:${conversationId}` }),
+      this.intros.findOne({ _id: conversationId }),
+    ]);
+    return deferred !== null && done === null;
   }
 
   async markIntroduced(conversationId: string, at: Date): Promise<boolean> {

@@ -21,6 +21,10 @@ export interface ConversationsRepository {
   personalConversationOf(tenantId: string, aadObjectId: string): Promise<ConversationRecord | null>;
   /** Unique insert of the introduction marker: true only for the first caller, ever. */
   markIntroduced(conversationId: string, at: Date): Promise<boolean>;
+  /** Notes (idempotently) that the introduction waits for the conversation's first message. */
+  markIntroductionDeferred(conversationId: string, at: Date): Promise<void>;
+  /** True when the introduction was deferred and has not been made yet. */
+  isIntroductionPending(conversationId: string): Promise<boolean>;
 }
 
 export class ConversationsService {
@@ -58,6 +62,16 @@ export class ConversationsService {
   /** True exactly once per conversation, across restarts and instances. */
   introduceOnce(conversationId: string): Promise<boolean> {
     return this.repo.markIntroduced(conversationId, this.clock.now());
+  }
+
+  /** The introduction waits for the first message (the install event did not say the language). */
+  deferIntroduction(conversationId: string): Promise<void> {
+    return this.repo.markIntroductionDeferred(conversationId, this.clock.now());
+  }
+
+  /** True when a deferred introduction is still to be made in this conversation. */
+  introductionDeferred(conversationId: string): Promise<boolean> {
+    return this.repo.isIntroductionPending(conversationId);
   }
 
   find(conversationId: string): Promise<ConversationRecord | null> {

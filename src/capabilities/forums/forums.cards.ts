@@ -2,7 +2,14 @@ import type { AdaptiveCardJson } from '../../cards/render';
 import { renderCard } from '../../cards/render';
 import type { OrganisationDirectory } from '../../core/organisations';
 import type { Locale, Translate } from '../../i18n/i18n';
-import { WEEKDAYS, formatMeetingDate, formatMeetingDateTime, formatTime } from '../calendar';
+import {
+  WEEKDAYS,
+  formatMeetingDate,
+  formatMeetingDateTime,
+  formatShortLocalDate,
+  formatTime,
+  type OccurrenceReason,
+} from '../calendar';
 import bindTemplate from '../../../adaptive-cards/forums/bind.json';
 import deadlineReminderTemplate from '../../../adaptive-cards/forums/deadline-reminder.json';
 import formTemplate from '../../../adaptive-cards/forums/form.json';
@@ -140,6 +147,69 @@ export function bindCard(t: Translate, forums: readonly Forum[]): AdaptiveCardJs
   });
 }
 
+/** School breaks with an English name; other names from the calendar are shown as written. */
+const KNOWN_BREAKS = ['höstlov', 'jullov', 'sportlov', 'påsklov', 'sommarlov'] as const;
+const isKnownBreak = (name: string): name is (typeof KNOWN_BREAKS)[number] =>
+  (KNOWN_BREAKS as readonly string[]).includes(name);
+
+/**
+ * Why a meeting is skipped, moved or cancelled, in plain words: the holiday's name
+ * ("Kristi himmelsfärdsdag" / "Ascension Day"), the school break ("påsklov" / "Easter break"),
+ * "outside school term", or the chair's own reason.
+ */
+export function reasonText(t: Translate, locale: Locale, reason: OccurrenceReason): string {
+  switch (reason.kind) {
+    case 'holiday':
+      return locale === 'sv' ? reason.name : reason.nameEn;
+    case 'break': {
+      const name = reason.name.trim().toLowerCase();
+      return isKnownBreak(name) ? t(`forums.break.${name}`) : reason.name;
+    }
+    case 'outsideTerm':
+      return t('forums.reason.outsideTerm');
+    case 'override':
+      return reason.text;
+  }
+}
+
+/** One entry of the meetings card: a meeting that takes place, or a line for a date that does not. */
+export type MeetingEntry =
+  { held: true; when: string; deadline: string; note: string } | { held: false; line: string };
+
+/**
+ * What the meetings card says about one meeting, from the reason stored with it:
+ * "1 apr — ställs in: påsklov", "11 mars — inställt: Studiedag" (a chair's cancellation), or for a
+ * moved meeting the note "6 maj → 7 maj (Kristi himmelsfärdsdag)".
+ */
+export function meetingEntry(t: Translate, locale: Locale, m: Meeting): MeetingEntry {
+  const reason = m.reason ? reasonText(t, locale, m.reason) : '';
+  const date = formatShortLocalDate(m.originalDate, locale);
+  if (m.status === 'skipped')
+    return { held: false, line: t('forums.next.skipped', { date, reason }) };
+  if (m.status === 'cancelled')
+    return { held: false, line: t('forums.next.cancelled', { date, reason }) };
+  let note = '';
+  if (m.status === 'moved' && m.date !== m.originalDate)
+    note = t('forums.next.movedFrom', {
+      from: date,
+      to: formatShortLocalDate(m.date, locale),
+      reason,
+    });
+  else if (m.status === 'moved') note = t('forums.meeting.note.moved', { reason });
+  return {
+    held: true,
+    when: meetingWhen(m, locale),
+    deadline: t('forums.next.deadline', {
+      deadline: instantText(m.deadlineAt, m.timeZone, locale),
+    }),
+    note,
+  };
+}
+
+/**
+ * The forum's coming meetings (`nästa möte`): its place and meeting link, each meeting that takes
+ * place, and between them the dates that are skipped or cancelled, with why.
+ */
 export function meetingsCard(
   t: Translate,
   locale: Locale,
@@ -148,23 +218,27 @@ export function meetingsCard(
   canChange: boolean,
   status = '',
 ): AdaptiveCardJson {
+  const entries = meetings.map((m) => ({
+    id: m.id,
+    line: '',
+    when: '',
+    deadline: '',
+    note: '',
+    ...meetingEntry(t, locale, m),
+    canChange,
+  }));
   return renderCard('forums/meetings', meetingsTemplate, {
     title: t('forums.next.title', { name: forum.name }),
     status,
-    empty: t('forums.next.empty'),
-    labels: { cancel: t('forums.meeting.cancel'), move: t('forums.meeting.move') },
-    meetings: meetings.map((m) => ({
-      id: m.id,
-      when: meetingWhen(m, locale),
-      deadline: t('forums.next.deadline', {
-        deadline: instantText(m.deadlineAt, m.timeZone, locale),
-      }),
-      note:
-        m.status === 'moved' && m.reason?.kind === 'override'
-          ? t('forums.meeting.note.moved', { reason: m.reason.text })
-          : '',
-      canChange,
-    })),
+    empty: entries.some((e) => e.held) ? '' : t('forums.next.empty'),
+    place: forum.place ? t('forums.next.place', { place: forum.place }) : '',
+    link: forum.meetingLink ?? '',
+    labels: {
+      cancel: t('forums.meeting.cancel'),
+      move: t('forums.meeting.move'),
+      join: t('forums.next.join'),
+    },
+    meetings: entries,
   });
 }
 

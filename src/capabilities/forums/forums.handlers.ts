@@ -2,6 +2,8 @@ import { ANY_ROLE } from '../../core/actor';
 import type { ActionResult, Capability, TurnCtx } from '../../core/capability';
 import { defineAction } from '../../core/capability';
 import { AppError, isAppError } from '../../core/errors';
+import { nextStep } from '../../core/guidance';
+import type { MessageKey } from '../../i18n/i18n';
 import type { OrganisationDirectory } from '../../core/organisations';
 import { describeError, invalidInput } from '../../core/router';
 import { ZodError, z } from 'zod';
@@ -38,7 +40,7 @@ export function forumsCapability(
       ctx.t,
       ctx.locale,
       forum,
-      await forums.upcomingMeetings(forum.tenantId, forum.id, 4),
+      await forums.meetingsAhead(forum.tenantId, forum.id, 4),
       forums.canChangeMeetings(ctx.actor, forum),
       status,
     );
@@ -49,11 +51,32 @@ export function forumsCapability(
       name: u.displayName || u.aadObjectId,
     }));
 
+  /** "Nothing here": what this user can do next, by role. */
+  const nothingYet = async (ctx: TurnCtx, lead: MessageKey): Promise<string> => {
+    const step = nextStep(ctx.actor, await forums.setupState(ctx.actor));
+    return [ctx.t(lead), step ? ctx.t(step) : ''].filter(Boolean).join(' ');
+  };
+
+  /** Suggestions name the forums that exist (never an example that may not). */
+  const whichForum = async (
+    ctx: TurnCtx,
+    key: 'forums.next.whichOf' | 'forums.next.unknownForumOf',
+  ) => {
+    const names = await forums.forumNames(ctx.actor.tenantId);
+    if (names.length === 0) return nothingYet(ctx, 'forums.list.empty');
+    return ctx.t(key, { example: names[0] ?? '', forums: names.slice(0, 12).join(', ') });
+  };
+
   const nextMeetings = async (ctx: TurnCtx, name: string | undefined) => {
     let forum: Forum | null | undefined;
     if (name) forum = await forums.findForumByName(ctx.actor.tenantId, name);
     else [forum] = await forums.forumsInConversation(ctx.conversation.id);
-    if (!forum) return [{ text: ctx.t(name ? 'forums.next.unknownForum' : 'forums.next.which') }];
+    if (!forum)
+      return [
+        {
+          text: await whichForum(ctx, name ? 'forums.next.unknownForumOf' : 'forums.next.whichOf'),
+        },
+      ];
     return [{ card: await upcoming(ctx, forum) }];
   };
 
@@ -166,6 +189,7 @@ export function forumsCapability(
         patterns: [/^(forum|forums|forumlista|visa forum|list forums)$/],
         handle: async (ctx) => {
           const all = await forums.listForums(ctx.actor);
+          if (all.length === 0) return [{ text: await nothingYet(ctx, 'forums.list.empty') }];
           const items = await Promise.all(
             all.map(async (forum) => ({
               forum,
@@ -199,7 +223,7 @@ export function forumsCapability(
         handle: async (ctx, match) => {
           const users = await formUsers(ctx); // admins only (the service refuses others)
           const forum = await forums.findForumByName(ctx.actor.tenantId, match[2] ?? '');
-          if (!forum) return [{ text: ctx.t('forums.next.unknownForum') }];
+          if (!forum) return [{ text: await whichForum(ctx, 'forums.next.unknownForumOf') }];
           return [
             { card: forumFormCard(ctx.t, ctx.locale, orgs, users, formValuesOf(forum), '', forum) },
           ];
@@ -212,6 +236,7 @@ export function forumsCapability(
           const candidates = await forums.forumsForBinding(ctx.actor);
           if (ctx.conversation.type === 'personal')
             return [{ text: ctx.t('forums.bind.personal') }];
+          if (candidates.length === 0) return [{ text: ctx.t('forums.bind.empty') }];
           return [{ card: bindCard(ctx.t, candidates) }];
         },
       },

@@ -1,5 +1,5 @@
 import type { AnyBulkWriteOperation, Collection, Db } from 'mongodb';
-import { isDuplicateKey } from '../../infra/db/mongo';
+import { isDuplicateKey, upsertRacing } from '../../infra/db/mongo';
 import type { ForumsRepository } from './forums.service';
 import type { Forum, Meeting, MeetingOverrideRecord } from './forums.types';
 
@@ -72,7 +72,8 @@ export class MongoForumsRepository implements ForumsRepository {
         upsert: true,
       },
     }));
-    await this.meetings.bulkWrite(ops, { ordered: false });
+    // Two scheduler passes (or instances) may materialize the same new meetings at once.
+    await upsertRacing(() => this.meetings.bulkWrite(ops, { ordered: false }));
   }
 
   async meetingsFrom(
@@ -112,8 +113,10 @@ export class MongoForumsRepository implements ForumsRepository {
 
   async saveOverride(record: MeetingOverrideRecord): Promise<void> {
     // One current override per meeting (the latest wins); the audit trail keeps the history.
-    await this.overrides.replaceOne({ _id: key(record.tenantId, record.meetingId) }, record, {
-      upsert: true,
-    });
+    await upsertRacing(() =>
+      this.overrides.replaceOne({ _id: key(record.tenantId, record.meetingId) }, record, {
+        upsert: true,
+      }),
+    );
   }
 }

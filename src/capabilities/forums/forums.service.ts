@@ -4,6 +4,7 @@ import type { AuditLog } from '../../core/audit';
 import type { ConversationInfo } from '../../core/capability';
 import type { Clock } from '../../core/clock';
 import { AppError } from '../../core/errors';
+import type { SetupState } from '../../core/guidance';
 import { IdentifyingTextError, checkFields, requireAnonymous } from '../anonymity/anonymity.fields';
 import type { MunicipalityCalendarConfig, OccurrenceOverride } from '../calendar';
 import { applyOverrides, computeReminderMoments, materializeOccurrences } from '../calendar';
@@ -51,6 +52,21 @@ const describeEntry = (i: number, entry: unknown): string => {
   const name = typeof e?.id === 'string' ? e.id : typeof e?.name === 'string' ? e.name : '';
   return `forum #${i + 1}${name ? ` (${name.slice(0, 40)})` : ''}`;
 };
+
+const takesPlace = (m: Meeting): boolean => m.status === 'scheduled' || m.status === 'moved';
+
+/**
+ * From meetings sorted by start: everything up to and including the `held`-th meeting that takes
+ * place, so the skipped and cancelled dates before it come along. With fewer meetings that take
+ * place, all of them.
+ */
+export function throughHeld(sorted: readonly Meeting[], held: number): Meeting[] {
+  let count = 0;
+  for (const [i, m] of sorted.entries()) {
+    if (takesPlace(m) && ++count === held) return sorted.slice(0, i + 1);
+  }
+  return held > 0 ? [...sorted] : [];
+}
 
 export class ForumsService {
   readonly horizonDays: number;
@@ -202,6 +218,23 @@ export class ForumsService {
     return all.filter((f) => f.organisations.some((o) => actor.organisations.includes(o)));
   }
 
+  /** How far the tenant is set up: the guidance for newcomers reads it (no role needed). */
+  async setupState(actor: Actor): Promise<SetupState> {
+    const all = await this.deps.repo.listForums(actor.tenantId);
+    return {
+      forums: all.length,
+      linkedForums: all.filter((f) => f.binding?.status === 'active').length,
+      forumsOfMyOrganisations: all.filter((f) =>
+        f.organisations.some((o) => actor.organisations.includes(o)),
+      ).length,
+    };
+  }
+
+  /** The names of the tenant's forums, sorted: what a suggestion may name. */
+  async forumNames(tenantId: string): Promise<string[]> {
+    return (await this.deps.repo.listForums(tenantId)).map((f) => f.name);
+  }
+
   getForum(tenantId: string, forumId: string): Promise<Forum | null> {
     return this.deps.repo.getForum(tenantId, forumId);
   }
@@ -278,7 +311,17 @@ export class ForumsService {
   async upcomingMeetings(tenantId: string, forumId: string, limit = 3): Promise<Meeting[]> {
     const now = this.deps.clock.now();
     const meetings = await this.deps.repo.meetingsFrom(tenantId, forumId, now, limit * 4 + 8);
-    return meetings.filter((m) => m.status === 'scheduled' || m.status === 'moved').slice(0, limit);
+    return meetings.filter(takesPlace).slice(0, limit);
+  }
+
+  /**
+   * The meetings card's list: the next `held` meetings that take place, and the skipped and
+   * cancelled dates among them (each with the reason stored when it was materialized).
+   */
+  async meetingsAhead(tenantId: string, forumId: string, held = 4): Promise<Meeting[]> {
+    const now = this.deps.clock.now();
+    const meetings = await this.deps.repo.meetingsFrom(tenantId, forumId, now, held * 4 + 8);
+    return throughHeld(meetings, held);
   }
 
   /** Meetings a case can still be raised for: upcoming, deadline not passed. */

@@ -1,14 +1,22 @@
 import type { AdaptiveCardJson } from '../../cards/render';
 import { renderCard } from '../../cards/render';
-import { ROLES, hasAnyRole } from '../../core/actor';
+import type { Actor } from '../../core/actor';
+import { ROLES, hasAnyRole, hasRole } from '../../core/actor';
 import type { Capability, HelpEntry, Reply, TurnCtx } from '../../core/capability';
+import type { SetupState } from '../../core/guidance';
+import { ADMIN_SETUP_STEPS, nextStep, setupStepDone, setupStepText } from '../../core/guidance';
 import helpTemplate from '../../../adaptive-cards/core/help.json';
+import welcomeTemplate from '../../../adaptive-cards/core/welcome.json';
 
 export const HELP_ENTRY: HelpEntry = {
   command: { sv: 'hjälp', en: 'help' },
   description: 'help.cmd.help',
   roles: 'everyone',
 };
+
+/** In channels and group chats the bot hears only messages that @mention it: say so there. */
+const mentionHint = (ctx: TurnCtx): string =>
+  ctx.conversation.type === 'personal' ? '' : ctx.t('help.mentionHint');
 
 /** The help card lists exactly what this user's roles allow (authorization itself is in the services). */
 export function helpCard(ctx: TurnCtx, entries: readonly HelpEntry[]): AdaptiveCardJson {
@@ -24,40 +32,109 @@ export function helpCard(ctx: TurnCtx, entries: readonly HelpEntry[]): AdaptiveC
       command: e.command[ctx.locale],
       description: ctx.t(e.description),
     })),
-    footer: ctx.t('help.footer', { example: HELP_ENTRY.command[ctx.locale] }),
+    footer: [ctx.t('help.footer', { example: HELP_ENTRY.command[ctx.locale] }), mentionHint(ctx)]
+      .filter(Boolean)
+      .join(' '),
   });
 }
 
-const UNKNOWN_IN_A_ROW = 'help.unknownInARow';
+/** Commands a button in the welcome card sends for the user (personal chat: every message reaches the bot). */
+const STEP_COMMAND = {
+  organisation: { sv: 'roller', en: 'roles' },
+  forum: { sv: 'nytt forum', en: 'new forum' },
+} as const;
 
 /**
- * `hjälp` / `help`. Also owns the answer to unrecognised messages: a short pointer, and the help
- * card itself if the user is still stuck the second time in a row (kept in conversation scratch).
+ * The welcome: what the bot is, the anonymity promise, and what this user does next. An
+ * administrator of a tenant that is not set up gets the setup steps in order, each marked done or
+ * not, with buttons where a button can do the step.
  */
-export function helpCapability(entries: () => readonly HelpEntry[]): Capability & {
+export function welcomeCard(ctx: TurnCtx, setup: SetupState): AdaptiveCardJson {
+  const admin = hasRole(ctx.actor, 'admin');
+  const open = ADMIN_SETUP_STEPS.filter((s) => !setupStepDone(s, ctx.actor, setup));
+  const showSteps = admin && open.length > 0;
+  const personal = ctx.conversation.type === 'personal';
+  const buttons = showSteps && personal ? open.filter((s) => s !== 'link').slice(0, 1) : [];
+  const step = nextStep(ctx.actor, setup);
+  return renderCard('core/welcome', welcomeTemplate, {
+    title: ctx.t('welcome.title'),
+    body: ctx.t('welcome.body'),
+    anonymity: ctx.t('welcome.anonymity'),
+    stepsTitle: ctx.t('welcome.stepsTitle'),
+    steps: showSteps
+      ? ADMIN_SETUP_STEPS.map((s, i) => ({
+          mark: setupStepDone(s, ctx.actor, setup) ? '✅' : `${i + 1}.`,
+          text: ctx.t(setupStepText(s)),
+        }))
+      : [],
+    next: [
+      !showSteps && step ? ctx.t(step) : '',
+      ctx.t(personal ? 'welcome.next' : 'welcome.nextMention'),
+    ]
+      .filter(Boolean)
+      .join(' '),
+    buttons: buttons.map((s) => ({
+      title: ctx.t(s === 'organisation' ? 'welcome.button.organisation' : 'welcome.button.forum'),
+      command:
+        s === 'organisation'
+          ? STEP_COMMAND.organisation[ctx.locale]
+          : STEP_COMMAND.forum[ctx.locale],
+    })),
+  });
+}
+
+export interface HelpCapability extends Capability {
+  /** The once-per-conversation introduction. */
+  welcome(ctx: TurnCtx): Promise<Reply[]>;
+  /** The answer to a message no command matched: one line pointing at help, never the whole card. */
   unknownMessage(ctx: TurnCtx): Reply[];
-  resetUnknown(ctx: TurnCtx): void;
-} {
+}
+
+/**
+ * `hjälp` / `help`, greetings and "what can you do" in both languages, the welcome, and the
+ * pointer for unrecognised messages.
+ */
+export function helpCapability(
+  entries: () => readonly HelpEntry[],
+  setupState: (actor: Actor) => Promise<SetupState>,
+): HelpCapability {
+  const help = (ctx: TurnCtx): Promise<Reply[]> =>
+    Promise.resolve([{ card: helpCard(ctx, entries()) }]);
   return {
     name: 'help',
     help: [HELP_ENTRY],
     commands: [
       {
         id: 'help',
-        patterns: [/^(hjälp|help|hjalp|\?|meny|menu)$/],
-        handle: (ctx) => Promise.resolve([{ card: helpCard(ctx, entries()) }]),
+        patterns: [/^(hjälp|help|hjalp|\?|meny|menu|kommandon|commands)$/],
+        handle: help,
+      },
+      {
+        id: 'help.greeting',
+        patterns: [
+          /^(hej|hejsan|hallå|hallå där|tja|tjena|tjenare|god morgon|god dag|god eftermiddag|hi|hello|hey|hi there|good morning|good afternoon)( samverkan)?[,!]?$/,
+        ],
+        handle: async (ctx) => [{ text: ctx.t('help.greeting') }, ...(await help(ctx))],
+      },
+      {
+        id: 'help.whatCanYouDo',
+        patterns: [
+          /^(vad kan du( göra| hjälpa (mig )?med)?|vad kan jag göra( här)?|vad gör du|hur funkar (det|du)|hur fungerar (det|du)|what can you do|what can i do( here)?|what do you do|how does (this|it) work)$/,
+        ],
+        handle: help,
       },
     ],
-    unknownMessage(ctx) {
-      const count = Number(ctx.scratch.get(UNKNOWN_IN_A_ROW) ?? 0) + 1;
-      ctx.scratch.set(UNKNOWN_IN_A_ROW, count);
-      return count >= 2
-        ? [{ text: ctx.t('unknown.pointer') }, { card: helpCard(ctx, entries()) }]
-        : [{ text: ctx.t('unknown.pointer') }];
+    async welcome(ctx) {
+      return [{ card: welcomeCard(ctx, await setupState(ctx.actor)) }];
     },
-    resetUnknown(ctx) {
-      if (ctx.scratch.get(UNKNOWN_IN_A_ROW) !== undefined)
-        ctx.scratch.set(UNKNOWN_IN_A_ROW, undefined);
+    unknownMessage(ctx) {
+      return [
+        {
+          text: ctx.t(
+            ctx.conversation.type === 'personal' ? 'unknown.pointer' : 'unknown.pointerMention',
+          ),
+        },
+      ];
     },
   };
 }

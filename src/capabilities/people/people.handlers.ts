@@ -7,8 +7,8 @@ import type { OrganisationDirectory } from '../../core/organisations';
 import { describeError } from '../../core/router';
 import type { RolesCardState } from './people.cards';
 import { roleName, rolesCard, whoamiCard } from './people.cards';
-import type { OrganisationChange, RoleChange } from './people.schemas';
-import { organisationChangeSchema, roleChangeSchema } from './people.schemas';
+import type { OrganisationChange, RoleChange, RolesCardInput } from './people.schemas';
+import { rolesCardSchema } from './people.schemas';
 import type { ChangeOutcome, PeopleService, UserSummary } from './people.service';
 
 export const PEOPLE_VERBS = {
@@ -38,21 +38,33 @@ export function peopleCapability(people: PeopleService, orgs: OrganisationDirect
    */
   const change =
     <T extends RoleChange | OrganisationChange>(
+      needs: 'role' | 'organisation',
       run: (ctx: TurnCtx, data: T) => Promise<Change>,
       message: (ctx: TurnCtx, data: T, c: Change) => string,
     ) =>
-    async (ctx: TurnCtx, data: T): Promise<ActionResult> => {
+    async (ctx: TurnCtx, data: RolesCardInput): Promise<ActionResult> => {
       const keep: RolesCardState = {
         selectedUser: data.userId,
         selectedRole: data.role,
         selectedOrganisation: data.organisation,
       };
+      const missing: MessageKey | undefined = !data.userId
+        ? 'roles.pickUser'
+        : !data[needs]
+          ? needs === 'role'
+            ? 'roles.pickRole'
+            : 'roles.pickOrganisation'
+          : undefined;
       try {
-        const c = await run(ctx, data);
+        if (missing)
+          return {
+            card: await showRoles(ctx, { ...keep, status: { text: ctx.t(missing), good: false } }),
+          };
+        const c = await run(ctx, data as T);
         return {
           card: await showRoles(ctx, {
             ...keep,
-            status: { text: message(ctx, data, c), good: c.outcome === 'changed' },
+            status: { text: message(ctx, data as T, c), good: c.outcome === 'changed' },
           }),
         };
       } catch (e) {
@@ -104,32 +116,36 @@ export function peopleCapability(people: PeopleService, orgs: OrganisationDirect
     actions: [
       defineAction({
         verb: PEOPLE_VERBS.grantRole,
-        schema: roleChangeSchema,
+        schema: rolesCardSchema,
         handle: change<RoleChange>(
+          'role',
           (ctx, d) => people.grantRole(ctx.actor, d.userId, d.role),
           roleMessage('roles.granted', 'roles.alreadyHad'),
         ),
       }),
       defineAction({
         verb: PEOPLE_VERBS.revokeRole,
-        schema: roleChangeSchema,
+        schema: rolesCardSchema,
         handle: change<RoleChange>(
+          'role',
           (ctx, d) => people.revokeRole(ctx.actor, d.userId, d.role),
           roleMessage('roles.revoked', 'roles.didNotHave'),
         ),
       }),
       defineAction({
         verb: PEOPLE_VERBS.addOrganisation,
-        schema: organisationChangeSchema,
+        schema: rolesCardSchema,
         handle: change<OrganisationChange>(
+          'organisation',
           (ctx, d) => people.addOrganisation(ctx.actor, d.userId, d.organisation),
           orgMessage('roles.orgAdded', 'roles.orgAlready'),
         ),
       }),
       defineAction({
         verb: PEOPLE_VERBS.removeOrganisation,
-        schema: organisationChangeSchema,
+        schema: rolesCardSchema,
         handle: change<OrganisationChange>(
+          'organisation',
           (ctx, d) => people.removeOrganisation(ctx.actor, d.userId, d.organisation),
           orgMessage('roles.orgRemoved', 'roles.orgNotMember'),
         ),

@@ -1,5 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import { isDuplicateKey } from '../../infra/db/mongo';
+import type { Locale } from '../../i18n/i18n';
 import type { Membership, PeopleRepository, UserRecord } from './people.service';
 
 interface UserDoc extends UserRecord {
@@ -44,15 +45,15 @@ export class MongoPeopleRepository implements PeopleRepository {
     }
   }
 
-  async updateDisplayName(
+  async updateProfile(
     tenantId: string,
     aadObjectId: string,
-    displayName: string,
+    profile: { displayName?: string; locale?: Locale },
     now: Date,
   ): Promise<void> {
     await this.users.updateOne(
       { _id: userId(tenantId, aadObjectId) },
-      { $set: { displayName, lastSeenAt: now } },
+      { $set: { ...profile, lastSeenAt: now } },
     );
   }
 
@@ -98,6 +99,7 @@ function toUser(d: UserDoc): UserRecord {
     tenantId: d.tenantId,
     aadObjectId: d.aadObjectId,
     displayName: d.displayName,
+    ...(d.locale === 'sv' || d.locale === 'en' ? { locale: d.locale } : {}),
     firstSeenAt: new Date(d.firstSeenAt),
     lastSeenAt: new Date(d.lastSeenAt),
   };

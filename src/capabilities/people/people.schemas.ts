@@ -4,11 +4,19 @@ import { ROLES } from '../../core/actor';
 const oid = z.string().regex(/^[0-9a-fA-F-]{36,37}$/);
 const orgCode = z.string().regex(/^[a-zA-Z][a-zA-Z0-9]{1,39}$/);
 
-/** Every input of the roles card arrives with every button: each verb requires what it uses. */
-const base = { userId: oid, role: z.enum(ROLES).optional(), organisation: orgCode.optional() };
+/**
+ * Every input of the roles card arrives with every button, and Teams leaves out the ones that
+ * are not set: the schema accepts a card with any of them missing, and each verb tells the user
+ * (in the card, the other inputs kept) what it still needs.
+ */
+export const rolesCardSchema = z
+  .object({
+    userId: oid.optional(),
+    role: z.enum(ROLES).optional(),
+    organisation: orgCode.optional(),
+  })
+  .strict();
+export type RolesCardInput = z.infer<typeof rolesCardSchema>;
 
-export const roleChangeSchema = z.object({ ...base, role: z.enum(ROLES) }).strict();
-export type RoleChange = z.infer<typeof roleChangeSchema>;
-
-export const organisationChangeSchema = z.object({ ...base, organisation: orgCode }).strict();
-export type OrganisationChange = z.infer<typeof organisationChangeSchema>;
+export type RoleChange = RolesCardInput & { userId: string; role: (typeof ROLES)[number] };
+export type OrganisationChange = RolesCardInput & { userId: string; organisation: string };

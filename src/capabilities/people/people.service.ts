@@ -3,18 +3,23 @@ import { ROLES, hasRole, requireRole } from '../../core/actor';
 import type { AuditLog } from '../../core/audit';
 import type { Clock } from '../../core/clock';
 import { AppError } from '../../core/errors';
+import type { Locale } from '../../i18n/i18n';
 
 /** What Teams tells us about the person behind an activity. */
 export interface Identity {
   tenantId: string;
   aadObjectId: string | undefined;
   displayName: string;
+  /** The language of the client, when the activity said (install events often do not). */
+  locale?: Locale | undefined;
 }
 
 export interface UserRecord {
   tenantId: string;
   aadObjectId: string;
   displayName: string;
+  /** The language the user's client last reported: answers to events without one use it. */
+  locale?: Locale | undefined;
   firstSeenAt: Date;
   lastSeenAt: Date;
 }
@@ -31,10 +36,11 @@ export interface PeopleRepository {
   findUser(tenantId: string, aadObjectId: string): Promise<UserRecord | null>;
   /** Inserts unless present (then does nothing). */
   insertUser(user: UserRecord): Promise<void>;
-  updateDisplayName(
+  /** Sets the display name and/or the client language (by _id). */
+  updateProfile(
     tenantId: string,
     aadObjectId: string,
-    displayName: string,
+    profile: { displayName?: string; locale?: Locale },
     now: Date,
   ): Promise<void>;
   listUsers(tenantId: string, limit: number): Promise<UserRecord[]>;
@@ -78,6 +84,7 @@ export class PeopleService {
         tenantId: identity.tenantId,
         aadObjectId: undefined,
         displayName: identity.displayName,
+        locale: identity.locale,
         roles: new Set(),
         organisations: [],
       };
@@ -85,15 +92,22 @@ export class PeopleService {
     const now = clock.now();
     const existing = await repo.findUser(identity.tenantId, oid);
     if (!existing) {
+      // Two first requests race here; the loser's insert is a no-op (duplicate key ignored).
       await repo.insertUser({
         tenantId: identity.tenantId,
         aadObjectId: oid,
         displayName: identity.displayName,
+        ...(identity.locale ? { locale: identity.locale } : {}),
         firstSeenAt: now,
         lastSeenAt: now,
       });
-    } else if (existing.displayName !== identity.displayName && identity.displayName) {
-      await repo.updateDisplayName(identity.tenantId, oid, identity.displayName, now);
+    } else {
+      const profile: { displayName?: string; locale?: Locale } = {};
+      if (identity.displayName && existing.displayName !== identity.displayName)
+        profile.displayName = identity.displayName;
+      if (identity.locale && existing.locale !== identity.locale) profile.locale = identity.locale;
+      if (Object.keys(profile).length > 0)
+        await repo.updateProfile(identity.tenantId, oid, profile, now);
     }
     const memberships = await repo.memberships(identity.tenantId, oid);
     const roles = new Set<Role>(
@@ -104,6 +118,7 @@ export class PeopleService {
       tenantId: identity.tenantId,
       aadObjectId: oid,
       displayName: identity.displayName,
+      locale: identity.locale ?? existing?.locale,
       roles,
       organisations: memberships
         .filter((m) => m.kind === 'organisation')

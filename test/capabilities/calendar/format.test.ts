@@ -4,6 +4,7 @@ import {
   formatLocalDate,
   formatMeetingDate,
   formatMeetingDateTime,
+  formatShortLocalDate,
   formatTime,
   formatTimeRange,
 } from '../../../src/capabilities/calendar/format';
@@ -42,6 +43,15 @@ describe('formatting', () => {
     expect(formatLocalDate('2027-05-06', 'sv')).toBe('torsdag 6 maj');
     expect(formatLocalDate('2027-05-06', 'en', { withYear: true })).toBe('Thursday 6 May 2027');
     expect(() => formatLocalDate('2027-02-30', 'sv')).toThrow(RangeError);
+  });
+
+  it('short local dates, without the abbreviation period', () => {
+    expect(formatShortLocalDate('2027-04-01', 'sv')).toBe('1 apr');
+    expect(formatShortLocalDate('2027-04-01', 'en')).toBe('1 Apr');
+    expect(formatShortLocalDate('2027-05-14', 'sv')).toBe('14 maj');
+    expect(formatShortLocalDate('2027-03-11', 'sv')).toBe('11 mars');
+    expect(formatShortLocalDate('2027-12-09', 'sv')).toBe('9 dec');
+    expect(() => formatShortLocalDate('2027-02-30', 'sv')).toThrow(RangeError);
   });
 
   it('reasons', () => {

@@ -18,9 +18,9 @@ export class FakePeopleRepository implements PeopleRepository {
       this.users.set(`${u.tenantId}:${u.aadObjectId}`, { ...u });
     return Promise.resolve();
   }
-  updateDisplayName(tenantId: string, oid: string, displayName: string) {
+  updateProfile(tenantId: string, oid: string, profile: Partial<UserRecord>) {
     const u = this.users.get(`${tenantId}:${oid}`);
-    if (u) u.displayName = displayName;
+    if (u) Object.assign(u, profile);
     return Promise.resolve();
   }
   listUsers(tenantId: string, limit: number) {
