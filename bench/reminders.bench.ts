@@ -318,7 +318,7 @@ function main(): void {
 
     // Setup (not measured): import, make each channel known, bind each forum to its channel.
     let started = performance.now();
-    const forums = await primary.services.forums.importForums(
+    const forums = await primary.modules.faces.forums.importForums(
       TENANT,
       forumEntries(opts.forums),
       'bench',
@@ -335,12 +335,12 @@ function main(): void {
       SETUP_CONCURRENCY,
       async ({ forumId, conversationId }) => {
         const info: ConversationInfo = { id: conversationId, tenantId: TENANT, type: 'channel' };
-        await primary.services.conversations.remember(
+        await primary.modules.faces.conversations.remember(
           info,
           channelReference(conversationId, connector.url),
           connector.url,
         );
-        await primary.services.forums.bindForum(admin, forumId, info);
+        await primary.modules.faces.forums.bindForum(admin, forumId, info);
       },
     );
     const setupSeconds = (performance.now() - started) / 1000;

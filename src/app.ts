@@ -2,44 +2,181 @@ import type { Config } from './config/config';
 import type { Clock } from './core/clock';
 import { systemClock } from './core/clock';
 import type { Logger } from './core/logger';
-import { organisationDirectory, type OrganisationDirectory } from './core/organisations';
+import { organisationDirectory } from './core/organisations';
 import { createRouter } from './core/router';
+import { OnceOnly } from './core/operations';
+import { EventDispatcher, type DispatchStats } from './core/event-dispatcher';
 import type { Capability } from './core/capability';
-import { runningEmbeddedDb, startEmbeddedDb, type EmbeddedDb } from './infra/db/embedded-ferretdb';
-import { connectDatabase, type Database } from './infra/db/mongo';
+import type { Unit } from './core/unit-of-work';
+import type { Job, Kernel, Module } from './kernel/kernel';
+import type { Database, DbHandle } from './infra/db/mongo';
+import { openDatabase } from './infra/db/open-database';
+export { openDatabase, type Store } from './infra/db/open-database';
 import { MongoAuditLog } from './infra/db/audit.repository';
-import { MongoPeopleRepository } from './capabilities/people/people.repository';
-import { PeopleService } from './capabilities/people/people.service';
-import { peopleCapability } from './capabilities/people/people.handlers';
-import { MongoConversationsRepository } from './capabilities/conversations/conversations.repository';
-import { ConversationsService } from './capabilities/conversations/conversations.service';
-import { helpCapability } from './capabilities/help/help.handlers';
-import { MongoForumsRepository } from './capabilities/forums/forums.repository';
-import { ForumsService } from './capabilities/forums/forums.service';
-import { forumsCapability } from './capabilities/forums/forums.handlers';
-import { MongoCasesRepository } from './capabilities/cases/cases.repository';
-import { CasesService } from './capabilities/cases/cases.service';
-import { casesCapability } from './capabilities/cases/cases.handlers';
-import { MongoDeliveryRepository } from './capabilities/delivery/delivery.repository';
-import {
-  DeliveryService,
-  emptyDeliveryStats,
-  type DeliveryOptions,
-  type DeliveryRunStats,
-} from './capabilities/delivery/delivery.service';
-import { deliveryCapability } from './capabilities/delivery/delivery.handlers';
-import { ReminderService, type ReminderRunStats } from './capabilities/forums/reminders.service';
-import { createProactiveSender } from './bot/proactive-sender';
+import { MongoJournal } from './infra/db/journal';
+import { MongoEventStore } from './infra/db/events.repository';
+import { MongoOperationStore } from './infra/db/operations.repository';
 import { startLoop } from './infra/scheduler';
 import { translator } from './i18n/i18n';
-import { createBot, type Bot } from './bot/bot';
+import { registerPeople } from './capabilities/people';
+import { registerConversations } from './capabilities/conversations';
+import {
+  backoffMs,
+  registerDelivery,
+  type DeliveryOptions,
+  type DeliveryRunStats,
+  type DeliveryService,
+  type ProactiveSender,
+} from './capabilities/delivery';
+import { registerForums, type ReminderRunStats } from './capabilities/forums';
+import { registerCases } from './capabilities/cases';
+import { registerHelp } from './capabilities/help';
+import { createProactiveSender } from './bot/proactive-sender';
+import { createBot, createTeamsAdapter, type Bot } from './bot/bot';
 import { createHttpServer } from './http/server';
+
+export interface ModuleOptions {
+  sender: ProactiveSender;
+  deliveryOptions?: Partial<DeliveryOptions>;
+  /** Once-only card actions: how long an attempt holds its operation (default 30 s). */
+  operationLeaseMs?: number;
+}
+
+/** Units left in the journal this long are a crashed process's: the scheduler applies them. */
+const RECOVER_AFTER_MS = 10_000;
+
+/**
+ * The kernel and the capability modules, in dependency order. Adding a capability is one line
+ * here: `register<Name>(kernel, { …the faces it uses })`, then its name in `modules`.
+ */
+export async function buildModules(
+  db: DbHandle,
+  config: Config,
+  clock: Clock,
+  log: Logger,
+  o: ModuleOptions,
+) {
+  const audit = new MongoAuditLog(db);
+  const events = new MongoEventStore(db);
+  const operations = new MongoOperationStore(db);
+  const subscriptions = () => dispatcher.subscribersOf.bind(dispatcher);
+  const journal = new MongoJournal(db, clock, (type) => subscriptions()(type));
+  const base = {
+    config,
+    clock,
+    log,
+    db,
+    audit,
+    t: translator,
+    orgs: organisationDirectory(config.organisations),
+    // Every change is journaled with its audit entries and events; its events are handed to
+    // their subscribers at once (and again by the scheduler if that fails or the process dies).
+    units: {
+      commit: async (unit: Unit) => {
+        const outcome = await journal.commit(unit);
+        if (outcome.committed) await dispatcher.dispatchNow(outcome.events);
+        return outcome;
+      },
+    },
+  };
+
+  const people = registerPeople(base);
+  const conversations = registerConversations(base);
+  const delivery = registerDelivery(base, {
+    conversations: conversations.services,
+    sender: o.sender,
+    ...(o.deliveryOptions ? { options: o.deliveryOptions } : {}),
+  });
+  const kernel: Kernel = { ...base, outbox: delivery.services };
+  const forums = registerForums(kernel, {
+    people: people.services,
+    conversations: conversations.services,
+  });
+  const setupState = forums.services.setupState.bind(forums.services);
+  const cases = registerCases(kernel, { forums: forums.services, setupState });
+  const capabilities: Capability[] = [];
+  const help = registerHelp({
+    entries: () => capabilities.flatMap((c) => c.help ?? []),
+    setupState,
+  });
+
+  /** In routing order; their jobs run in this order on every scheduler pass. */
+  const modules: Module[] = [help, people, conversations, forums, cases, delivery];
+  capabilities.push(...modules.flatMap((m) => (m.capability ? [m.capability] : [])));
+
+  const instance = Math.random().toString(16).slice(2, 10);
+  const dispatcher = new EventDispatcher(
+    events,
+    clock,
+    log,
+    {
+      leaseMs: 60_000,
+      maxAttempts: 8,
+      owner: instance,
+      backoffMs: (n) => backoffMs(n, undefined, Math.random),
+    },
+    modules.flatMap((m) => m.subscriptions ?? []),
+  );
+  const once = new OnceOnly(operations, clock, {
+    leaseMs: o.operationLeaseMs ?? 30_000,
+    waitMs: 10_000,
+    pollMs: 100,
+    owner: instance,
+  });
+  const jobs: Job[] = modules.flatMap((m) => m.jobs ?? []);
+
+  await Promise.all([
+    audit.init(),
+    events.init(),
+    operations.init(),
+    journal.init(),
+    ...modules.map((m) => m.init()),
+  ]);
+  // What a crashed process left half-written is completed before anything else happens.
+  const recovered = await journal.recover(0);
+  await dispatcher.dispatchNow(recovered.events);
+
+  /** One scheduler pass: crashed units, due event deliveries, then each module's jobs. */
+  const tick = async (): Promise<TickResult> => {
+    const results: Record<string, unknown> = {};
+    results.recovered = (await journal.recover(RECOVER_AFTER_MS)).units;
+    results.events = await dispatcher.dispatchDue();
+    for (const job of jobs) results[job.name] = await job.run(clock.now());
+    return results as unknown as TickResult;
+  };
+
+  return {
+    kernel,
+    modules,
+    capabilities,
+    help: help.services,
+    router: createRouter(capabilities, { once }),
+    tick,
+    faces: {
+      people: people.services,
+      conversations: conversations.services,
+      delivery: delivery.services,
+      forums: forums.services,
+      cases: cases.services,
+    },
+  };
+}
+export type Modules = Awaited<ReturnType<typeof buildModules>>;
+
+/** What one scheduler pass did, by job (and the event dispatch and crash recovery before them). */
+export interface TickResult {
+  recovered: number;
+  events: DispatchStats;
+  reminders: ReminderRunStats;
+  delivery: DeliveryRunStats;
+}
 
 export interface StartOptions {
   log: Logger;
   clock?: Clock;
   /** Delivery tuning (tests, benchmarks): rate limits, batch size, randomness … */
   deliveryOptions?: Partial<DeliveryOptions>;
+  operationLeaseMs?: number;
 }
 
 export interface RunningApp {
@@ -48,133 +185,19 @@ export interface RunningApp {
   mongoUri: string;
   bot: Bot;
   db: Database;
-  services: Services;
+  modules: Modules;
+  /** The modules' services (their faces). */
+  services: Modules['faces'];
   delivery: DeliveryService;
   /** One scheduler pass (tests call it with the ManualClock; production runs it in a loop). */
-  tick(): Promise<{ reminders: ReminderRunStats; delivery: DeliveryRunStats }>;
+  tick(): Promise<TickResult>;
   verbs: string[];
   stop(): Promise<void>;
 }
 
-export interface CapabilityDeps {
-  people: PeopleService;
-  orgs: OrganisationDirectory;
-  forums: ForumsService;
-  cases: CasesService;
-  delivery: DeliveryService;
-}
-
-/** Every capability of the product, in routing order. Add a new one here. */
-export function buildCapabilities(deps: CapabilityDeps) {
-  const capabilities: Capability[] = [];
-  const help = helpCapability(
-    () => capabilities.flatMap((c) => c.help ?? []),
-    (actor) => deps.forums.setupState(actor),
-  );
-  capabilities.push(help, peopleCapability(deps.people, deps.orgs));
-  capabilities.push(forumsCapability(deps.forums, deps.people, deps.orgs));
-  capabilities.push(
-    casesCapability(deps.cases, deps.orgs, (actor) => deps.forums.setupState(actor)),
-  );
-  capabilities.push(deliveryCapability(deps.delivery));
-  return { capabilities, help };
-}
-
-const MAX_DELIVERY_PASSES_PER_TICK = 500;
-const MAX_DELIVERY_MS_PER_TICK = 25_000;
-
-export interface Store {
-  db: Database;
-  uri: string;
-  close(): Promise<void>;
-}
-
 /**
- * The database: MONGODB_URI if set; otherwise the embedded FerretDB in DATA_DIR — the one a live
- * process already runs there (for tools), or a new one started here.
- */
-export async function openDatabase(
-  config: Config,
-  log: Logger,
-  options: { reuseRunning?: boolean } = {},
-): Promise<Store> {
-  let embedded: EmbeddedDb | undefined;
-  let uri =
-    config.mongodb.uri ?? (options.reuseRunning ? runningEmbeddedDb(config.dataDir) : undefined);
-  if (!uri) {
-    embedded = await startEmbeddedDb({
-      projectRoot: config.projectRoot,
-      dataDir: config.dataDir,
-      log,
-    });
-    uri = embedded.uri;
-  }
-  try {
-    const db = await connectDatabase(uri, config.mongodb.dbName);
-    return {
-      db,
-      uri,
-      close: async () => {
-        await db.close();
-        await embedded?.stop();
-      },
-    };
-  } catch (e) {
-    await embedded?.stop();
-    throw e;
-  }
-}
-
-/** Repositories (indexes created) and services: everything below the bot layer. */
-export async function buildServices(db: Database['db'], config: Config, clock: Clock) {
-  const audit = new MongoAuditLog(db);
-  const peopleRepo = new MongoPeopleRepository(db);
-  const conversationsRepo = new MongoConversationsRepository(db);
-  const forumsRepo = new MongoForumsRepository(db);
-  const casesRepo = new MongoCasesRepository(db);
-  const deliveryRepo = new MongoDeliveryRepository(db);
-  await Promise.all([
-    audit.init(),
-    peopleRepo.init(),
-    conversationsRepo.init(),
-    forumsRepo.init(),
-    casesRepo.init(),
-    deliveryRepo.init(),
-  ]);
-
-  const orgs = organisationDirectory(config.organisations);
-  const people = new PeopleService({
-    repo: peopleRepo,
-    audit,
-    clock,
-    configAdmins: config.adminAadObjectIds,
-    organisationCodes: orgs.codes(),
-  });
-  const conversations = new ConversationsService(conversationsRepo, clock);
-  const forums = new ForumsService({
-    repo: forumsRepo,
-    audit,
-    clock,
-    calendar: config.calendar,
-    organisationCodes: orgs.codes(),
-    horizonDays: config.meetingsHorizonDays,
-  });
-  const cases = new CasesService({ repo: casesRepo, forums, audit, clock });
-  return {
-    audit,
-    orgs,
-    people,
-    conversations,
-    forums,
-    cases,
-    repos: { forums: forumsRepo, conversations: conversationsRepo, delivery: deliveryRepo },
-  };
-}
-export type Services = Awaited<ReturnType<typeof buildServices>>;
-
-/**
- * The composition root: database → repositories and services → capabilities → bot → HTTP.
- * Everything is built here from `config`; `stop()` closes in reverse order.
+ * The composition root: database → kernel and modules → bot → HTTP. Everything is built here
+ * from `config`; `stop()` closes in reverse order.
  */
 export async function startApp(config: Config, options: StartOptions): Promise<RunningApp> {
   const { log } = options;
@@ -193,92 +216,37 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
   try {
     const store = await openDatabase(config, log);
     cleanups.push(() => store.close());
-    const { db, uri } = store;
-    const services = await buildServices(db.db, config, clock);
-    const { people, conversations, forums, cases, orgs } = services;
-
-    // Every proactive message goes through the outbox; the sender needs the bot's adapter,
-    // which exists once the bot is built below (the function is only called when sending).
-    const botRef: { current?: Bot } = {};
-    const delivery = new DeliveryService({
-      repo: services.repos.delivery,
-      sender: createProactiveSender({
-        adapter: () => botRef.current!.adapter,
-        botAppId: config.bot.appId,
-        clock,
-        log,
-      }),
+    // The adapter first: the outbox's sender and the bot share it.
+    const adapter = createTeamsAdapter(config.bot);
+    const sender = createProactiveSender({ adapter, botAppId: config.bot.appId, clock, log });
+    const modules = await buildModules(store.db.db, config, clock, log, {
+      sender,
+      ...(options.deliveryOptions ? { deliveryOptions: options.deliveryOptions } : {}),
+      ...(options.operationLeaseMs ? { operationLeaseMs: options.operationLeaseMs } : {}),
+    });
+    const { people, conversations } = modules.faces;
+    const bot = createBot({
+      config,
+      adapter,
+      log,
+      clock,
+      router: modules.router,
+      help: modules.help,
+      people,
       conversations,
-      audit: services.audit,
-      clock,
-      log,
-      hooks: { onConversationGone: (conversationId) => bindingBroken(conversationId) },
-      ...(options.deliveryOptions ? { options: options.deliveryOptions } : {}),
     });
-    /** The bot was removed from a forum's conversation: mark it and tell the tenant's admins. */
-    const bindingBroken = async (conversationId: string) => {
-      for (const forum of await forums.markBindingsBroken(conversationId)) {
-        for (const adminId of await people.adminIds(forum.tenantId)) {
-          const chat = await conversations.personalConversationOf(forum.tenantId, adminId);
-          if (!chat) continue;
-          const locale =
-            typeof chat.reference.locale === 'string' && chat.reference.locale.startsWith('en')
-              ? 'en'
-              : 'sv';
-          await delivery.enqueue({
-            id: `admin.notice.bindingBroken:${forum.tenantId}:${forum.id}:${forum.binding?.brokenAt?.toISOString() ?? ''}:${adminId}`,
-            tenantId: forum.tenantId,
-            conversationId: chat.id,
-            kind: 'admin.notice',
-            payload: {
-              text: translator(locale)('forums.notice.bindingBroken', { forum: forum.name }),
-            },
-            notBefore: clock.now(),
-            refs: { forumId: forum.id },
-          });
-        }
-      }
-    };
-    // A cancelled meeting's waiting cases move to the forum's next meeting.
-    forums.onMeetingCancelled((actor, meeting) => cases.followCancelledMeeting(actor, meeting));
-    // A (re)bound forum's conversation is reachable again for the outbox.
-    forums.onBound((conversationId) => delivery.conversationReachable(conversationId));
-    const reminders = new ReminderService({
-      forums,
-      meetings: services.repos.forums,
-      outbox: delivery,
-      clock,
-      log,
-    });
-    /** One scheduler pass: materialize meetings, queue due reminders, deliver due messages. */
-    const tick = async (): Promise<{ reminders: ReminderRunStats; delivery: DeliveryRunStats }> => {
-      const reminderStats = await reminders.run(clock.now());
-      // Deliver until a pass makes no progress (everything due is sent, throttled or waiting for
-      // a retry), bounded in passes and in time, so a burst of reminders drains in one tick.
-      const total = emptyDeliveryStats();
-      const started = clock.now().getTime();
-      for (let pass = 0; pass < MAX_DELIVERY_PASSES_PER_TICK; pass++) {
-        const stats = await delivery.deliverDue(clock.now());
-        for (const k of Object.keys(total) as (keyof DeliveryRunStats)[]) total[k] += stats[k];
-        if (stats.claimed === 0 || clock.now().getTime() - started > MAX_DELIVERY_MS_PER_TICK)
-          break;
-      }
-      return { reminders: reminderStats, delivery: total };
-    };
-
-    const { capabilities, help } = buildCapabilities({ people, orgs, forums, cases, delivery });
-    const router = createRouter(capabilities);
-
-    const bot = createBot({ config, log, clock, router, help, people, conversations });
-    botRef.current = bot;
-    const http = createHttpServer({ bot, ping: () => db.ping(), log });
+    const http = createHttpServer({ bot, ping: () => store.db.ping(), log });
     const { port, url } = await http.listen(config.port, config.host);
     cleanups.push(() => http.close());
     if (config.schedulerIntervalSeconds > 0) {
-      const loop = startLoop('scheduler', tick, config.schedulerIntervalSeconds * 1000, log);
+      const loop = startLoop(
+        'scheduler',
+        modules.tick,
+        config.schedulerIntervalSeconds * 1000,
+        log,
+      );
       cleanups.push(() => loop.stop());
     }
-
     if (config.localMode) {
       log.warn(
         { host: config.host },
@@ -288,13 +256,14 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
     return {
       url,
       port,
-      mongoUri: uri,
+      mongoUri: store.uri,
       bot,
-      db,
-      services,
-      delivery,
-      tick,
-      verbs: router.verbs(),
+      db: store.db,
+      modules,
+      services: modules.faces,
+      delivery: modules.faces.delivery,
+      tick: modules.tick,
+      verbs: modules.router.verbs(),
       stop: stopAll,
     };
   } catch (e) {

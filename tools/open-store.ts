@@ -1,4 +1,4 @@
-import { buildServices, openDatabase, type Services } from '../src/app';
+import { buildModules, openDatabase, type Modules } from '../src/app';
 import { loadConfig, readEnvFiles } from '../src/config/config';
 import { systemClock } from '../src/core/clock';
 import { findProjectRoot } from '../src/infra/db/project-root';
@@ -8,7 +8,10 @@ import { createLogger } from '../src/infra/logger';
  * For command-line tools: the same configuration and database as `npm start` (env files, then
  * the environment). With the embedded database, a bot already running on DATA_DIR is reused.
  */
-export async function openStore(): Promise<{ services: Services; close: () => Promise<void> }> {
+export async function openStore(): Promise<{
+  services: Modules['faces'];
+  close: () => Promise<void>;
+}> {
   const projectRoot = findProjectRoot();
   const config = loadConfig(
     { ...readEnvFiles(projectRoot, process.env.APP_ENV ?? 'local'), ...process.env },
@@ -16,6 +19,9 @@ export async function openStore(): Promise<{ services: Services; close: () => Pr
   );
   const log = createLogger({ level: 'warn', pretty: config.log.pretty });
   const store = await openDatabase(config, log, { reuseRunning: true });
-  const services = await buildServices(store.db.db, config, systemClock);
-  return { services, close: () => store.close() };
+  // Tools send nothing: the outbox keeps what they queue for the bot to deliver.
+  const modules = await buildModules(store.db.db, config, systemClock, log, {
+    sender: { send: () => Promise.resolve({ ok: false, status: 0 }) },
+  });
+  return { services: modules.faces, close: () => store.close() };
 }

@@ -24,6 +24,8 @@ import { safeError } from './safe-error';
 /** The only place (with the files beside it) that knows botbuilder and teams-ai. */
 export interface BotDeps {
   config: Pick<Config, 'bot' | 'allowedTenantIds' | 'localMode'>;
+  /** Built first (createTeamsAdapter), so the proactive sender can share it. */
+  adapter: TeamsAdapter;
   log: Logger;
   clock: Clock;
   router: Router;
@@ -61,7 +63,7 @@ const toActivity = (reply: Reply): Partial<Activity> =>
 
 export function createBot(deps: BotDeps): Bot {
   const { log: rootLog, router, help, people, conversations, clock } = deps;
-  const adapter = createTeamsAdapter(deps.config.bot);
+  const { adapter } = deps;
   const allowedTenants = new Set(deps.config.allowedTenantIds.map((t) => t.toLowerCase()));
   let inFlight = 0;
 

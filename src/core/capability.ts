@@ -3,6 +3,7 @@ import type { AdaptiveCardJson } from '../cards/render';
 import type { Locale, MessageKey, Translate } from '../i18n/i18n';
 import type { Actor, Role } from './actor';
 import type { Logger } from './logger';
+import type { OperationResult } from './unit-of-work';
 
 /**
  * The SDK-neutral contract between the bot layer (src/bot) and the capabilities.
@@ -27,6 +28,11 @@ export interface TurnCtx {
   log: Logger;
   correlationId: string;
   now: Date;
+  /**
+   * Set while a once-only action runs (see core/operations.ts): the id under which the change it
+   * makes must record its result, in the same unit of work.
+   */
+  operationId?: string;
 }
 
 export type Reply = { text: string } | { card: AdaptiveCardJson };
@@ -46,6 +52,11 @@ export interface Action<T = unknown> {
   verb: string;
   schema: ZodType<T, ZodTypeDef, unknown>;
   handle(ctx: TurnCtx, data: T): Promise<ActionResult>;
+  /**
+   * A card action that creates something: its data carries the card's one-time `token`, and a
+   * repeat (double click, redelivery, retry) gets the first result back through `replay`.
+   */
+  once?: { replay(ctx: TurnCtx, result: OperationResult): Promise<ActionResult> };
 }
 
 /** One line of the help card: shown to users holding any of `roles` ('everyone' = all). */

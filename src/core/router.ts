@@ -2,6 +2,7 @@ import { ZodError } from 'zod';
 import type { MessageKey, Translate } from '../i18n/i18n';
 import type { Action, ActionResult, Capability, Command, Reply, TurnCtx } from './capability';
 import { AppError, isAppError } from './errors';
+import { operationId, type OnceOnly } from './operations';
 
 /** Lower-cases, trims, folds white space and drops trailing punctuation: "Hjälp!" → "hjälp". */
 export function normalizeCommandText(text: string): string {
@@ -21,7 +22,15 @@ export interface Router {
   verbs(): string[];
 }
 
-export function createRouter(capabilities: readonly Capability[]): Router {
+export interface RouterOptions {
+  /** Runs once-only actions (see core/operations.ts); without it they run unguarded (unit tests). */
+  once?: OnceOnly;
+}
+
+export function createRouter(
+  capabilities: readonly Capability[],
+  options: RouterOptions = {},
+): Router {
   const commands: Command[] = capabilities.flatMap((c) => c.commands ?? []);
   const actions = new Map<string, Action<never>>();
   for (const capability of capabilities) {
@@ -59,7 +68,17 @@ export function createRouter(capabilities: readonly Capability[]): Router {
       const parsed = (action as Action<unknown>).schema.safeParse(data);
       if (!parsed.success) throw invalidInput(parsed.error);
       ctx.log.info({ verb }, 'action');
-      return (action as Action<unknown>).handle(ctx, parsed.data);
+      const run = (c: TurnCtx) => (action as Action<unknown>).handle(c, parsed.data);
+      if (!action.once || !options.once) return run(ctx);
+      const token = (parsed.data as { token?: unknown }).token;
+      if (typeof token !== 'string' || !ctx.actor.aadObjectId)
+        throw new AppError('invalidInput', { field: 'token' });
+      const id = operationId(ctx.actor.tenantId, ctx.actor.aadObjectId, token);
+      const outcome = await options.once.run(id, () => run({ ...ctx, operationId: id }));
+      if (outcome.kind === 'ran') return outcome.value;
+      if (outcome.kind === 'busy') throw new AppError('conflict', { reason: 'inProgress' });
+      ctx.log.info({ verb }, 'action repeated: first result returned');
+      return action.once.replay(ctx, outcome.result);
     },
 
     verbs: () => [...actions.keys()],

@@ -2,11 +2,10 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildCapabilities } from '../../src/app';
-import { organisationDirectory } from '../../src/core/organisations';
 import { normalizeCommandText } from '../../src/core/router';
 import { validateAppPackage } from '../../tools/manifest';
 import { PROJECT_ROOT } from '../harness/test-bot';
+import { openTestModules } from '../harness/test-db';
 
 describe('Teams app package', () => {
   const temp = mkdtempSync(path.join(tmpdir(), 'samverkan-apppkg-'));
@@ -33,7 +32,7 @@ describe('Teams app package', () => {
     expect(problems.join('\n')).toContain('color icon is 32×32, not 192×192');
   });
 
-  it('offers in its command menu only commands the bot understands', () => {
+  it('offers in its command menu only commands the bot understands', async () => {
     const manifest = JSON.parse(
       readFileSync(path.join(PROJECT_ROOT, 'appPackage', 'manifest.json'), 'utf8'),
     ) as {
@@ -43,14 +42,9 @@ describe('Teams app package', () => {
       .flatMap((b) => b.commandLists ?? [])
       .flatMap((l) => l.commands.map((c) => c.title));
     expect(titles.length).toBeGreaterThan(0);
-    const unused = <T>() => ({}) as T;
-    const { capabilities } = buildCapabilities({
-      people: unused(),
-      orgs: organisationDirectory([]),
-      forums: unused(),
-      cases: unused(),
-      delivery: unused(),
-    });
+    const { modules, close } = await openTestModules();
+    const { capabilities } = modules;
+    await close();
     const patterns = capabilities.flatMap((c) => c.commands ?? []).flatMap((c) => c.patterns);
     for (const title of titles) {
       expect(

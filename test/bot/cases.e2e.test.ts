@@ -3,7 +3,14 @@ import type { AuditEntry } from '../../src/core/audit';
 import { ManualClock } from '../../src/core/clock';
 import type { CaseRecord } from '../../src/capabilities/cases/cases.types';
 import { forumInputSchema } from '../../src/capabilities/forums/forums.schemas';
-import { PEOPLE, TENANT, actionExecute, message, type Person } from '../fixtures/activities';
+import {
+  PEOPLE,
+  TENANT,
+  actionExecute,
+  cardToken,
+  message,
+  type Person,
+} from '../fixtures/activities';
 import { cardOf } from '../harness/fake-connector';
 import { TestBot, cardText, inputValues, invokeCard, invokeMessage } from '../harness/test-bot';
 
@@ -11,8 +18,13 @@ const ADMIN_CHAT = { from: PEOPLE.admin, conversationId: 'a:personal-admin' };
 const CHANNEL = '19:elevhalsa-channel@thread.tacv2';
 
 /** An Action.Execute clicked on a card in a channel (or, without `channel`, in personal chat). */
+/** A click on a card; a case form submitted without a token is a freshly rendered form (own token). */
 function click(verb: string, data: unknown, from: Person = PEOPLE.anna, channel = false) {
-  const a = actionExecute(verb, data, channel ? { from, conversationId: CHANNEL } : { from });
+  const withToken =
+    verb === 'cases.submit' && data && typeof data === 'object' && !('token' in data)
+      ? { token: cardToken(), ...data }
+      : data;
+  const a = actionExecute(verb, withToken, channel ? { from, conversationId: CHANNEL } : { from });
   if (channel) a.conversation.conversationType = 'channel';
   return a;
 }

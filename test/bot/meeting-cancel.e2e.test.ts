@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock';
 import type { CaseRecord } from '../../src/capabilities/cases/cases.types';
-import { PEOPLE, actionExecute, message } from '../fixtures/activities';
+import { PEOPLE, actionExecute, cardToken, message } from '../fixtures/activities';
 import { FOSSAM_FORM } from '../fixtures/forums';
 import { TestBot, cardText, invokeCard } from '../harness/test-bot';
 
@@ -42,6 +42,7 @@ describe('a cancelled meeting moves its waiting cases to the next meeting', () =
       actionExecute(
         'cases.submit',
         {
+          token: cardToken(),
           meetingId: 'fossam:2027-03-11',
           organisation: 'school',
           ageBand: 'grades4to6',

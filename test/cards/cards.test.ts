@@ -1,14 +1,10 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildCapabilities } from '../../src/app';
-import { ManualClock } from '../../src/core/clock';
-import { organisationDirectory } from '../../src/core/organisations';
 import { createRouter } from '../../src/core/router';
 import { CardRenderError, renderCard } from '../../src/cards/render';
-import { PeopleService } from '../../src/capabilities/people/people.service';
-import { FakePeopleRepository, fakeAudit } from '../capabilities/people/fakes';
 import { PROJECT_ROOT } from '../harness/test-bot';
+import { openTestModules } from '../harness/test-db';
 
 const CARDS = path.join(PROJECT_ROOT, 'adaptive-cards');
 const templates = readdirSync(CARDS, { recursive: true, encoding: 'utf8' })
@@ -64,23 +60,10 @@ describe('card templates', () => {
     expect(card.body).toEqual([{ type: 'TextBlock', text: 'pris ${root} och ${count(1)}' }]);
   });
 
-  it('every Action.Execute verb in a template has a handler with a schema, and every handler a template', () => {
-    const people = new PeopleService({
-      repo: new FakePeopleRepository(),
-      audit: fakeAudit(),
-      clock: new ManualClock(),
-      configAdmins: [],
-      organisationCodes: ['school'],
-    });
-    // Registration only stores the services; none is called here.
-    const unused = <T>() => ({}) as T;
-    const { capabilities } = buildCapabilities({
-      people,
-      orgs: organisationDirectory([]),
-      forums: unused(),
-      cases: unused(),
-      delivery: unused(),
-    });
+  it('every Action.Execute verb in a template has a handler with a schema, and every handler a template', async () => {
+    const { modules, close } = await openTestModules();
+    const { capabilities } = modules;
+    await close();
     const router = createRouter(capabilities);
     const inTemplates = new Set(templates.flatMap((f) => [...verbsIn(readJson(f))]));
     expect([...inTemplates].sort()).toEqual(router.verbs().sort());

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { AdaptiveCardJson } from '../../cards/render';
 import { renderCard } from '../../cards/render';
 import type { OrganisationDirectory } from '../../core/organisations';
@@ -30,6 +31,8 @@ const meetingWhen = (m: Meeting, locale: Locale) => when(m.start, m.timeZone, lo
 
 /** What the user had typed or chosen: kept when the form comes back. */
 export interface FormValues {
+  /** The card's one-time token: kept when the form comes back, so a repeat creates one case. */
+  token?: string | undefined;
   meetingId?: string | undefined;
   organisation?: string | undefined;
   ageBand?: string | undefined;
@@ -122,6 +125,7 @@ export function caseFormCard(
     ageBandChoices: AGE_BANDS.map((a) => ({ title: t(`cases.ageBand.${a}`), value: a })),
     concernChoices: config.concerns.map((c) => ({ title: c.label[locale], value: c.code })),
     urgencyChoices: URGENCIES.map((u) => ({ title: t(`cases.urgency.${u}`), value: u })),
+    token: v.token ?? randomBytes(16).toString('base64url'),
     values: {
       meetingId: v.meetingId ?? options.selectedMeetingId ?? '',
       organisation: v.organisation ?? singleOrganisation ?? '',

@@ -68,7 +68,7 @@ export function casesCapability(
 
   const submit = async (ctx: TurnCtx, data: SubmitCase): Promise<ActionResult> => {
     try {
-      const result = await cases.submit(ctx.actor, data);
+      const result = await cases.submit(ctx.actor, data, ctx.operationId);
       ctx.log.info(
         { caseCode: result.record.code, rolledOver: !!result.rolledOverFrom },
         'case submitted',
@@ -139,7 +139,22 @@ export function casesCapability(
     ],
     actions: [
       defineAction({ verb: CASES_VERBS.open, schema: openCaseSchema, handle: form }),
-      defineAction({ verb: CASES_VERBS.submit, schema: submitCaseSchema, handle: submit }),
+      defineAction({
+        verb: CASES_VERBS.submit,
+        schema: submitCaseSchema,
+        handle: submit,
+        // The same card sent again (double click, redelivery, retry) gets the first receipt back.
+        once: {
+          replay: async (ctx, result) => ({
+            card: receiptCard(
+              ctx,
+              await cases.submission(ctx.actor, result.code ?? '', result.rolledOverFrom),
+              orgs,
+              cases.config,
+            ),
+          }),
+        },
+      }),
       defineAction({ verb: CASES_VERBS.withdraw, schema: withdrawCaseSchema, handle: withdraw }),
       defineAction({ verb: CASES_VERBS.mine, schema: myCasesSchema, handle: mine }),
     ],

@@ -1,4 +1,5 @@
 import type { Actor } from '../../core/actor';
+import type { Write } from '../../core/unit-of-work';
 import type { Forum, Meeting } from '../forums/forums.types';
 import type { CaseRecord } from './cases.types';
 
@@ -6,18 +7,18 @@ import type { CaseRecord } from './cases.types';
 export interface CasesRepository {
   /** The highest sequence used by a forum in a year (0 when none). */
   maxSequence(tenantId: string, forumId: string, year: number): Promise<number>;
-  /** Unique insert on (tenant, code); false when the code is already taken. */
-  insert(record: CaseRecord): Promise<boolean>;
+  /** The claim write of a new case: unique on (tenant, code), so a taken code is a conflict. */
+  insertWrite(record: CaseRecord): Write;
   get(tenantId: string, code: string): Promise<CaseRecord | null>;
   /** The submitter's cases, newest first. */
   listBySubmitter(tenantId: string, aadObjectId: string, limit: number): Promise<CaseRecord[]>;
   /** Every case raised for one meeting. */
   listByMeeting(tenantId: string, meetingId: string): Promise<CaseRecord[]>;
   /**
-   * Compare-and-swap: stores `next` only if it is the first change to claim
-   * `next.version` (the stored version is `next.version - 1`). False when someone else won.
+   * Compare-and-swap, as writes for a unit of work: a claim on `next.version` (the stored version
+   * is `next.version - 1`; a conflict when someone else won), then the case replaced.
    */
-  replace(next: CaseRecord): Promise<boolean>;
+  versionWrites(next: CaseRecord): Write[];
 }
 
 /** What the case flow needs from the forums capability (ForumsService fits it). */

@@ -1,15 +1,29 @@
 import type { Actor } from '../../core/actor';
-import type { AuditLog } from '../../core/audit';
+import { auditEntry } from '../../core/audit';
 import type { Clock } from '../../core/clock';
 import { AppError } from '../../core/errors';
+import { newUnitId, type Unit, type UnitOfWork } from '../../core/unit-of-work';
 import type { CasesRepository } from './cases.ports';
 import type { CaseAction, CaseRecord, CaseStatus, Outcome } from './cases.types';
 
-/** How the case records are written: codes claimed by unique inserts, changes by compare-and-swap. */
+/**
+ * How the case records are written: codes claimed by unique inserts, changes by compare-and-swap,
+ * each in one unit of work with its audit entry and its event (all of them, or after a crash and
+ * recovery all of them, or nothing).
+ */
 export interface RecordDeps {
   repo: CasesRepository;
-  audit: AuditLog;
+  units: UnitOfWork;
   clock: Clock;
+}
+
+/** What a new case's unit adds besides the case: the once-only action's result, if any. */
+export interface NewCaseUnit {
+  /** The once-only operation that raises the case (its id is the unit's), or none. */
+  operationId?: string | undefined;
+  /** The action's result to record, from the record as stored (its code). */
+  result(record: CaseRecord): Readonly<Record<string, string>>;
+  auditDetail: Readonly<Record<string, string | number | boolean>>;
 }
 
 const MAX_CODE_ATTEMPTS = 25;
@@ -26,11 +40,14 @@ export function caseCode(forumCode: string, year: number, sequence: number): str
  * of a race moves on to the next number.
  */
 export async function insertWithCode(
-  { repo }: RecordDeps,
+  { repo, units }: RecordDeps,
+  actor: Actor,
   forumCode: string,
   base: Omit<CaseRecord, 'code' | 'sequence'>,
+  unit: NewCaseUnit,
 ): Promise<CaseRecord> {
   const max = () => repo.maxSequence(base.tenantId, base.forumId, base.year);
+  const id = unit.operationId ?? newUnitId('case.submit');
   let sequence = (await max()) + 1;
   for (let attempt = 0; attempt < MAX_CODE_ATTEMPTS; attempt++) {
     const record: CaseRecord = {
@@ -38,7 +55,27 @@ export async function insertWithCode(
       code: caseCode(forumCode, base.year, sequence),
       sequence,
     };
-    if (await repo.insert(record)) return record;
+    const outcome = await units.commit({
+      id,
+      writes: [repo.insertWrite(record)],
+      audit: [caseAudit(actor, base.createdAt, 'case.submit', record, unit.auditDetail)],
+      events: [
+        {
+          type: 'case.submitted',
+          tenantId: record.tenantId,
+          data: {
+            code: record.code,
+            forumId: record.forumId,
+            meetingId: record.meetingId,
+            by: record.submittedBy,
+          },
+        },
+      ],
+      ...(unit.operationId
+        ? { operation: { id: unit.operationId, verb: 'cases.submit', result: unit.result(record) } }
+        : {}),
+    });
+    if (outcome.committed) return record;
     sequence = Math.max(sequence + 1, (await max()) + 1);
   }
   throw new AppError('conflict', { reason: 'codeAllocation' });
@@ -63,25 +100,36 @@ export async function applyTransition(
     updatedAt: now,
     history: [...record.history, { at: now, by, action, from: record.status, to, ...change }],
   };
-  if (!(await deps.repo.replace(next))) throw new AppError('conflict');
-  await auditCase(deps, actor, `case.${action}`, next, { from: record.status, ...change });
+  const unit: Unit = {
+    id: `case.${action}:${next.tenantId}:${next.code}:v${next.version}`,
+    writes: deps.repo.versionWrites(next),
+    audit: [caseAudit(actor, now, `case.${action}`, next, { from: record.status, ...change })],
+    events: [
+      {
+        type: 'case.statusChanged',
+        tenantId: next.tenantId,
+        data: {
+          code: next.code,
+          forumId: next.forumId,
+          meetingId: next.meetingId,
+          from: record.status,
+          to,
+          by,
+        },
+      },
+    ],
+  };
+  if (!(await deps.units.commit(unit)).committed) throw new AppError('conflict');
   return next;
 }
 
 /** The audit trail of a case: who, when, which change. Codes and ids only, never the text. */
-export function auditCase(
-  deps: RecordDeps,
+function caseAudit(
   actor: Actor,
+  at: Date,
   action: string,
   record: CaseRecord,
-  detail: Record<string, string | number | boolean>,
-): Promise<void> {
-  return deps.audit.record({
-    at: deps.clock.now(),
-    tenantId: actor.tenantId,
-    actorId: actor.aadObjectId ?? '',
-    action,
-    target: record.code,
-    detail: { status: record.status, ...detail },
-  });
+  detail: Readonly<Record<string, string | number | boolean>>,
+) {
+  return auditEntry(actor, at, action, record.code, { status: record.status, ...detail });
 }

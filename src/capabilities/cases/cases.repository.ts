@@ -1,9 +1,10 @@
 import type { Collection, Db } from 'mongodb';
-import { isDuplicateKey } from '../../infra/db/mongo';
+import type { Write } from '../../core/unit-of-work';
 import type { CasesRepository } from './cases.ports';
 import type { CaseRecord } from './cases.types';
 
-type CaseDoc = CaseRecord & { _id: string };
+/** `journalId`: the unit of work that created the document (see infra/db/journal.ts). */
+type CaseDoc = CaseRecord & { _id: string; journalId?: string; journalAt?: Date };
 /** The claim of one version of a case, with the state it sets (so a half-done change rolls forward). */
 interface VersionDoc {
   _id: string;
@@ -12,6 +13,9 @@ interface VersionDoc {
   version: number;
   state: CaseRecord;
 }
+
+const CASES = 'cases';
+const CASE_VERSIONS = 'caseVersions';
 
 const caseKey = (tenantId: string, code: string) => `${tenantId}:${code}`;
 const versionKey = (tenantId: string, code: string, version: number) =>
@@ -27,8 +31,8 @@ export class MongoCasesRepository implements CasesRepository {
   private readonly versions: Collection<VersionDoc>;
 
   constructor(db: Db) {
-    this.cases = db.collection<CaseDoc>('cases');
-    this.versions = db.collection<VersionDoc>('caseVersions');
+    this.cases = db.collection<CaseDoc>(CASES);
+    this.versions = db.collection<VersionDoc>(CASE_VERSIONS);
   }
 
   async init(): Promise<void> {
@@ -47,14 +51,13 @@ export class MongoCasesRepository implements CasesRepository {
     return top[0]?.sequence ?? 0;
   }
 
-  async insert(record: CaseRecord): Promise<boolean> {
-    try {
-      await this.cases.insertOne({ _id: caseKey(record.tenantId, record.code), ...record });
-      return true;
-    } catch (e) {
-      if (isDuplicateKey(e)) return false;
-      throw e;
-    }
+  insertWrite(record: CaseRecord): Write {
+    return {
+      mode: 'claim',
+      collection: CASES,
+      id: caseKey(record.tenantId, record.code),
+      doc: { ...record },
+    };
   }
 
   async get(tenantId: string, code: string): Promise<CaseRecord | null> {
@@ -94,25 +97,25 @@ export class MongoCasesRepository implements CasesRepository {
     return docs.map(toRecord);
   }
 
-  async replace(next: CaseRecord): Promise<boolean> {
-    try {
-      await this.versions.insertOne({
-        _id: versionKey(next.tenantId, next.code, next.version),
-        tenantId: next.tenantId,
-        code: next.code,
-        version: next.version,
-        state: next,
-      });
-    } catch (e) {
-      if (isDuplicateKey(e)) return false;
-      throw e;
-    }
-    await this.cases.replaceOne({ _id: caseKey(next.tenantId, next.code) }, next);
-    return true;
+  versionWrites(next: CaseRecord): Write[] {
+    return [
+      {
+        mode: 'claim',
+        collection: CASE_VERSIONS,
+        id: versionKey(next.tenantId, next.code, next.version),
+        doc: { tenantId: next.tenantId, code: next.code, version: next.version, state: next },
+      },
+      {
+        mode: 'replace',
+        collection: CASES,
+        id: caseKey(next.tenantId, next.code),
+        doc: { ...next },
+      },
+    ];
   }
 }
 
-function toRecord({ _id, ...d }: CaseDoc): CaseRecord {
+function toRecord({ _id, journalId: _journal, journalAt: _at, ...d }: CaseDoc): CaseRecord {
   return {
     ...d,
     createdAt: new Date(d.createdAt),

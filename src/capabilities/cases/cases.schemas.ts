@@ -21,9 +21,13 @@ export const openCaseSchema = z
   .strict();
 export type OpenCase = z.infer<typeof openCaseSchema>;
 
-/** Every input of the case form; nothing else. */
+/** The card's one-time token (core/operations.ts): a repeat of the same card creates nothing new. */
+export const cardToken = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
+
+/** Every input of the case form, and the card's token; nothing else. */
 export const submitCaseSchema = z
   .object({
+    token: cardToken,
     meetingId,
     organisation: orgCode,
     ageBand: z.enum(AGE_BANDS),

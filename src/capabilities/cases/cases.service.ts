@@ -1,7 +1,7 @@
 import type { Actor } from '../../core/actor';
 import { ANY_ROLE, hasRole, requireRole } from '../../core/actor';
-import type { AuditLog } from '../../core/audit';
 import type { Clock } from '../../core/clock';
+import type { UnitOfWork } from '../../core/unit-of-work';
 import { AppError } from '../../core/errors';
 import { requireAnonymous } from '../anonymity/anonymity.fields';
 import { instantToLocalDate } from '../calendar';
@@ -9,14 +9,14 @@ import type { Forum, Meeting } from '../forums/forums.types';
 import type { CasesConfig } from './cases.config';
 import { DEFAULT_CASES_CONFIG } from './cases.config';
 import type { CaseForums, CasesRepository } from './cases.ports';
-import { applyTransition, auditCase, insertWithCode } from './cases.records';
+import { applyTransition, insertWithCode } from './cases.records';
 import type { CaseInput, CaseRecord, CaseStatus, Outcome } from './cases.types';
 import { WAITING_STATUSES } from './cases.types';
 
 export interface CasesServiceDeps {
   repo: CasesRepository;
   forums: CaseForums;
-  audit: AuditLog;
+  units: UnitOfWork;
   clock: Clock;
   config?: CasesConfig;
 }
@@ -107,7 +107,7 @@ export class CasesService {
    * every free-text field passes the anonymity gate; a meeting whose deadline has passed hands
    * the case on to the forum's next open meeting. Nothing is stored unless all of that holds.
    */
-  async submit(actor: Actor, input: CaseInput): Promise<SubmitResult> {
+  async submit(actor: Actor, input: CaseInput, operationId?: string): Promise<SubmitResult> {
     requireRole(actor, ...CASE_ROLES);
     const { forums } = this.deps;
     const chosen = await forums.getMeeting(actor.tenantId, input.meetingId);
@@ -160,11 +160,11 @@ export class CasesService {
       createdAt: now,
       updatedAt: now,
     };
-    const record = await insertWithCode(this.deps, forum.code, base);
-    await auditCase(this.deps, actor, 'case.submit', record, {
-      forumId: forum.id,
-      meetingId: meeting.id,
-      rolledOver: meeting.id !== chosen.id,
+    const rolledOver = meeting.id !== chosen.id;
+    const record = await insertWithCode(this.deps, actor, forum.code, base, {
+      operationId,
+      result: (r) => ({ code: r.code, ...(rolledOver ? { rolledOverFrom: chosen.id } : {}) }),
+      auditDetail: { forumId: forum.id, meetingId: meeting.id, rolledOver },
     });
     return {
       record,
@@ -172,6 +172,25 @@ export class CasesService {
       meeting,
       rolledOverFrom: meeting.id !== chosen.id ? chosen : undefined,
     };
+  }
+
+  /**
+   * The receipt of a case the actor raised, as the first submission answered it (a repeated
+   * submission of the same card gets it again).
+   */
+  async submission(actor: Actor, code: string, rolledOverFromId?: string): Promise<SubmitResult> {
+    requireRole(actor, ...CASE_ROLES);
+    const record = await this.requireCase(actor, code);
+    if (record.submittedBy !== actor.aadObjectId)
+      throw new AppError('forbidden', { needs: 'submitter' });
+    const { forums } = this.deps;
+    const [forum, meeting, rolledOverFrom] = await Promise.all([
+      forums.getForum(actor.tenantId, record.forumId),
+      forums.getMeeting(actor.tenantId, record.history[0]?.meetingId ?? record.meetingId),
+      rolledOverFromId ? forums.getMeeting(actor.tenantId, rolledOverFromId) : null,
+    ]);
+    if (!forum || !meeting) throw new AppError('notFound');
+    return { record, forum, meeting, rolledOverFrom: rolledOverFrom ?? undefined };
   }
 
   /** `mina ärenden`: the actor's own cases, newest first. */

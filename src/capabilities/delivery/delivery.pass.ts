@@ -1,3 +1,4 @@
+import { claimId, takeClaim } from '../../core/claims';
 import type { DeadLetterReason } from './delivery.policy';
 import { backoffMs, classifyFailure } from './delivery.policy';
 import type { SlotLimiter } from './delivery.rate-limit';
@@ -9,33 +10,6 @@ import type {
   OutboxMessage,
   SendResult,
 } from './delivery.types';
-
-export const claimId = (messageId: string, seq: number): string => `${messageId}#${seq}`;
-
-/**
- * Takes the claim for the next attempt of `msg` (as last read): a unique insert of
- * `<id>#<claimSeq>`. If that claim exists and its lease has run out (the holder died), the next
- * number is tried, so exactly one instance takes over. Returns the claim number, or null when
- * someone else holds the message.
- */
-export async function takeClaim(
-  repo: DeliveryRepository,
-  msg: OutboxMessage,
-  owner: string,
-  now: Date,
-  leaseMs: number,
-): Promise<number | null> {
-  let seq = msg.claimSeq;
-  for (let step = 0; step < 4; step++) {
-    const id = claimId(msg.id, seq);
-    const leaseUntil = new Date(now.getTime() + leaseMs);
-    if (await repo.insertClaim({ id, messageId: msg.id, owner, at: now, leaseUntil })) return seq;
-    const existing = await repo.getClaim(id);
-    if (existing && existing.leaseUntil.getTime() > now.getTime()) return null;
-    if (existing) seq++; // stale: its holder is gone; the next attempt is ours to take
-  }
-  return null;
-}
 
 /** A DeliveryRunStats with every count at 0 (to add passes up). */
 export const emptyStats = (): DeliveryRunStats => ({
@@ -154,7 +128,14 @@ export class DeliveryPass {
     const { repo } = this.deps;
     const now = this.now();
     const owner = this.options.instanceId;
-    const seq = await takeClaim(repo, candidate, owner, now, this.options.leaseMs);
+    const seq = await takeClaim(
+      repo,
+      candidate.id,
+      candidate.claimSeq,
+      owner,
+      now,
+      this.options.leaseMs,
+    );
     if (seq === null) return null;
     const msg = await repo.get(candidate.id);
     const due = msg?.nextAttemptAt && msg.nextAttemptAt.getTime() <= now.getTime();
@@ -225,14 +206,9 @@ export class DeliveryPass {
     this.stats.deadLettered++;
     if (reason !== 'conversationGone' || this.gone.has(msg.conversationId)) return;
     this.gone.add(msg.conversationId);
-    const { repo, hooks, log, clock } = this.deps;
-    if (!(await repo.markGone(msg.conversationId, msg.tenantId, clock.now()))) return;
+    const { log, clock } = this.deps;
+    if (!(await this.deps.recordGone(msg.conversationId, msg.tenantId, clock.now()))) return;
     log.warn({ conversationId: msg.conversationId, tenantId: msg.tenantId }, 'conversation gone');
-    try {
-      await hooks?.onConversationGone?.(msg.conversationId, msg.tenantId);
-    } catch (e) {
-      log.error({ conversationId: msg.conversationId, error: (e as Error).name }, 'hook failed');
-    }
   }
 
   /** Records a final status and removes the message's claims. */

@@ -1,7 +1,11 @@
 import type { Collection, Db } from 'mongodb';
+import type { Claim } from '../../core/claims';
+import { MongoClaimStore } from '../../infra/db/claims.repository';
 import { isDuplicateKey } from '../../infra/db/mongo';
+import type { Write } from '../../core/unit-of-work';
+
+const GONE_COLLECTION = 'outboxGoneConversations';
 import type {
-  Claim,
   DeliveryRepository,
   OutboxChange,
   OutboxMessage,
@@ -20,9 +24,6 @@ interface OutboxDoc extends Omit<OutboxMessage, 'id' | 'payload'> {
   /** JSON text: cards carry keys such as `$schema` that the server would reject as field names. */
   payload: string;
 }
-interface ClaimDoc extends Omit<Claim, 'id'> {
-  _id: string;
-}
 interface SlotDoc {
   _id: string;
   window: string;
@@ -36,22 +37,22 @@ interface GoneDoc {
 
 export class MongoDeliveryRepository implements DeliveryRepository {
   private readonly outbox: Collection<OutboxDoc>;
-  private readonly claims: Collection<ClaimDoc>;
+  private readonly claims: MongoClaimStore;
   private readonly slots: Collection<SlotDoc>;
   private readonly gone: Collection<GoneDoc>;
 
   constructor(db: Db) {
     this.outbox = db.collection<OutboxDoc>('outbox');
-    this.claims = db.collection<ClaimDoc>('outboxClaims');
+    this.claims = new MongoClaimStore(db, 'outboxClaims');
     this.slots = db.collection<SlotDoc>('outboxSlots');
-    this.gone = db.collection<GoneDoc>('outboxGoneConversations');
+    this.gone = db.collection<GoneDoc>(GONE_COLLECTION);
   }
 
   async init(): Promise<void> {
     await this.outbox.createIndex({ status: 1, nextAttemptAt: 1 });
     await this.outbox.createIndex({ conversationId: 1, status: 1 });
     await this.outbox.createIndex({ tenantId: 1, status: 1, updatedAt: -1 });
-    await this.claims.createIndex({ messageId: 1 });
+    await this.claims.init();
     await this.slots.createIndex({ window: 1 });
     await this.slots.createIndex({ expiresAt: 1 });
   }
@@ -98,28 +99,19 @@ export class MongoDeliveryRepository implements DeliveryRepository {
   }
 
   insertClaim(claim: Claim): Promise<boolean> {
-    const { id, ...rest } = claim;
-    return insertUnique(this.claims, { _id: id, ...rest });
+    return this.claims.insertClaim(claim);
   }
 
-  async getClaim(id: string): Promise<Claim | null> {
-    const doc = await this.claims.findOne({ _id: id });
-    if (!doc) return null;
-    return {
-      id: doc._id,
-      messageId: doc.messageId,
-      owner: doc.owner,
-      at: new Date(doc.at),
-      leaseUntil: new Date(doc.leaseUntil),
-    };
+  getClaim(id: string): Promise<Claim | null> {
+    return this.claims.getClaim(id);
   }
 
-  async deleteClaim(id: string): Promise<void> {
-    await this.claims.deleteOne({ _id: id });
+  deleteClaim(id: string): Promise<void> {
+    return this.claims.deleteClaim(id);
   }
 
-  async deleteClaims(messageId: string): Promise<void> {
-    await this.claims.deleteMany({ messageId });
+  deleteClaims(messageId: string): Promise<void> {
+    return this.claims.deleteClaims(messageId);
   }
 
   takeSlot(id: string, window: string, expiresAt: Date): Promise<boolean> {
@@ -130,8 +122,13 @@ export class MongoDeliveryRepository implements DeliveryRepository {
     await this.slots.deleteMany({ expiresAt: { $lt: now } });
   }
 
-  markGone(conversationId: string, tenantId: string, at: Date): Promise<boolean> {
-    return insertUnique(this.gone, { _id: conversationId, tenantId, at });
+  goneWrite(conversationId: string, tenantId: string, at: Date): Write {
+    return {
+      mode: 'claim',
+      collection: GONE_COLLECTION,
+      id: conversationId,
+      doc: { tenantId, at },
+    };
   }
 
   async goneAmong(conversationIds: readonly string[]): Promise<Set<string>> {

@@ -12,7 +12,6 @@ import { DEFAULT_RATE_LIMITS, SlotLimiter } from './delivery.rate-limit';
 import type {
   ConversationDirectory,
   DeadLetterSummary,
-  DeliveryHooks,
   DeliveryRepository,
   DeliveryRunStats,
   EnqueueOutcome,
@@ -23,7 +22,8 @@ import type {
   RetryOutcome,
   RetryResult,
 } from './delivery.types';
-import { DeliveryPass, claimId, takeClaim } from './delivery.pass';
+import { claimId, takeClaim } from '../../core/claims';
+import { DeliveryPass, emptyStats } from './delivery.pass';
 export { emptyStats as emptyDeliveryStats } from './delivery.pass';
 
 export type * from './delivery.types';
@@ -52,7 +52,12 @@ export interface DeliveryDeps {
   audit: AuditLog;
   clock: Clock;
   log: Logger;
-  hooks?: DeliveryHooks;
+  /**
+   * Marks a conversation gone (a send answered 403/404: the bot was removed) and records the
+   * `conversation.gone` event with it, once across instances; true for the one that did. The
+   * module wires it to the unit of work, so the marker never exists without its event.
+   */
+  recordGone(conversationId: string, tenantId: string, at: Date): Promise<boolean>;
   options?: Partial<DeliveryOptions>;
 }
 
@@ -125,6 +130,22 @@ export class DeliveryService {
     return stats;
   }
 
+  /**
+   * The scheduler's job: delivers until a pass makes no progress (everything due is sent,
+   * throttled or waiting for a retry), bounded in passes and in time, so a burst of reminders
+   * drains in one scheduler run.
+   */
+  async drainDue(maxPasses = 500, maxMs = 25_000): Promise<DeliveryRunStats> {
+    const total = emptyStats();
+    const started = this.deps.clock.now().getTime();
+    for (let pass = 0; pass < maxPasses; pass++) {
+      const stats = await this.deliverDue(this.deps.clock.now());
+      for (const k of Object.keys(total) as (keyof DeliveryRunStats)[]) total[k] += stats[k];
+      if (stats.claimed === 0 || this.deps.clock.now().getTime() - started > maxMs) break;
+    }
+    return total;
+  }
+
   /** Counts by status and the latest dead letters of the admin's tenant. */
   async overview(
     actor: Actor,
@@ -158,7 +179,7 @@ export class DeliveryService {
     const now = clock.now();
     if (msg.expiresAt && msg.expiresAt.getTime() <= now.getTime()) return result('tooLate');
     const owner = `admin:${this.options.instanceId}`;
-    const seq = await takeClaim(repo, msg, owner, now, this.options.leaseMs);
+    const seq = await takeClaim(repo, msg.id, msg.claimSeq, owner, now, this.options.leaseMs);
     if (seq === null) throw new AppError('conflict');
     const fresh = await repo.get(id);
     if (!fresh || fresh.status !== 'deadLettered' || fresh.claimSeq > seq) {

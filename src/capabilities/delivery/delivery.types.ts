@@ -1,31 +1,10 @@
-import type { AdaptiveCardJson } from '../../cards/render';
 import type { DeadLetterReason } from './delivery.policy';
 import type { SlotStore } from './delivery.rate-limit';
+import type { ClaimStore } from '../../core/claims';
+import type { Write } from '../../core/unit-of-work';
 
-/** What is posted: a text, a card, or both (the card as an attachment). */
-export interface OutboxPayload {
-  text?: string;
-  card?: AdaptiveCardJson;
-}
-
-export interface NewMessage {
-  /** Deterministic, e.g. `reminder.deadline:<occurrenceId>`: enqueueing it twice makes one message. */
-  id: string;
-  tenantId: string;
-  /** A conversation the bot has stored (its reference comes from the conversations capability). */
-  conversationId: string;
-  /** e.g. 'reminder.deadline', 'reminder.meeting', 'admin.notice'. */
-  kind: string;
-  payload: OutboxPayload;
-  /** Not sent before this moment. */
-  notBefore: Date;
-  /** Not sent by then → status 'expired' (recorded, never sent). */
-  expiresAt?: Date;
-  /** Ids for lookups and summaries, e.g. { forumId, occurrenceId }. */
-  refs?: Record<string, string>;
-}
-
-export type EnqueueOutcome = 'created' | 'exists';
+import type { EnqueueOutcome, NewMessage, OutboxPayload } from '../../core/outbox';
+export type { EnqueueOutcome, NewMessage, OutboxPayload };
 
 export interface DeliveryRunStats {
   claimed: number;
@@ -84,17 +63,8 @@ export type OutboxChange = Partial<
   >
 >;
 
-/** The right to make the next attempt of one message: a unique `_id` with a lease. */
-export interface Claim {
-  id: string;
-  messageId: string;
-  owner: string;
-  at: Date;
-  leaseUntil: Date;
-}
-
 /** The storage port; delivery.repository.ts implements it on MongoDB / FerretDB v1. */
-export interface DeliveryRepository extends SlotStore {
+export interface DeliveryRepository extends SlotStore, ClaimStore {
   /** Unique insert; false when a message with this id exists. */
   insert(msg: OutboxMessage): Promise<boolean>;
   get(id: string): Promise<OutboxMessage | null>;
@@ -110,12 +80,9 @@ export interface DeliveryRepository extends SlotStore {
     set: OutboxChange,
     unset?: readonly ('reason' | 'lastError')[],
   ): Promise<boolean>;
-  insertClaim(claim: Claim): Promise<boolean>;
-  getClaim(id: string): Promise<Claim | null>;
-  deleteClaim(id: string): Promise<void>;
   deleteClaims(messageId: string): Promise<void>;
-  /** Unique insert of the "bot cannot post here" marker; true only for the first caller. */
-  markGone(conversationId: string, tenantId: string, at: Date): Promise<boolean>;
+  /** The "bot cannot post here" marker, as a claim write for the unit that records it with its event. */
+  goneWrite(conversationId: string, tenantId: string, at: Date): Write;
   goneAmong(conversationIds: readonly string[]): Promise<Set<string>>;
   clearGone(conversationId: string): Promise<void>;
   countByStatus(tenantId: string): Promise<Record<OutboxStatus, number>>;
@@ -127,14 +94,6 @@ export interface DeliveryRepository extends SlotStore {
 /** Where references come from: ConversationsService satisfies this. */
 export interface ConversationDirectory {
   find(conversationId: string): Promise<{ reference: Readonly<Record<string, unknown>> } | null>;
-}
-
-export interface DeliveryHooks {
-  /**
-   * Called once (across instances) when a send answers 403/404: the bot was removed or the
-   * conversation is gone. The forums capability marks the binding broken and tells the admins.
-   */
-  onConversationGone?(conversationId: string, tenantId: string): Promise<void>;
 }
 
 /** What admins see of a dead letter: ids and codes, never the payload. */

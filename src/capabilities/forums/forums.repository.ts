@@ -1,5 +1,6 @@
 import type { AnyBulkWriteOperation, Collection, Db } from 'mongodb';
-import { isDuplicateKey, upsertRacing } from '../../infra/db/mongo';
+import { upsertRacing } from '../../infra/db/mongo';
+import type { Write } from '../../core/unit-of-work';
 import type { ForumsRepository } from './forums.service';
 import type { Forum, Meeting, MeetingOverrideRecord } from './forums.types';
 
@@ -7,8 +8,16 @@ type ForumDoc = Forum & { _id: string };
 type MeetingDoc = Meeting & { _id: string };
 type OverrideDoc = MeetingOverrideRecord & { _id: string };
 
+const FORUMS = 'forums';
+const OVERRIDES = 'meetingOverrides';
+
 const key = (tenantId: string, id: string) => `${tenantId}:${id}`;
-const strip = <T extends { _id: string }>({ _id, ...rest }: T): Omit<T, '_id'> => rest;
+/** Drops `_id` and the journal's `journalId` (see infra/db/journal.ts). */
+const strip = <T extends { _id: string }>({ _id, ...rest }: T): Omit<T, '_id'> => {
+  delete (rest as { journalId?: unknown }).journalId;
+  delete (rest as { journalAt?: unknown }).journalAt;
+  return rest;
+};
 
 /** Forums, their materialized meetings and the chairs' overrides. */
 export class MongoForumsRepository implements ForumsRepository {
@@ -17,9 +26,9 @@ export class MongoForumsRepository implements ForumsRepository {
   private readonly overrides: Collection<OverrideDoc>;
 
   constructor(db: Db) {
-    this.forums = db.collection<ForumDoc>('forums');
+    this.forums = db.collection<ForumDoc>(FORUMS);
     this.meetings = db.collection<MeetingDoc>('meetings');
-    this.overrides = db.collection<OverrideDoc>('meetingOverrides');
+    this.overrides = db.collection<OverrideDoc>(OVERRIDES);
   }
 
   async init(): Promise<void> {
@@ -31,18 +40,31 @@ export class MongoForumsRepository implements ForumsRepository {
     await this.overrides.createIndex({ tenantId: 1, forumId: 1 });
   }
 
-  async insertForum(forum: Forum): Promise<boolean> {
-    try {
-      await this.forums.insertOne({ _id: key(forum.tenantId, forum.id), ...forum });
-      return true;
-    } catch (e) {
-      if (isDuplicateKey(e)) return false;
-      throw e;
-    }
+  insertForumWrite(forum: Forum): Write {
+    return {
+      mode: 'claim',
+      collection: FORUMS,
+      id: key(forum.tenantId, forum.id),
+      doc: { ...forum },
+    };
   }
 
-  async replaceForum(forum: Forum): Promise<void> {
-    await this.forums.replaceOne({ _id: key(forum.tenantId, forum.id) }, forum);
+  forumWrite(forum: Forum): Write {
+    return {
+      mode: 'replace',
+      collection: FORUMS,
+      id: key(forum.tenantId, forum.id),
+      doc: { ...forum },
+    };
+  }
+
+  overrideWrite(record: MeetingOverrideRecord): Write {
+    return {
+      mode: 'replace',
+      collection: OVERRIDES,
+      id: key(record.tenantId, record.meetingId),
+      doc: { ...record },
+    };
   }
 
   async getForum(tenantId: string, forumId: string): Promise<Forum | null> {
@@ -109,14 +131,5 @@ export class MongoForumsRepository implements ForumsRepository {
   async overridesFor(tenantId: string, forumId: string): Promise<MeetingOverrideRecord[]> {
     const docs = await this.overrides.find({ tenantId, forumId }).sort({ at: 1 }).toArray();
     return docs.map(strip);
-  }
-
-  async saveOverride(record: MeetingOverrideRecord): Promise<void> {
-    // One current override per meeting (the latest wins); the audit trail keeps the history.
-    await upsertRacing(() =>
-      this.overrides.replaceOne({ _id: key(record.tenantId, record.meetingId) }, record, {
-        upsert: true,
-      }),
-    );
   }
 }

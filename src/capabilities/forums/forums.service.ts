@@ -1,10 +1,12 @@
 import type { Actor } from '../../core/actor';
 import { ANY_ROLE, hasRole, requireRole } from '../../core/actor';
-import type { AuditLog } from '../../core/audit';
+import { auditEntry } from '../../core/audit';
+import type { UnitOfWork } from '../../core/unit-of-work';
 import type { ConversationInfo } from '../../core/capability';
 import type { Clock } from '../../core/clock';
 import { AppError } from '../../core/errors';
 import type { SetupState } from '../../core/guidance';
+import { newUnitId, type Write } from '../../core/unit-of-work';
 import { IdentifyingTextError, checkFields, requireAnonymous } from '../anonymity/anonymity.fields';
 import type { MunicipalityCalendarConfig, OccurrenceOverride } from '../calendar';
 import { applyOverrides, computeReminderMoments, materializeOccurrences } from '../calendar';
@@ -13,9 +15,12 @@ import type { Forum, Meeting, MeetingOverrideRecord } from './forums.types';
 
 /** Storage port; forums.repository.ts implements it on MongoDB. */
 export interface ForumsRepository {
-  /** Unique insert; false when a forum with that id exists in the tenant. */
-  insertForum(forum: Forum): Promise<boolean>;
-  replaceForum(forum: Forum): Promise<void>;
+  /** The claim write of a new forum (a forum with that id in the tenant is a conflict). */
+  insertForumWrite(forum: Forum): Write;
+  /** The forum replaced as a whole (edit, binding). */
+  forumWrite(forum: Forum): Write;
+  /** A chair's override of one meeting (the latest wins; the audit trail keeps the history). */
+  overrideWrite(record: MeetingOverrideRecord): Write;
   getForum(tenantId: string, forumId: string): Promise<Forum | null>;
   listForums(tenantId?: string): Promise<Forum[]>;
   forumsBoundTo(conversationId: string): Promise<Forum[]>;
@@ -25,12 +30,11 @@ export interface ForumsRepository {
   meetingsFrom(tenantId: string, forumId: string, from: Date, limit: number): Promise<Meeting[]>;
   getMeeting(tenantId: string, meetingId: string): Promise<Meeting | null>;
   overridesFor(tenantId: string, forumId: string): Promise<MeetingOverrideRecord[]>;
-  saveOverride(record: MeetingOverrideRecord): Promise<void>;
 }
 
 export interface ForumsServiceDeps {
   repo: ForumsRepository;
-  audit: AuditLog;
+  units: UnitOfWork;
   clock: Clock;
   calendar: MunicipalityCalendarConfig;
   organisationCodes: readonly string[];
@@ -70,8 +74,6 @@ export function throughHeld(sorted: readonly Meeting[], held: number): Meeting[]
 
 export class ForumsService {
   readonly horizonDays: number;
-  private boundListeners: ((conversationId: string) => Promise<void>)[] = [];
-  private cancelledListeners: ((actor: Actor, meeting: Meeting) => Promise<unknown>)[] = [];
 
   constructor(private readonly deps: ForumsServiceDeps) {
     this.horizonDays = deps.horizonDays ?? 120;
@@ -90,9 +92,12 @@ export class ForumsService {
       updatedAt: now,
       createdBy: actor.aadObjectId ?? '',
     };
-    if (!(await this.deps.repo.insertForum(forum)))
-      throw new AppError('conflict', { reason: 'forumExists' });
-    await this.audit(actor, 'forum.create', forum.id);
+    const outcome = await this.deps.units.commit({
+      id: newUnitId('forum.create'),
+      writes: [this.deps.repo.insertForumWrite(forum)],
+      audit: [auditEntry(actor, now, 'forum.create', forum.id)],
+    });
+    if (!outcome.committed) throw new AppError('conflict', { reason: 'forumExists' });
     await this.materialize(forum);
     return forum;
   }
@@ -107,15 +112,13 @@ export class ForumsService {
     const created: Forum[] = [];
     for (const input of parsed) {
       const forum: Forum = { ...input, tenantId, createdAt: now, updatedAt: now, createdBy: by };
-      if (!(await this.deps.repo.insertForum(forum)))
-        throw new ForumImportError([`id: "${input.id}" was created meanwhile`]);
-      await this.deps.audit.record({
-        at: now,
-        tenantId,
-        actorId: by,
-        action: 'forum.import',
-        target: forum.id,
+      const outcome = await this.deps.units.commit({
+        id: newUnitId('forum.import'),
+        writes: [this.deps.repo.insertForumWrite(forum)],
+        audit: [auditEntry({ tenantId, aadObjectId: by }, now, 'forum.import', forum.id)],
       });
+      if (!outcome.committed)
+        throw new ForumImportError([`id: "${input.id}" was created meanwhile`]);
       await this.materialize(forum, now);
       created.push(forum);
     }
@@ -173,9 +176,13 @@ export class ForumsService {
     this.checkOrganisations(input.organisations);
     this.checkFreeText(input);
     const existing = await this.requireForum(actor.tenantId, input.id);
-    const forum: Forum = { ...existing, ...input, updatedAt: this.deps.clock.now() };
-    await this.deps.repo.replaceForum(forum);
-    await this.audit(actor, 'forum.update', forum.id);
+    const now = this.deps.clock.now();
+    const forum: Forum = { ...existing, ...input, updatedAt: now };
+    await this.deps.units.commit({
+      id: newUnitId('forum.update'),
+      writes: [this.deps.repo.forumWrite(forum)],
+      audit: [auditEntry(actor, now, 'forum.update', forum.id)],
+    });
     await this.materialize(forum);
     return forum;
   }
@@ -256,16 +263,6 @@ export class ForumsService {
     );
   }
 
-  /** Called after a forum is bound to a conversation (the outbox may post there again). */
-  onBound(listener: (conversationId: string) => Promise<void>): void {
-    this.boundListeners.push(listener);
-  }
-
-  /** Called after a chair cancels a meeting (its waiting cases must move on). */
-  onMeetingCancelled(listener: (actor: Actor, meeting: Meeting) => Promise<unknown>): void {
-    this.cancelledListeners.push(listener);
-  }
-
   /** `koppla forum`: binds a forum to the channel or group chat the admin writes in. */
   async bindForum(actor: Actor, forumId: string, conversation: ConversationInfo): Promise<Forum> {
     requireRole(actor, 'admin');
@@ -284,13 +281,26 @@ export class ForumsService {
       },
       updatedAt: now,
     };
-    await this.deps.repo.replaceForum(bound);
-    await this.audit(actor, 'forum.bind', forum.id);
-    for (const listener of this.boundListeners) await listener(conversation.id);
+    await this.deps.units.commit({
+      id: newUnitId('forum.bind'),
+      writes: [this.deps.repo.forumWrite(bound)],
+      audit: [auditEntry(actor, now, 'forum.bind', forum.id)],
+      events: [
+        {
+          type: 'forum.bound',
+          tenantId: forum.tenantId,
+          data: { forumId: forum.id, conversationId: conversation.id, by: actor.aadObjectId ?? '' },
+        },
+      ],
+    });
     return bound;
   }
 
-  /** The bot was removed from a conversation: every forum bound there is marked broken. Returns them. */
+  /**
+   * The bot was removed from a conversation (`conversation.gone`): every forum bound there is
+   * marked broken, each with a `forum.bindingBroken` event (admins are told from that).
+   * Idempotent: a forum already broken is left as it is.
+   */
   async markBindingsBroken(conversationId: string): Promise<Forum[]> {
     const now = this.deps.clock.now();
     const broken: Forum[] = [];
@@ -301,7 +311,25 @@ export class ForumsService {
         binding: { ...forum.binding, status: 'broken' as const, brokenAt: now },
         updatedAt: now,
       };
-      await this.deps.repo.replaceForum(updated);
+      await this.deps.units.commit({
+        id: `forum.broken:${forum.tenantId}:${forum.id}:${forum.binding.boundAt.toISOString()}`,
+        writes: [this.deps.repo.forumWrite(updated)],
+        audit: [
+          auditEntry(
+            { tenantId: forum.tenantId, aadObjectId: 'system' },
+            now,
+            'forum.bindingBroken',
+            forum.id,
+          ),
+        ],
+        events: [
+          {
+            type: 'forum.bindingBroken',
+            tenantId: forum.tenantId,
+            data: { forumId: forum.id, conversationId, brokenAt: now.toISOString() },
+          },
+        ],
+      });
       broken.push(updated);
     }
     return broken;
@@ -394,20 +422,39 @@ export class ForumsService {
     requireAnonymous({ reason: override.reason });
     const now = this.deps.clock.now();
     if (meeting.start <= now) throw new AppError('conflict', { reason: 'meetingPassed' });
-    await this.deps.repo.saveOverride({
-      meetingId,
-      tenantId: actor.tenantId,
-      forumId: forum.id,
-      override,
-      by: actor.aadObjectId ?? '',
-      at: now,
+    const by = actor.aadObjectId ?? '';
+    // The override, its audit entry and its event in one unit: a crash right after it leaves
+    // the reactions (the waiting cases move on) to the event's delivery after a restart.
+    await this.deps.units.commit({
+      id: newUnitId(`meeting.${override.action}`),
+      writes: [
+        this.deps.repo.overrideWrite({
+          meetingId,
+          tenantId: actor.tenantId,
+          forumId: forum.id,
+          override,
+          by,
+          at: now,
+        }),
+      ],
+      audit: [auditEntry(actor, now, `meeting.${override.action}`, meetingId)],
+      events: [
+        override.action === 'cancel'
+          ? {
+              type: 'meeting.cancelled',
+              tenantId: actor.tenantId,
+              data: { forumId: forum.id, meetingId, by },
+            }
+          : {
+              type: 'meeting.moved',
+              tenantId: actor.tenantId,
+              data: { forumId: forum.id, meetingId, by, date: override.date },
+            },
+      ],
     });
-    await this.audit(actor, `meeting.${override.action}`, meetingId);
     const meetings = await this.materialize(forum, now);
     const updated = meetings.find((m) => m.id === meetingId);
     if (!updated) throw new AppError('conflict', { reason: 'outsideHorizon' });
-    if (override.action === 'cancel')
-      for (const listener of this.cancelledListeners) await listener(actor, updated);
     return updated;
   }
 
@@ -438,15 +485,5 @@ export class ForumsService {
   private checkOrganisations(codes: readonly string[]): void {
     const unknown = codes.find((c) => !this.deps.organisationCodes.includes(c));
     if (unknown) throw new AppError('invalidInput', { field: 'organisations' });
-  }
-
-  private audit(actor: Actor, action: string, target: string): Promise<void> {
-    return this.deps.audit.record({
-      at: this.deps.clock.now(),
-      tenantId: actor.tenantId,
-      actorId: actor.aadObjectId ?? '',
-      action,
-      target,
-    });
   }
 }

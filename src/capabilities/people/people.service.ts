@@ -176,6 +176,16 @@ export class PeopleService {
     return [...new Set([...this.deps.configAdmins, ...granted])];
   }
 
+  /** The tenant's administrators with the language each reads (for notices; system use). */
+  async adminRecipients(tenantId: string): Promise<{ aadObjectId: string; locale: Locale }[]> {
+    return Promise.all(
+      (await this.adminIds(tenantId)).map(async (aadObjectId) => ({
+        aadObjectId,
+        locale: (await this.deps.repo.findUser(tenantId, aadObjectId))?.locale ?? 'sv',
+      })),
+    );
+  }
+
   isConfigAdmin(aadObjectId: string): boolean {
     return this.deps.configAdmins.includes(aadObjectId.toLowerCase());
   }

@@ -1,5 +1,8 @@
 import { MongoClient, type Db } from 'mongodb';
 
+/** The database handle repositories are built on (modules pass it through; only repositories use it). */
+export type DbHandle = Db;
+
 export interface Database {
   db: Db;
   ping(): Promise<boolean>;

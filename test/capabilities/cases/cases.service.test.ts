@@ -1,37 +1,23 @@
-import { beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../../src/core/clock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../src/core/errors';
+import type { UnitOfWork } from '../../../src/core/unit-of-work';
 import { IdentifyingTextError } from '../../../src/capabilities/anonymity/anonymity.fields';
-import { CasesService } from '../../../src/capabilities/cases/cases.service';
 import { caseCode } from '../../../src/capabilities/cases/cases.records';
-import { fakeAudit } from '../people/fakes';
-import {
-  ANNA,
-  BO,
-  FakeCasesRepository,
-  FakeForums,
-  T,
-  actor,
-  fossamMeeting,
-  input,
-  makeForum,
-} from './fakes';
+import { ANNA, BO, T, actor, forumInput, input } from './fakes';
+import { admin, openCasesWorld, type CasesWorld } from './world';
 
 describe('CasesService: raising a case', () => {
-  let clock: ManualClock;
-  let repo: FakeCasesRepository;
-  let forums: FakeForums;
-  let audit: ReturnType<typeof fakeAudit>;
-  let service: CasesService;
+  let w: CasesWorld;
   const anna = actor(ANNA, ['staff'], ['school']);
 
-  beforeEach(() => {
-    clock = new ManualClock('2026-11-24T08:00:00Z');
-    repo = new FakeCasesRepository();
-    forums = new FakeForums(clock);
-    audit = fakeAudit();
-    service = new CasesService({ repo, forums, audit, clock });
+  beforeEach(async () => {
+    w = await openCasesWorld('2026-11-24T08:00:00Z');
   });
+  afterEach(async () => {
+    await w.close();
+  });
+
+  const storedCases = () => w.db.collection('cases').countDocuments();
 
   it('formats codes as forum code, two-digit year and a sequence', () => {
     expect(caseCode('FOS', 2026, 14)).toBe('FOS-26-014');
@@ -39,7 +25,7 @@ describe('CasesService: raising a case', () => {
   });
 
   it('stores a case with its code, meeting and history, and audits it without any text', async () => {
-    const { record, meeting, rolledOverFrom } = await service.submit(anna, input());
+    const { record, meeting, rolledOverFrom } = await w.service.submit(anna, input());
     expect(record).toMatchObject({
       code: 'FOS-26-001',
       tenantId: T,
@@ -55,18 +41,32 @@ describe('CasesService: raising a case', () => {
     expect(record.history).toEqual([
       expect.objectContaining({ action: 'submitted', to: 'submitted', by: ANNA }),
     ]);
-    expect((await service.submit(anna, input())).record.code).toBe('FOS-26-002');
-    expect(audit.entries.map((e) => [e.action, e.target])).toEqual([
+    expect(await w.repo.get(T, 'FOS-26-001')).toEqual(record);
+    expect((await w.service.submit(anna, input())).record.code).toBe('FOS-26-002');
+    expect((await w.caseAudit()).map((e) => [e.action, e.target])).toEqual([
       ['case.submit', 'FOS-26-001'],
       ['case.submit', 'FOS-26-002'],
     ]);
-    const logged = JSON.stringify(audit.entries);
+    const logged = JSON.stringify(await w.allAudit());
     expect(logged).not.toContain('frånvaro');
     expect(logged).not.toContain('socialtjänsten');
   });
 
   it('moves on to the next number when a concurrent submission took the code', async () => {
-    repo.stolen.add('FOS-26-001');
+    // A concurrent submission claims FOS-26-001 after this one read the highest number and
+    // before it commits its claim: the first commit lets that other submission through first.
+    // Only the moment is arranged; both commits are the real journal's on the real database.
+    let first = true;
+    const units: UnitOfWork = {
+      commit: async (unit) => {
+        if (first) {
+          first = false;
+          expect((await w.service.submit(anna, input())).record.code).toBe('FOS-26-001');
+        }
+        return w.journal.commit(unit);
+      },
+    };
+    const service = w.serviceOn(units);
     expect((await service.submit(anna, input())).record.code).toBe('FOS-26-002');
     const codes = await Promise.all(
       Array.from({ length: 5 }, () => service.submit(anna, input()).then((r) => r.record.code)),
@@ -75,37 +75,35 @@ describe('CasesService: raising a case', () => {
   });
 
   it('counts per forum and per year', async () => {
-    forums.forums.push(makeForum({ id: 'sspf', code: 'SSPF', name: 'SSPF' }));
-    forums.meetings.push(fossamMeeting('2027-01-14'), {
-      ...fossamMeeting('2026-11-26'),
-      id: 'sspf:2026-11-26',
-      forumId: 'sspf',
-    });
-    await service.submit(anna, input());
-    expect((await service.submit(anna, input({ meetingId: 'sspf:2026-11-26' }))).record.code).toBe(
-      'SSPF-26-001',
-    );
-    clock.set('2027-01-05T08:00:00Z');
+    await w.forums.createForum(admin, forumInput({ id: 'sspf', code: 'SSPF', name: 'SSPF' }));
+    await w.service.submit(anna, input());
     expect(
-      (await service.submit(anna, input({ meetingId: 'fossam:2027-01-14' }))).record.code,
+      (await w.service.submit(anna, input({ meetingId: 'sspf:2026-11-26' }))).record.code,
+    ).toBe('SSPF-26-001');
+    w.clock.set('2027-01-05T08:00:00Z');
+    // The meetings of January are materialized as the clock gets there (the reminders job).
+    await w.forums.materialize((await w.forums.getForum(T, 'fossam'))!);
+    expect(
+      (await w.service.submit(anna, input({ meetingId: 'fossam:2027-01-14' }))).record.code,
     ).toBe('FOS-27-001');
   });
 
   it('hands a case on to the next open meeting when the deadline has passed meanwhile', async () => {
-    clock.set('2026-11-24T11:00:01Z');
-    const { record, meeting, rolledOverFrom } = await service.submit(anna, input());
+    w.clock.set('2026-11-24T11:00:01Z');
+    const { record, meeting, rolledOverFrom } = await w.service.submit(anna, input());
     expect(meeting.id).toBe('fossam:2026-12-03');
     expect(record.meetingId).toBe('fossam:2026-12-03');
     expect(rolledOverFrom?.id).toBe('fossam:2026-11-26');
-    expect(audit.entries[0]?.detail).toMatchObject({ rolledOver: true });
+    expect((await w.caseAudit())[0]?.detail).toMatchObject({ rolledOver: true });
   });
 
   it('skips a cancelled meeting and refuses when the forum has no open meeting', async () => {
-    forums.meetings[1] = fossamMeeting('2026-12-03', { status: 'cancelled' });
-    clock.set('2026-11-25T08:00:00Z');
-    expect((await service.submit(anna, input())).meeting.id).toBe('fossam:2026-12-10');
-    clock.set('2027-02-01T08:00:00Z');
-    await expect(service.submit(anna, input())).rejects.toMatchObject({
+    await w.forums.cancelMeeting(admin, 'fossam:2026-12-03', 'krockar med planeringsdagen');
+    w.clock.set('2026-11-25T08:00:00Z');
+    expect((await w.service.submit(anna, input())).meeting.id).toBe('fossam:2026-12-10');
+    // Past the last materialized meeting (17 December): nothing takes cases.
+    w.clock.set('2027-02-01T08:00:00Z');
+    await expect(w.service.submit(anna, input())).rejects.toMatchObject({
       code: 'conflict',
       params: { reason: 'noOpenMeeting' },
     });
@@ -113,29 +111,29 @@ describe('CasesService: raising a case', () => {
 
   it('requires a role, the own organisation, and that organisation in the forum', async () => {
     const forbidden = { code: 'forbidden' };
-    await expect(service.submit(actor(ANNA, [], ['school']), input())).rejects.toMatchObject(
+    await expect(w.service.submit(actor(ANNA, [], ['school']), input())).rejects.toMatchObject(
       forbidden,
     );
     await expect(
-      service.submit(actor(ANNA, ['staff'], ['school']), input({ organisation: 'police' })),
+      w.service.submit(actor(ANNA, ['staff'], ['school']), input({ organisation: 'police' })),
     ).rejects.toMatchObject(forbidden);
     const police = actor(BO, ['staff'], ['police']);
-    await expect(service.submit(police, input({ organisation: 'police' }))).rejects.toMatchObject(
+    await expect(w.service.submit(police, input({ organisation: 'police' }))).rejects.toMatchObject(
       forbidden,
     );
-    await expect(service.submit(actor(undefined, ['staff'], ['school']), input())).rejects.toEqual(
-      expect.any(AppError),
-    );
-    await expect(service.submit(anna, input({ meetingId: 'other:2026-11-26' }))).rejects.toEqual(
+    await expect(
+      w.service.submit(actor(undefined, ['staff'], ['school']), input()),
+    ).rejects.toEqual(expect.any(AppError));
+    await expect(w.service.submit(anna, input({ meetingId: 'other:2026-11-26' }))).rejects.toEqual(
       new AppError('notFound'),
     );
-    await expect(service.submit(anna, input({ concerns: ['astrology'] }))).rejects.toEqual(
+    await expect(w.service.submit(anna, input({ concerns: ['astrology'] }))).rejects.toEqual(
       new AppError('invalidInput', { field: 'concerns' }),
     );
-    forums.forums[0] = makeForum({ kind: 'steeringGroup' });
-    await expect(service.submit(anna, input())).rejects.toEqual(new AppError('notFound'));
-    expect(repo.cases.size).toBe(0);
-    expect(audit.entries).toEqual([]);
+    await w.forums.updateForum(admin, forumInput({ kind: 'steeringGroup' }));
+    await expect(w.service.submit(anna, input())).rejects.toEqual(new AppError('notFound'));
+    expect(await storedCases()).toBe(0);
+    expect(await w.caseAudit()).toEqual([]);
   });
 
   it('refuses identifying text in any free-text field and stores nothing', async () => {
@@ -146,28 +144,32 @@ describe('CasesService: raising a case', () => {
     ];
     for (const field of ['description', 'tried', 'question'] as const) {
       for (const text of texts) {
-        const err = await service.submit(anna, input({ [field]: text })).catch((e: unknown) => e);
+        const err = await w.service.submit(anna, input({ [field]: text })).catch((e: unknown) => e);
         expect(err).toBeInstanceOf(IdentifyingTextError);
         expect((err as IdentifyingTextError).findings[0]?.field).toBe(field);
         expect((err as IdentifyingTextError).message).not.toContain(text);
       }
     }
-    expect(repo.cases.size).toBe(0);
-    expect(audit.entries).toEqual([]);
+    expect(await storedCases()).toBe(0);
+    expect(await w.caseAudit()).toEqual([]);
   });
 });
 
 describe('CasesService: form options', () => {
+  let w: CasesWorld;
+  beforeEach(async () => {
+    w = await openCasesWorld('2026-11-24T12:00:00Z');
+  });
+  afterEach(async () => {
+    await w.close();
+  });
+
   it('offers the open meetings of the forums of the actor, next one preselected', async () => {
-    const clock = new ManualClock('2026-11-24T12:00:00Z');
-    const forums = new FakeForums(clock);
-    forums.forums.push(makeForum({ id: 'sspf', code: 'SSPF', organisations: ['police'] }));
-    const service = new CasesService({
-      repo: new FakeCasesRepository(),
-      forums,
-      audit: fakeAudit(),
-      clock,
-    });
+    await w.forums.createForum(
+      admin,
+      forumInput({ id: 'sspf', code: 'SSPF', name: 'SSPF', organisations: ['police'] }),
+    );
+    const service = w.service;
     const anna = actor(ANNA, ['staff'], ['school', 'leisure']);
     const options = await service.formOptions(anna);
     expect(options.forums.map((f) => f.forum.id)).toEqual(['fossam']);

@@ -1,8 +1,10 @@
 import type { Actor, Role } from '../../../src/core/actor';
-import type { Clock } from '../../../src/core/clock';
-import type { CaseForums, CasesRepository } from '../../../src/capabilities/cases/cases.ports';
-import type { CaseInput, CaseRecord } from '../../../src/capabilities/cases/cases.types';
-import type { Forum, Meeting } from '../../../src/capabilities/forums/forums.types';
+import type { CaseInput } from '../../../src/capabilities/cases/cases.types';
+import {
+  forumInputSchema,
+  type ForumInput,
+  type ForumInputParsed,
+} from '../../../src/capabilities/forums/forums.schemas';
 
 export const T = 'tenant-1';
 export const ANNA = 'aaaaaaaa-0000-4000-8000-00000000000a';
@@ -16,33 +18,13 @@ export const actor = (
   organisations: string[] = [],
 ): Actor => ({ tenantId: T, aadObjectId, displayName: 'X', roles: new Set(roles), organisations });
 
-const DAY = 24 * 60 * 60 * 1000;
-
-/** Fossam: Thursdays 13:00–15:00 Stockholm (12:00Z in winter), deadline Tuesday 12:00 (11:00Z). */
-export function fossamMeeting(date: string, over: Partial<Meeting> = {}): Meeting {
-  const start = new Date(`${date}T12:00:00Z`);
-  return {
-    id: `fossam:${date}`,
-    tenantId: T,
-    forumId: 'fossam',
-    originalDate: date,
-    date,
-    start,
-    end: new Date(start.getTime() + 2 * 60 * 60 * 1000),
-    timeZone: 'Europe/Stockholm',
-    status: 'scheduled',
-    deadlineAt: new Date(start.getTime() - 2 * DAY - 60 * 60 * 1000),
-    deadlineReminderAt: new Date(start.getTime() - 3 * DAY),
-    meetingReminderAt: new Date(start.getTime() - 15 * 60 * 1000),
-    ...over,
-  };
-}
-
-export function makeForum(over: Partial<Forum> = {}): Forum {
-  const at = new Date('2026-08-01T00:00:00Z');
-  return {
+/**
+ * Fossam as an admin creates it: Thursdays 13:00–15:00 Stockholm (12:00Z in winter), deadline
+ * two working days before at 12:00 (Tuesday 11:00Z). Its meetings are `fossam:<date>`.
+ */
+export function forumInput(over: Partial<ForumInput> = {}): ForumInputParsed {
+  return forumInputSchema.parse({
     id: 'fossam',
-    tenantId: T,
     name: 'Fossam',
     code: 'FOS',
     kind: 'caseForum',
@@ -61,103 +43,8 @@ export function makeForum(over: Partial<Forum> = {}): Forum {
       reminders: { deadlineReminder: { hoursBefore: 24 }, meetingReminderMinutesBefore: 15 },
     },
     locale: 'sv',
-    createdAt: at,
-    updatedAt: at,
-    createdBy: ADMIN,
     ...over,
-  };
-}
-
-/** Forums and meetings in memory; "open" is computed with the same clock as the service's. */
-export class FakeForums implements CaseForums {
-  constructor(
-    private readonly clock: Clock,
-    public forums: Forum[] = [makeForum()],
-    public meetings: Meeting[] = ['2026-11-26', '2026-12-03', '2026-12-10', '2026-12-17'].map((d) =>
-      fossamMeeting(d),
-    ),
-  ) {}
-
-  forumsForActor(a: Actor) {
-    return Promise.resolve(
-      this.forums.filter((f) => f.organisations.some((o) => a.organisations.includes(o))),
-    );
-  }
-  getForum(tenantId: string, id: string) {
-    return Promise.resolve(this.forums.find((f) => f.tenantId === tenantId && f.id === id) ?? null);
-  }
-  openMeetings(tenantId: string, forumId: string, limit = 6) {
-    const now = this.clock.now();
-    return Promise.resolve(
-      this.meetings
-        .filter((m) => m.tenantId === tenantId && m.forumId === forumId)
-        .filter((m) => (m.status === 'scheduled' || m.status === 'moved') && m.deadlineAt > now)
-        .sort((a, b) => +a.start - +b.start)
-        .slice(0, limit),
-    );
-  }
-  upcomingMeetings(tenantId: string, forumId: string, limit = 3) {
-    const now = this.clock.now();
-    return Promise.resolve(
-      this.meetings
-        .filter((m) => m.tenantId === tenantId && m.forumId === forumId)
-        .filter((m) => (m.status === 'scheduled' || m.status === 'moved') && m.start > now)
-        .sort((a, b) => +a.start - +b.start)
-        .slice(0, limit),
-    );
-  }
-  getMeeting(tenantId: string, id: string) {
-    return Promise.resolve(
-      this.meetings.find((m) => m.tenantId === tenantId && m.id === id) ?? null,
-    );
-  }
-}
-
-/** Cases in memory, with the same contract as Mongo: unique codes, compare-and-swap versions. */
-export class FakeCasesRepository implements CasesRepository {
-  cases = new Map<string, CaseRecord>();
-  /** Codes to report as taken once (to simulate a concurrent submission winning the race). */
-  stolen = new Set<string>();
-
-  maxSequence(tenantId: string, forumId: string, year: number) {
-    const seqs = [...this.cases.values()]
-      .filter((c) => c.tenantId === tenantId && c.forumId === forumId && c.year === year)
-      .map((c) => c.sequence);
-    return Promise.resolve(Math.max(0, ...seqs));
-  }
-  insert(record: CaseRecord) {
-    const key = `${record.tenantId}:${record.code}`;
-    if (this.stolen.delete(record.code) || this.cases.has(key)) return Promise.resolve(false);
-    this.cases.set(key, structuredClone(record));
-    return Promise.resolve(true);
-  }
-  get(tenantId: string, code: string) {
-    const c = this.cases.get(`${tenantId}:${code}`);
-    return Promise.resolve(c ? structuredClone(c) : null);
-  }
-  listBySubmitter(tenantId: string, oid: string, limit: number) {
-    return Promise.resolve(
-      [...this.cases.values()]
-        .filter((c) => c.tenantId === tenantId && c.submittedBy === oid)
-        .sort((a, b) => +b.createdAt - +a.createdAt || b.sequence - a.sequence)
-        .slice(0, limit)
-        .map((c) => structuredClone(c)),
-    );
-  }
-  listByMeeting(tenantId: string, meetingId: string) {
-    return Promise.resolve(
-      [...this.cases.values()]
-        .filter((c) => c.tenantId === tenantId && c.meetingId === meetingId)
-        .map((c) => structuredClone(c)),
-    );
-  }
-  replace(next: CaseRecord) {
-    const key = `${next.tenantId}:${next.code}`;
-    const current = this.cases.get(key);
-    if (!current || current.version !== next.version - 1) return Promise.resolve(false);
-    this.cases.set(key, structuredClone(next));
-    return Promise.resolve(true);
-  }
+  } satisfies ForumInput);
 }
 
 export const input = (over: Partial<CaseInput> = {}): CaseInput => ({

@@ -4,6 +4,8 @@ import { MongoClient, type Db } from 'mongodb';
 import { ManualClock } from '../../../src/core/clock';
 import { createTeamsAdapter } from '../../../src/bot/bot';
 import { createProactiveSender } from '../../../src/bot/proactive-sender';
+import { MongoJournal } from '../../../src/infra/db/journal';
+import { goneRecorder } from '../../../src/capabilities/delivery';
 import { MongoDeliveryRepository } from '../../../src/capabilities/delivery/delivery.repository';
 import type { NewMessage } from '../../../src/capabilities/delivery/delivery.service';
 import { DeliveryService } from '../../../src/capabilities/delivery/delivery.service';
@@ -44,7 +46,8 @@ describe('delivery on the database', () => {
   };
 
   const instance = async (clock: ManualClock, seed: number, sendTimes?: number[]) => {
-    const repo = new MongoDeliveryRepository(await open());
+    const db = await open();
+    const repo = new MongoDeliveryRepository(db);
     await repo.init();
     const adapter = createTeamsAdapter({ appType: 'MultiTenant' } as never);
     const sender = createProactiveSender({ adapter, botAppId: '', clock, log: silentLog });
@@ -58,6 +61,7 @@ describe('delivery on the database', () => {
       audit: fakeAudit(),
       clock,
       log: silentLog,
+      recordGone: goneRecorder(repo, new MongoJournal(db, clock, () => [])),
       options: { random: () => (s = (s * 9301 + 49297) % 233280) / 233280, concurrency: 4 },
     });
     return { repo, service };
@@ -153,7 +157,7 @@ describe('delivery on the database', () => {
     // A third instance claimed it and died before sending.
     await a.repo.insertClaim({
       id: 'orphan#0',
-      messageId: 'orphan',
+      itemId: 'orphan',
       owner: 'dead',
       at: clock.now(),
       leaseUntil: new Date(Date.parse(T0) + 120_000),

@@ -31,7 +31,7 @@ function setup(options: Partial<DeliveryOptions> = {}) {
     audit,
     clock,
     log: silentLog,
-    hooks: { onConversationGone: (c) => (gone.push(c), Promise.resolve()) },
+    recordGone: async (c) => (await repo.markGone(c)) && (gone.push(c), true),
     options: {
       random: () => 0.5,
       backoff: { baseMs: 1_000, maxMs: 60_000, maxRetryAfterMs: 3_600_000 },
@@ -176,7 +176,7 @@ describe('DeliveryService (rules, with fakes)', () => {
     const now = clock.now();
     await repo.insertClaim({
       id: 'm1#0',
-      messageId: 'm1',
+      itemId: 'm1',
       owner: 'crashed',
       at: now,
       leaseUntil: new Date(now.getTime() + 120_000),

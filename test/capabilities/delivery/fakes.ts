@@ -1,7 +1,8 @@
 import pino from 'pino';
 import type { Actor, Role } from '../../../src/core/actor';
+import type { Claim } from '../../../src/core/claims';
+import type { Write } from '../../../src/core/unit-of-work';
 import type {
-  Claim,
   DeliveryRepository,
   OutboxChange,
   OutboxMessage,
@@ -58,7 +59,7 @@ export class FakeDeliveryRepository implements DeliveryRepository {
     return Promise.resolve();
   }
   deleteClaims(messageId: string) {
-    for (const [id, c] of this.claims) if (c.messageId === messageId) this.claims.delete(id);
+    for (const [id, c] of this.claims) if (c.itemId === messageId) this.claims.delete(id);
     return Promise.resolve();
   }
   takeSlot(id: string, window: string) {
@@ -69,6 +70,10 @@ export class FakeDeliveryRepository implements DeliveryRepository {
   sweepSlots() {
     return Promise.resolve();
   }
+  goneWrite(conversationId: string, tenantId: string, at: Date): Write {
+    return { mode: 'claim', collection: 'gone', id: conversationId, doc: { tenantId, at } };
+  }
+  /** What the unit of work does with goneWrite: true for the first caller. */
   markGone(conversationId: string) {
     if (this.gone.has(conversationId)) return Promise.resolve(false);
     this.gone.add(conversationId);

@@ -1,0 +1,54 @@
+import type { Kernel, Module } from '../../kernel/kernel';
+import { subscribe } from '../../core/events';
+import type { SetupState } from '../../core/guidance';
+import type { Actor } from '../../core/actor';
+import type { ForumsService } from '../forums';
+import { casesCapability } from './cases.handlers';
+import { MongoCasesRepository } from './cases.repository';
+import { CasesService } from './cases.service';
+
+export { CasesService } from './cases.service';
+export type { CaseRecord } from './cases.types';
+
+export interface CasesModuleDeps {
+  forums: ForumsService;
+  setupState: (actor: Actor) => Promise<SetupState>;
+}
+
+/** Anonymized cases: raised through the form, behind the anonymity gate; their lifecycle. */
+export function registerCases(kernel: Kernel, deps: CasesModuleDeps): Module<CasesService> {
+  const repo = new MongoCasesRepository(kernel.db);
+  const cases = new CasesService({
+    repo,
+    forums: deps.forums,
+    units: kernel.units,
+    clock: kernel.clock,
+  });
+  return {
+    name: 'cases',
+    services: cases,
+    init: () => repo.init(),
+    capability: casesCapability(cases, kernel.orgs, deps.setupState),
+    subscriptions: [
+      // A cancelled meeting's waiting cases move to the forum's next meeting (in the chair's name).
+      subscribe({
+        name: 'cases.followCancelledMeeting',
+        type: 'meeting.cancelled',
+        handle: async (e) => {
+          const meeting = await deps.forums.getMeeting(e.tenantId, e.data.meetingId);
+          if (!meeting) return;
+          await cases.followCancelledMeeting(
+            {
+              tenantId: e.tenantId,
+              aadObjectId: e.data.by,
+              displayName: '',
+              roles: new Set(),
+              organisations: [],
+            },
+            meeting,
+          );
+        },
+      }),
+    ],
+  };
+}

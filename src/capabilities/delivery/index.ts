@@ -1,0 +1,70 @@
+import type { Kernel, Module } from '../../kernel/kernel';
+import { subscribe } from '../../core/events';
+import type { UnitOfWork } from '../../core/unit-of-work';
+import type { ConversationsService } from '../conversations';
+import { deliveryCapability } from './delivery.handlers';
+import { MongoDeliveryRepository } from './delivery.repository';
+import { DeliveryService, type DeliveryOptions } from './delivery.service';
+import type { DeliveryRepository, ProactiveSender } from './delivery.types';
+
+export type {
+  DeliveryOptions,
+  DeliveryRunStats,
+  OutboxMessage,
+  ProactiveSender,
+  SendResult,
+} from './delivery.service';
+export { DeliveryService, emptyDeliveryStats } from './delivery.service';
+export { MongoDeliveryRepository } from './delivery.repository';
+export { backoffMs } from './delivery.policy';
+
+/** Marks a conversation gone and records `conversation.gone` in one unit (once, across instances). */
+export const goneRecorder =
+  (repo: DeliveryRepository, units: UnitOfWork) =>
+  async (conversationId: string, tenantId: string, at: Date): Promise<boolean> => {
+    const outcome = await units.commit({
+      id: `conversation.gone:${conversationId}:${at.toISOString()}`,
+      writes: [repo.goneWrite(conversationId, tenantId, at)],
+      events: [{ type: 'conversation.gone', tenantId, data: { conversationId } }],
+    });
+    return outcome.committed;
+  };
+
+export interface DeliveryModuleDeps {
+  conversations: ConversationsService;
+  sender: ProactiveSender;
+  options?: Partial<DeliveryOptions>;
+}
+
+/** The durable outbox every proactive message goes through (the kernel's `outbox`). */
+export function registerDelivery(
+  kernel: Omit<Kernel, 'outbox'>,
+  deps: DeliveryModuleDeps,
+): Module<DeliveryService> {
+  const repo = new MongoDeliveryRepository(kernel.db);
+  const delivery = new DeliveryService({
+    repo,
+    sender: deps.sender,
+    conversations: deps.conversations,
+    audit: kernel.audit,
+    clock: kernel.clock,
+    log: kernel.log,
+    recordGone: goneRecorder(repo, kernel.units),
+    ...(deps.options ? { options: deps.options } : {}),
+  });
+  return {
+    name: 'delivery',
+    services: delivery,
+    init: () => repo.init(),
+    capability: deliveryCapability(delivery),
+    jobs: [{ name: 'delivery', run: () => delivery.drainDue() }],
+    subscriptions: [
+      // A (re)linked forum's conversation is reachable again: stop skipping it.
+      subscribe({
+        name: 'delivery.reachableOnBound',
+        type: 'forum.bound',
+        handle: (e) => delivery.conversationReachable(e.data.conversationId),
+      }),
+    ],
+  };
+}

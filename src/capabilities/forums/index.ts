@@ -1,0 +1,80 @@
+import type { Kernel, Module } from '../../kernel/kernel';
+import { subscribe } from '../../core/events';
+import type { ConversationsService } from '../conversations';
+import type { PeopleService } from '../people';
+import { forumsCapability } from './forums.handlers';
+import { MongoForumsRepository } from './forums.repository';
+import { ForumsService } from './forums.service';
+import { ReminderService } from './reminders.service';
+
+export type { Forum, Meeting, MeetingOverrideRecord } from './forums.types';
+export { ForumsService, ForumImportError } from './forums.service';
+export type { ReminderRunStats } from './reminders.service';
+
+export interface ForumsModuleDeps {
+  people: PeopleService;
+  conversations: ConversationsService;
+}
+
+/** Forums (editing, import, binding), their meetings and the reminders posted for them. */
+export function registerForums(kernel: Kernel, deps: ForumsModuleDeps): Module<ForumsService> {
+  const repo = new MongoForumsRepository(kernel.db);
+  const forums = new ForumsService({
+    repo,
+    units: kernel.units,
+    clock: kernel.clock,
+    calendar: kernel.config.calendar,
+    organisationCodes: kernel.orgs.codes(),
+    horizonDays: kernel.config.meetingsHorizonDays,
+  });
+  const reminders = new ReminderService({
+    forums,
+    meetings: repo,
+    outbox: kernel.outbox,
+    clock: kernel.clock,
+    log: kernel.log,
+  });
+
+  /** A forum's binding broke: each admin of the tenant is told once, in their personal chat. */
+  const tellAdmins = async (tenantId: string, forumId: string, brokenAt: string) => {
+    const forum = await forums.getForum(tenantId, forumId);
+    if (!forum) return;
+    for (const admin of await deps.people.adminRecipients(tenantId)) {
+      const chat = await deps.conversations.personalConversationOf(tenantId, admin.aadObjectId);
+      if (!chat) continue;
+      await kernel.outbox.enqueue({
+        id: `admin.notice.bindingBroken:${tenantId}:${forumId}:${brokenAt}:${admin.aadObjectId}`,
+        tenantId,
+        conversationId: chat.id,
+        kind: 'admin.notice',
+        payload: {
+          text: kernel.t(admin.locale)('forums.notice.bindingBroken', { forum: forum.name }),
+        },
+        notBefore: kernel.clock.now(),
+        refs: { forumId },
+      });
+    }
+  };
+
+  return {
+    name: 'forums',
+    services: forums,
+    init: () => repo.init(),
+    capability: forumsCapability(forums, deps.people, kernel.orgs),
+    jobs: [{ name: 'reminders', run: (now) => reminders.run(now) }],
+    subscriptions: [
+      subscribe({
+        name: 'forums.breakBindingsOnConversationGone',
+        type: 'conversation.gone',
+        handle: async (e) => {
+          await forums.markBindingsBroken(e.data.conversationId);
+        },
+      }),
+      subscribe({
+        name: 'forums.tellAdminsOnBindingBroken',
+        type: 'forum.bindingBroken',
+        handle: (e) => tellAdmins(e.tenantId, e.data.forumId, e.data.brokenAt),
+      }),
+    ],
+  };
+}

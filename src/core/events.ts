@@ -1,0 +1,63 @@
+/**
+ * Durable domain events: what one capability records when something happened that others react
+ * to. An event is written in the same unit of work as the change it reports (see
+ * unit-of-work.ts), and each subscriber handles it at least once, through claims with leases, so
+ * a process that dies between the change and the reaction loses nothing. Handlers must be
+ * idempotent: an event may be handled twice.
+ *
+ * Payloads hold ids, codes and fixed values only, never text users typed.
+ */
+export interface DomainEvents {
+  /** A chair (or admin) cancelled a meeting; `by` is their Entra object id. */
+  'meeting.cancelled': { forumId: string; meetingId: string; by: string };
+  'meeting.moved': { forumId: string; meetingId: string; by: string; date: string };
+  'forum.bound': { forumId: string; conversationId: string; by: string };
+  /** Teams answered 403/404 for a conversation: the bot was removed from it. */
+  'conversation.gone': { conversationId: string };
+  /** A forum's binding was marked broken (its conversation is gone). */
+  'forum.bindingBroken': { forumId: string; conversationId: string; brokenAt: string };
+  'case.submitted': { code: string; forumId: string; meetingId: string; by: string };
+  'case.statusChanged': {
+    code: string;
+    forumId: string;
+    meetingId: string;
+    from: string;
+    to: string;
+    by: string;
+  };
+}
+
+export type EventType = keyof DomainEvents;
+export const EVENT_TYPES: readonly EventType[] = [
+  'meeting.cancelled',
+  'meeting.moved',
+  'forum.bound',
+  'conversation.gone',
+  'forum.bindingBroken',
+  'case.submitted',
+  'case.statusChanged',
+];
+
+/** An event as recorded: `id` is `<unit id>:e<n>`, so recording it twice makes one event. */
+export interface DomainEvent<T extends EventType = EventType> {
+  id: string;
+  type: T;
+  tenantId: string;
+  at: Date;
+  data: DomainEvents[T];
+}
+
+/** An event to record with a change (the unit of work gives it its id and time). */
+export type NewEvent = {
+  [T in EventType]: { type: T; tenantId: string; data: DomainEvents[T] };
+}[EventType];
+
+/** A reaction of one capability to one type of event. `name` is stable: it keys the deliveries. */
+export interface Subscription<T extends EventType = EventType> {
+  name: string;
+  type: T;
+  handle(event: DomainEvent<T>): Promise<void>;
+}
+
+/** Helper so each subscription keeps its own event type while living in one list. */
+export const subscribe = <T extends EventType>(s: Subscription<T>): Subscription => s;
