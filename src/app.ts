@@ -28,7 +28,8 @@ import {
   type DeliveryService,
   type ProactiveSender,
 } from './capabilities/delivery';
-import { registerForums, type ReminderRunStats } from './capabilities/forums';
+import { registerForums } from './capabilities/forums';
+import { registerMeetings, type ReminderRunStats } from './capabilities/meetings';
 import { registerCases } from './capabilities/cases';
 import { registerHelp } from './capabilities/help';
 import { createProactiveSender } from './bot/proactive-sender';
@@ -91,9 +92,15 @@ export async function buildModules(
   const forums = registerForums(kernel, {
     people: people.services,
     conversations: conversations.services,
+    meetings: () => meetings.services.view,
   });
+  const meetings = registerMeetings(kernel, { forums: forums.services });
   const setupState = forums.services.setupState.bind(forums.services);
-  const cases = registerCases(kernel, { forums: forums.services, setupState });
+  const cases = registerCases(kernel, {
+    forums: forums.services,
+    meetings: meetings.services.meetings,
+    setupState,
+  });
   const capabilities: Capability[] = [];
   const help = registerHelp({
     entries: () => capabilities.flatMap((c) => c.help ?? []),
@@ -101,7 +108,7 @@ export async function buildModules(
   });
 
   /** In routing order; their jobs run in this order on every scheduler pass. */
-  const modules: Module[] = [help, people, conversations, forums, cases, delivery];
+  const modules: Module[] = [help, people, conversations, forums, meetings, cases, delivery];
   capabilities.push(...modules.flatMap((m) => (m.capability ? [m.capability] : [])));
 
   const instance = Math.random().toString(16).slice(2, 10);
@@ -157,6 +164,7 @@ export async function buildModules(
       conversations: conversations.services,
       delivery: delivery.services,
       forums: forums.services,
+      meetings: meetings.services.meetings,
       cases: cases.services,
     },
   };

@@ -18,7 +18,10 @@ async function main(): Promise<void> {
     throw e;
   }
   const log = createLogger(config.log);
-  const app = await startApp(config, { log });
+  const app = await startApp(config, {
+    log,
+    operationLeaseMs: config.operationLeaseSeconds * 1000,
+  });
   log.info({ url: app.url }, 'Samverkan is running: POST /api/messages, GET /healthz, GET /readyz');
 
   let stopping = false;

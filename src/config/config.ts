@@ -55,6 +55,7 @@ const envSchema = z.object({
   CALENDAR_FILE: z.string().min(1).default('env/calendar.json'),
   SCHEDULER_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   MEETINGS_HORIZON_DAYS: z.coerce.number().int().min(7).max(730).default(120),
+  OPERATION_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
 });
@@ -80,6 +81,8 @@ export interface Config {
   /** 0 = no background loop (tests drive the scheduler by hand). */
   schedulerIntervalSeconds: number;
   meetingsHorizonDays: number;
+  /** How long a once-only card action's attempt holds its operation before a retry may take over. */
+  operationLeaseSeconds: number;
   log: { level: string; pretty: boolean };
   projectRoot: string;
 }
@@ -199,6 +202,7 @@ export function loadConfig(
     calendar,
     schedulerIntervalSeconds: e.SCHEDULER_INTERVAL_SECONDS,
     meetingsHorizonDays: e.MEETINGS_HORIZON_DAYS,
+    operationLeaseSeconds: e.OPERATION_LEASE_SECONDS,
     log: {
       level: e.LOG_LEVEL,
       pretty: (e.LOG_FORMAT ?? (e.NODE_ENV === 'production' ? 'json' : 'pretty')) === 'pretty',

@@ -11,6 +11,8 @@ export interface DomainEvents {
   /** A chair (or admin) cancelled a meeting; `by` is their Entra object id. */
   'meeting.cancelled': { forumId: string; meetingId: string; by: string };
   'meeting.moved': { forumId: string; meetingId: string; by: string; date: string };
+  /** A forum was created, edited or imported: its meetings are (re)materialized. */
+  'forum.saved': { forumId: string };
   'forum.bound': { forumId: string; conversationId: string; by: string };
   /** Teams answered 403/404 for a conversation: the bot was removed from it. */
   'conversation.gone': { conversationId: string };
@@ -31,6 +33,7 @@ export type EventType = keyof DomainEvents;
 export const EVENT_TYPES: readonly EventType[] = [
   'meeting.cancelled',
   'meeting.moved',
+  'forum.saved',
   'forum.bound',
   'conversation.gone',
   'forum.bindingBroken',

@@ -141,17 +141,17 @@ describe('forums through the bot', () => {
   it('lets a chair cancel a meeting with a reason, through the anonymity gate', async () => {
     const meetingId = 'fossam:2027-03-11';
     const refused = await bot.send(
-      actionExecute('forums.meetingForm', { meetingId, change: 'cancel' }, { from: PEOPLE.anna }),
+      actionExecute('meetings.changeForm', { meetingId, change: 'cancel' }, { from: PEOPLE.anna }),
     );
     expect(invokeMessage(refused)).toContain('Det får du tyvärr inte göra');
 
     const form = await bot.send(
-      actionExecute('forums.meetingForm', { meetingId, change: 'cancel' }, inChannel()),
+      actionExecute('meetings.changeForm', { meetingId, change: 'cancel' }, inChannel()),
     );
     expect(cardText(invokeCard(form))).toContain('Ställ in möte');
     const withPhone = await bot.send(
       actionExecute(
-        'forums.cancelMeeting',
+        'meetings.cancel',
         { meetingId, reason: 'Ring mig på 070-123 45 67' },
         inChannel(),
       ),
@@ -163,11 +163,7 @@ describe('forums through the bot', () => {
     expect((await meetings()).find((m) => m.id === meetingId)?.status).toBe('scheduled');
 
     const ok = await bot.send(
-      actionExecute(
-        'forums.cancelMeeting',
-        { meetingId, reason: 'Studiedag för skolan' },
-        inChannel(),
-      ),
+      actionExecute('meetings.cancel', { meetingId, reason: 'Studiedag för skolan' }, inChannel()),
     );
     // The answer lists the meetings again: the cancelled date with the chair's reason, and
     // the four meetings that take place, with the date in påsklov skipped among them.
@@ -273,7 +269,7 @@ describe('forums through the bot', () => {
     // A chair's move shows the chair's reason the same way.
     const byChair = await bot.send(
       actionExecute(
-        'forums.moveMeeting',
+        'meetings.move',
         { meetingId: 'fossam:2027-05-13', date: '2027-05-12', reason: 'Lokalen är upptagen' },
         inChannel(),
       ),

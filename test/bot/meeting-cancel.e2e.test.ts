@@ -63,7 +63,7 @@ describe('a cancelled meeting moves its waiting cases to the next meeting', () =
 
     const cancelled = await bot.send(
       actionExecute(
-        'forums.cancelMeeting',
+        'meetings.cancel',
         { meetingId: 'fossam:2027-03-11', reason: 'Studiedag' },
         ADMIN_CHAT,
       ),

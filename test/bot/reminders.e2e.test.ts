@@ -83,7 +83,7 @@ describe('reminders reach the forum channel at the right local times', { timeout
     // The chair cancels the meeting of 15 April (with a reason; kept for the term summary).
     const cancel = await bot.send(
       actionExecute(
-        'forums.cancelMeeting',
+        'meetings.cancel',
         { meetingId: 'fossam:2027-04-15', reason: 'Studiedag' },
         admin(FOSSAM),
       ),

@@ -5,7 +5,7 @@ import type { OrganisationDirectory } from '../../core/organisations';
 import type { Locale, MessageKey, Translate } from '../../i18n/i18n';
 import type { FieldFinding } from '../anonymity/anonymity.fields';
 import { formatMeetingDate, formatTime } from '../calendar';
-import type { Meeting } from '../forums/forums.types';
+import type { Meeting } from '../meetings';
 import formTemplate from '../../../adaptive-cards/cases/form.json';
 import mineTemplate from '../../../adaptive-cards/cases/mine.json';
 import receiptTemplate from '../../../adaptive-cards/cases/receipt.json';

@@ -1,5 +1,5 @@
 import type { Locale } from '../../i18n/i18n';
-import type { ForumKind } from '../forums/forums.types';
+import type { ForumKind } from '../forums';
 
 /** One configurable choice with its Swedish and English label. */
 export interface CaseOption {

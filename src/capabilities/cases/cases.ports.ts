@@ -1,6 +1,7 @@
 import type { Actor } from '../../core/actor';
 import type { Write } from '../../core/unit-of-work';
-import type { Forum, Meeting } from '../forums/forums.types';
+import type { Forum } from '../forums';
+import type { Meeting } from '../meetings';
 import type { CaseRecord } from './cases.types';
 
 /** Storage port; cases.repository.ts implements it on MongoDB. */
@@ -25,6 +26,10 @@ export interface CasesRepository {
 export interface CaseForums {
   forumsForActor(actor: Actor): Promise<Forum[]>;
   getForum(tenantId: string, forumId: string): Promise<Forum | null>;
+}
+
+/** What the case flow needs from the meetings capability (MeetingsService fits it). */
+export interface CaseMeetings {
   /** Upcoming meetings whose deadline has not passed, by start. */
   openMeetings(tenantId: string, forumId: string, limit?: number): Promise<Meeting[]>;
   /** Upcoming meetings (scheduled or moved), deadline or not, by start. */

@@ -3,12 +3,13 @@ import { ANY_ROLE, hasRole, requireRole } from '../../core/actor';
 import type { Clock } from '../../core/clock';
 import type { UnitOfWork } from '../../core/unit-of-work';
 import { AppError } from '../../core/errors';
-import { requireAnonymous } from '../anonymity/anonymity.fields';
+import { requireAnonymous } from '../anonymity';
 import { instantToLocalDate } from '../calendar';
-import type { Forum, Meeting } from '../forums/forums.types';
+import { isChairOf, takesPartIn, type Forum } from '../forums';
+import { openForCases, takesPlace, type Meeting } from '../meetings';
 import type { CasesConfig } from './cases.config';
 import { DEFAULT_CASES_CONFIG } from './cases.config';
-import type { CaseForums, CasesRepository } from './cases.ports';
+import type { CaseForums, CaseMeetings, CasesRepository } from './cases.ports';
 import { applyTransition, insertWithCode } from './cases.records';
 import type { CaseInput, CaseRecord, CaseStatus, Outcome } from './cases.types';
 import { WAITING_STATUSES } from './cases.types';
@@ -16,6 +17,7 @@ import { WAITING_STATUSES } from './cases.types';
 export interface CasesServiceDeps {
   repo: CasesRepository;
   forums: CaseForums;
+  meetings: CaseMeetings;
   units: UnitOfWork;
   clock: Clock;
   config?: CasesConfig;
@@ -54,9 +56,6 @@ export interface MyCase {
   canWithdraw: boolean;
 }
 
-const takesCases = (m: Meeting, now: Date) =>
-  (m.status === 'scheduled' || m.status === 'moved') && m.deadlineAt > now && m.start > now;
-
 /** The rules of anonymized cases: who may raise them, where they go, and how they move on. */
 export class CasesService {
   readonly config: CasesConfig;
@@ -71,28 +70,28 @@ export class CasesService {
     wanted: { forumId?: string | undefined; meetingId?: string | undefined } = {},
   ): Promise<CaseFormOptions> {
     requireRole(actor, ...CASE_ROLES);
-    const { forums } = this.deps;
+    const { forums, meetings } = this.deps;
     const eligible = (await forums.forumsForActor(actor)).filter((f) =>
       this.config.caseForumKinds.includes(f.kind),
     );
     const choices: ForumChoice[] = [];
     for (const forum of eligible) {
-      const meetings = await forums.openMeetings(
+      const open = await meetings.openMeetings(
         actor.tenantId,
         forum.id,
         this.config.meetingsPerForum,
       );
-      if (meetings.length > 0) choices.push({ forum, meetings });
+      if (open.length > 0) choices.push({ forum, meetings: open });
     }
     const organisations = actor.organisations.filter((o) =>
-      choices.some((c) => c.forum.organisations.includes(o)),
+      choices.some((c) => takesPartIn(o, c.forum)),
     );
     const all = choices.flatMap((c) => c.meetings).sort((a, b) => +a.start - +b.start);
     const ofForum = (id: string | undefined) => choices.find((c) => c.forum.id === id)?.meetings;
     let selected = all.find((m) => m.id === wanted.meetingId);
     let requestedClosed: Meeting | undefined;
     if (!selected && wanted.meetingId) {
-      const asked = await forums.getMeeting(actor.tenantId, wanted.meetingId);
+      const asked = await meetings.getMeeting(actor.tenantId, wanted.meetingId);
       if (asked && ofForum(asked.forumId)) {
         requestedClosed = asked;
         selected = ofForum(asked.forumId)?.find((m) => m.start > asked.start);
@@ -109,15 +108,15 @@ export class CasesService {
    */
   async submit(actor: Actor, input: CaseInput, operationId?: string): Promise<SubmitResult> {
     requireRole(actor, ...CASE_ROLES);
-    const { forums } = this.deps;
-    const chosen = await forums.getMeeting(actor.tenantId, input.meetingId);
+    const { forums, meetings } = this.deps;
+    const chosen = await meetings.getMeeting(actor.tenantId, input.meetingId);
     if (!chosen) throw new AppError('notFound');
     const forum = await forums.getForum(actor.tenantId, chosen.forumId);
     if (!forum || !this.config.caseForumKinds.includes(forum.kind)) throw new AppError('notFound');
     if (
       !actor.aadObjectId ||
       !actor.organisations.includes(input.organisation) ||
-      !forum.organisations.includes(input.organisation)
+      !takesPartIn(input.organisation, forum)
     ) {
       throw new AppError('forbidden', { needs: 'forumMember' });
     }
@@ -183,11 +182,11 @@ export class CasesService {
     const record = await this.requireCase(actor, code);
     if (record.submittedBy !== actor.aadObjectId)
       throw new AppError('forbidden', { needs: 'submitter' });
-    const { forums } = this.deps;
+    const { forums, meetings } = this.deps;
     const [forum, meeting, rolledOverFrom] = await Promise.all([
       forums.getForum(actor.tenantId, record.forumId),
-      forums.getMeeting(actor.tenantId, record.history[0]?.meetingId ?? record.meetingId),
-      rolledOverFromId ? forums.getMeeting(actor.tenantId, rolledOverFromId) : null,
+      meetings.getMeeting(actor.tenantId, record.history[0]?.meetingId ?? record.meetingId),
+      rolledOverFromId ? meetings.getMeeting(actor.tenantId, rolledOverFromId) : null,
     ]);
     if (!forum || !meeting) throw new AppError('notFound');
     return { record, forum, meeting, rolledOverFrom: rolledOverFrom ?? undefined };
@@ -208,7 +207,7 @@ export class CasesService {
     for (const record of records) {
       if (!forums.has(record.forumId))
         forums.set(record.forumId, await this.deps.forums.getForum(actor.tenantId, record.forumId));
-      const meeting = await this.deps.forums.getMeeting(actor.tenantId, record.meetingId);
+      const meeting = await this.deps.meetings.getMeeting(actor.tenantId, record.meetingId);
       out.push({
         record,
         forumName: forums.get(record.forumId)?.name ?? record.forumId,
@@ -226,7 +225,7 @@ export class CasesService {
     if (!actor.aadObjectId || record.submittedBy !== actor.aadObjectId)
       throw new AppError('forbidden', { needs: 'submitter' });
     this.requireStatus(record, WAITING_STATUSES);
-    const meeting = await this.deps.forums.getMeeting(actor.tenantId, record.meetingId);
+    const meeting = await this.deps.meetings.getMeeting(actor.tenantId, record.meetingId);
     if (meeting && meeting.start <= this.deps.clock.now())
       throw new AppError('conflict', { reason: 'meetingStarted' });
     return applyTransition(this.deps, actor, record, 'withdrawn', 'withdrawn');
@@ -243,7 +242,7 @@ export class CasesService {
   async markDiscussed(actor: Actor, code: string, outcome: Outcome): Promise<CaseRecord> {
     const record = await this.requireChairOf(actor, code);
     this.requireStatus(record, WAITING_STATUSES);
-    const meeting = await this.deps.forums.getMeeting(actor.tenantId, record.meetingId);
+    const meeting = await this.deps.meetings.getMeeting(actor.tenantId, record.meetingId);
     if (meeting && meeting.start > this.deps.clock.now())
       throw new AppError('conflict', { reason: 'meetingNotStarted' });
     return applyTransition(this.deps, actor, record, 'discussed', 'discussed', { outcome });
@@ -259,14 +258,14 @@ export class CasesService {
   async moveToMeeting(actor: Actor, code: string, meetingId: string): Promise<CaseRecord> {
     const record = await this.requireChairOf(actor, code);
     this.requireStatus(record, WAITING_STATUSES);
-    const { forums, clock } = this.deps;
+    const { meetings, clock } = this.deps;
     const [current, target] = await Promise.all([
-      forums.getMeeting(actor.tenantId, record.meetingId),
-      forums.getMeeting(actor.tenantId, meetingId),
+      meetings.getMeeting(actor.tenantId, record.meetingId),
+      meetings.getMeeting(actor.tenantId, meetingId),
     ]);
     if (!target || target.forumId !== record.forumId) throw new AppError('notFound');
     const later = !current || target.start > current.start;
-    const usable = target.status === 'scheduled' || target.status === 'moved';
+    const usable = takesPlace(target);
     if (!later || !usable || target.start <= clock.now())
       throw new AppError('conflict', { reason: 'meetingNotLater' });
     return applyTransition(this.deps, actor, record, 'moved', 'submitted', {
@@ -285,7 +284,11 @@ export class CasesService {
       WAITING_STATUSES.includes(r.status),
     );
     if (waiting.length === 0) return 0;
-    const upcoming = await this.deps.forums.upcomingMeetings(meeting.tenantId, meeting.forumId, 6);
+    const upcoming = await this.deps.meetings.upcomingMeetings(
+      meeting.tenantId,
+      meeting.forumId,
+      6,
+    );
     const next = upcoming.find((m) => m.id !== meeting.id && m.start > meeting.start);
     if (!next) return 0;
     for (const record of waiting) {
@@ -296,9 +299,9 @@ export class CasesService {
 
   /** The chosen meeting, or, if it no longer takes cases, the forum's next open meeting. */
   private async meetingFor(forum: Forum, chosen: Meeting, now: Date): Promise<Meeting> {
-    if (takesCases(chosen, now)) return chosen;
-    const open = await this.deps.forums.openMeetings(forum.tenantId, forum.id, 12);
-    const next = open.find((m) => m.start > chosen.start && takesCases(m, now)) ?? open[0];
+    if (openForCases(chosen, now)) return chosen;
+    const open = await this.deps.meetings.openMeetings(forum.tenantId, forum.id, 12);
+    const next = open.find((m) => m.start > chosen.start && openForCases(m, now)) ?? open[0];
     if (!next) throw new AppError('conflict', { reason: 'noOpenMeeting' });
     return next;
   }
@@ -315,8 +318,7 @@ export class CasesService {
     const record = await this.requireCase(actor, code);
     if (hasRole(actor, 'admin')) return record;
     const forum = await this.deps.forums.getForum(actor.tenantId, record.forumId);
-    if (!forum || !actor.aadObjectId || !forum.chairs.includes(actor.aadObjectId))
-      throw new AppError('forbidden', { needs: 'chair' });
+    if (!forum || !isChairOf(actor, forum)) throw new AppError('forbidden', { needs: 'chair' });
     return record;
   }
 

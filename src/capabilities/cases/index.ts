@@ -3,6 +3,7 @@ import { subscribe } from '../../core/events';
 import type { SetupState } from '../../core/guidance';
 import type { Actor } from '../../core/actor';
 import type { ForumsService } from '../forums';
+import type { MeetingsService } from '../meetings';
 import { casesCapability } from './cases.handlers';
 import { MongoCasesRepository } from './cases.repository';
 import { CasesService } from './cases.service';
@@ -12,6 +13,7 @@ export type { CaseRecord } from './cases.types';
 
 export interface CasesModuleDeps {
   forums: ForumsService;
+  meetings: MeetingsService;
   setupState: (actor: Actor) => Promise<SetupState>;
 }
 
@@ -21,6 +23,7 @@ export function registerCases(kernel: Kernel, deps: CasesModuleDeps): Module<Cas
   const cases = new CasesService({
     repo,
     forums: deps.forums,
+    meetings: deps.meetings,
     units: kernel.units,
     clock: kernel.clock,
   });
@@ -35,7 +38,7 @@ export function registerCases(kernel: Kernel, deps: CasesModuleDeps): Module<Cas
         name: 'cases.followCancelledMeeting',
         type: 'meeting.cancelled',
         handle: async (e) => {
-          const meeting = await deps.forums.getMeeting(e.tenantId, e.data.meetingId);
+          const meeting = await deps.meetings.getMeeting(e.tenantId, e.data.meetingId);
           if (!meeting) return;
           await cases.followCancelledMeeting(
             {

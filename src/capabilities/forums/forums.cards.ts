@@ -2,35 +2,18 @@ import type { AdaptiveCardJson } from '../../cards/render';
 import { renderCard } from '../../cards/render';
 import type { OrganisationDirectory } from '../../core/organisations';
 import type { Locale, Translate } from '../../i18n/i18n';
-import {
-  WEEKDAYS,
-  formatMeetingDate,
-  formatMeetingDateTime,
-  formatShortLocalDate,
-  formatTime,
-  type OccurrenceReason,
-} from '../calendar';
+import { WEEKDAYS } from '../calendar';
 import bindTemplate from '../../../adaptive-cards/forums/bind.json';
-import deadlineReminderTemplate from '../../../adaptive-cards/forums/deadline-reminder.json';
 import formTemplate from '../../../adaptive-cards/forums/form.json';
 import listTemplate from '../../../adaptive-cards/forums/list.json';
-import meetingChangeTemplate from '../../../adaptive-cards/forums/meeting-change.json';
-import meetingReminderTemplate from '../../../adaptive-cards/forums/meeting-reminder.json';
-import meetingsTemplate from '../../../adaptive-cards/forums/meetings.json';
 import type { ForumFormValues } from './forums.form';
-import { FORUM_KINDS, type Forum, type Meeting } from './forums.types';
+import { meetingWhen, type Meeting } from '../meetings';
+import { FORUM_KINDS, type Forum } from './forums.types';
 
 const WEEKDAY_NAMES: Record<Locale, readonly string[]> = {
   sv: ['måndag', 'tisdag', 'onsdag', 'torsdag', 'fredag', 'lördag', 'söndag'],
   en: ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'],
 };
-
-export const meetingWhen = (m: Meeting, locale: Locale): string =>
-  formatMeetingDateTime(m.start, m.end, m.timeZone, locale);
-
-/** "torsdag 12 mars kl. 12.00" / "Thursday 12 March 12:00". */
-export const instantText = (d: Date, zone: string, locale: Locale): string =>
-  `${formatMeetingDate(d, zone, locale)} ${formatTime(d, zone, locale)}`;
 
 export function recurrenceText(t: Translate, locale: Locale, forum: Forum): string {
   const r = forum.schedule.recurrence;
@@ -144,166 +127,5 @@ export function bindCard(t: Translate, forums: readonly Forum[]): AdaptiveCardJs
     label: t('forums.bind.label'),
     submit: t('forums.bind.submit'),
     forums: forums.map((f) => ({ id: f.id, name: f.name })),
-  });
-}
-
-/** School breaks with an English name; other names from the calendar are shown as written. */
-const KNOWN_BREAKS = ['höstlov', 'jullov', 'sportlov', 'påsklov', 'sommarlov'] as const;
-const isKnownBreak = (name: string): name is (typeof KNOWN_BREAKS)[number] =>
-  (KNOWN_BREAKS as readonly string[]).includes(name);
-
-/**
- * Why a meeting is skipped, moved or cancelled, in plain words: the holiday's name
- * ("Kristi himmelsfärdsdag" / "Ascension Day"), the school break ("påsklov" / "Easter break"),
- * "outside school term", or the chair's own reason.
- */
-export function reasonText(t: Translate, locale: Locale, reason: OccurrenceReason): string {
-  switch (reason.kind) {
-    case 'holiday':
-      return locale === 'sv' ? reason.name : reason.nameEn;
-    case 'break': {
-      const name = reason.name.trim().toLowerCase();
-      return isKnownBreak(name) ? t(`forums.break.${name}`) : reason.name;
-    }
-    case 'outsideTerm':
-      return t('forums.reason.outsideTerm');
-    case 'override':
-      return reason.text;
-  }
-}
-
-/** One entry of the meetings card: a meeting that takes place, or a line for a date that does not. */
-export type MeetingEntry =
-  { held: true; when: string; deadline: string; note: string } | { held: false; line: string };
-
-/**
- * What the meetings card says about one meeting, from the reason stored with it:
- * "1 apr — ställs in: påsklov", "11 mars — inställt: Studiedag" (a chair's cancellation), or for a
- * moved meeting the note "6 maj → 7 maj (Kristi himmelsfärdsdag)".
- */
-export function meetingEntry(t: Translate, locale: Locale, m: Meeting): MeetingEntry {
-  const reason = m.reason ? reasonText(t, locale, m.reason) : '';
-  const date = formatShortLocalDate(m.originalDate, locale);
-  if (m.status === 'skipped')
-    return { held: false, line: t('forums.next.skipped', { date, reason }) };
-  if (m.status === 'cancelled')
-    return { held: false, line: t('forums.next.cancelled', { date, reason }) };
-  let note = '';
-  if (m.status === 'moved' && m.date !== m.originalDate)
-    note = t('forums.next.movedFrom', {
-      from: date,
-      to: formatShortLocalDate(m.date, locale),
-      reason,
-    });
-  else if (m.status === 'moved') note = t('forums.meeting.note.moved', { reason });
-  return {
-    held: true,
-    when: meetingWhen(m, locale),
-    deadline: t('forums.next.deadline', {
-      deadline: instantText(m.deadlineAt, m.timeZone, locale),
-    }),
-    note,
-  };
-}
-
-/**
- * The forum's coming meetings (`nästa möte`): its place and meeting link, each meeting that takes
- * place, and between them the dates that are skipped or cancelled, with why.
- */
-export function meetingsCard(
-  t: Translate,
-  locale: Locale,
-  forum: Forum,
-  meetings: readonly Meeting[],
-  canChange: boolean,
-  status = '',
-): AdaptiveCardJson {
-  const entries = meetings.map((m) => ({
-    id: m.id,
-    line: '',
-    when: '',
-    deadline: '',
-    note: '',
-    ...meetingEntry(t, locale, m),
-    canChange,
-  }));
-  return renderCard('forums/meetings', meetingsTemplate, {
-    title: t('forums.next.title', { name: forum.name }),
-    status,
-    empty: entries.some((e) => e.held) ? '' : t('forums.next.empty'),
-    place: forum.place ? t('forums.next.place', { place: forum.place }) : '',
-    link: forum.meetingLink ?? '',
-    labels: {
-      cancel: t('forums.meeting.cancel'),
-      move: t('forums.meeting.move'),
-      join: t('forums.next.join'),
-    },
-    meetings: entries,
-  });
-}
-
-export function meetingChangeCard(
-  t: Translate,
-  locale: Locale,
-  forum: Forum,
-  meeting: Meeting,
-  change: 'cancel' | 'move',
-  values: { date?: string; startTime?: string; reason?: string } = {},
-  error = '',
-): AdaptiveCardJson {
-  return renderCard('forums/meeting-change', meetingChangeTemplate, {
-    title: t(change === 'cancel' ? 'forums.meeting.cancelTitle' : 'forums.meeting.moveTitle'),
-    when: `${forum.name}, ${meetingWhen(meeting, locale)}`,
-    error,
-    move: change === 'move',
-    meetingId: meeting.id,
-    labels: {
-      date: t('forums.meeting.date'),
-      startTime: t('forums.meeting.startTime'),
-      reason: t('forums.meeting.reason'),
-      anonymity: t('forums.meeting.anonymity'),
-      submit: t(change === 'cancel' ? 'forums.meeting.cancelSubmit' : 'forums.meeting.moveSubmit'),
-    },
-    values: {
-      date: values.date ?? '',
-      startTime: values.startTime ?? '',
-      reason: values.reason ?? '',
-    },
-  });
-}
-
-export function deadlineReminderCard(
-  t: Translate,
-  locale: Locale,
-  forum: Forum,
-  meeting: Meeting,
-): AdaptiveCardJson {
-  return renderCard('forums/deadline-reminder', deadlineReminderTemplate, {
-    text: t('forums.reminder.deadline', {
-      forum: forum.name,
-      meeting: formatMeetingDate(meeting.start, meeting.timeZone, locale),
-      deadline: instantText(meeting.deadlineAt, meeting.timeZone, locale),
-    }),
-    hint: t('forums.reminder.deadlineHint'),
-    button: t('forums.reminder.raiseCase'),
-    forumId: forum.id,
-    meetingId: meeting.id,
-  });
-}
-
-export function meetingReminderCard(
-  t: Translate,
-  locale: Locale,
-  forum: Forum,
-  meeting: Meeting,
-): AdaptiveCardJson {
-  return renderCard('forums/meeting-reminder', meetingReminderTemplate, {
-    text: t('forums.reminder.meeting', {
-      forum: forum.name,
-      when: instantText(meeting.start, meeting.timeZone, locale),
-    }),
-    place: forum.place ? t('forums.reminder.place', { place: forum.place }) : '',
-    button: t('forums.reminder.join'),
-    link: forum.meetingLink ?? '',
   });
 }

@@ -1,21 +1,15 @@
 import { ANY_ROLE } from '../../core/actor';
 import type { ActionResult, Capability, TurnCtx } from '../../core/capability';
 import { defineAction } from '../../core/capability';
-import { AppError, isAppError } from '../../core/errors';
-import { nextStep } from '../../core/guidance';
-import type { MessageKey } from '../../i18n/i18n';
+import { isAppError } from '../../core/errors';
 import type { OrganisationDirectory } from '../../core/organisations';
 import { describeError, invalidInput } from '../../core/router';
 import { ZodError, z } from 'zod';
-import type { PeopleService } from '../people/people.service';
-import {
-  bindCard,
-  forumFormCard,
-  forumListCard,
-  meetingChangeCard,
-  meetingWhen,
-  meetingsCard,
-} from './forums.cards';
+import type { PeopleService } from '../people';
+import type { AdaptiveCardJson } from '../../cards/render';
+import type { Meeting } from '../meetings';
+import { bindCard, forumFormCard, forumListCard } from './forums.cards';
+import { nothingYet, whichForum } from './forums.suggest';
 import {
   type ForumForm,
   emptyFormValues,
@@ -24,96 +18,32 @@ import {
   formValues,
   formValuesOf,
 } from './forums.form';
-import { cancelMeetingSchema, forumInputSchema, moveMeetingSchema } from './forums.schemas';
+import { forumInputSchema } from './forums.schemas';
 import type { ForumsService } from './forums.service';
 import type { Forum } from './forums.types';
 
 const STAFF_ROLES = ANY_ROLE;
 
+/** What the forum cards show of meetings; the meetings module provides it (it is built later). */
+export interface ForumMeetingsView {
+  card(ctx: TurnCtx, forum: Forum, status?: string): Promise<AdaptiveCardJson>;
+  next(tenantId: string, forumId: string): Promise<Meeting | undefined>;
+}
+
 export function forumsCapability(
   forums: ForumsService,
   people: PeopleService,
   orgs: OrganisationDirectory,
+  meetings: () => ForumMeetingsView,
 ): Capability {
-  const upcoming = async (ctx: TurnCtx, forum: Forum, status = '') =>
-    meetingsCard(
-      ctx.t,
-      ctx.locale,
-      forum,
-      await forums.meetingsAhead(forum.tenantId, forum.id, 4),
-      forums.canChangeMeetings(ctx.actor, forum),
-      status,
-    );
+  /** After a change, the forum is shown with its coming meetings (the meetings capability's card). */
+  const upcoming = (ctx: TurnCtx, forum: Forum, status = '') => meetings().card(ctx, forum, status);
 
   const formUsers = async (ctx: TurnCtx) =>
     (await people.listUsers(ctx.actor)).map((u) => ({
       id: u.aadObjectId,
       name: u.displayName || u.aadObjectId,
     }));
-
-  /** "Nothing here": what this user can do next, by role. */
-  const nothingYet = async (ctx: TurnCtx, lead: MessageKey): Promise<string> => {
-    const step = nextStep(ctx.actor, await forums.setupState(ctx.actor));
-    return [ctx.t(lead), step ? ctx.t(step) : ''].filter(Boolean).join(' ');
-  };
-
-  /** Suggestions name the forums that exist (never an example that may not). */
-  const whichForum = async (
-    ctx: TurnCtx,
-    key: 'forums.next.whichOf' | 'forums.next.unknownForumOf',
-  ) => {
-    const names = await forums.forumNames(ctx.actor.tenantId);
-    if (names.length === 0) return nothingYet(ctx, 'forums.list.empty');
-    return ctx.t(key, { example: names[0] ?? '', forums: names.slice(0, 12).join(', ') });
-  };
-
-  const nextMeetings = async (ctx: TurnCtx, name: string | undefined) => {
-    let forum: Forum | null | undefined;
-    if (name) forum = await forums.findForumByName(ctx.actor.tenantId, name);
-    else [forum] = await forums.forumsInConversation(ctx.conversation.id);
-    if (!forum)
-      return [
-        {
-          text: await whichForum(ctx, name ? 'forums.next.unknownForumOf' : 'forums.next.whichOf'),
-        },
-      ];
-    return [{ card: await upcoming(ctx, forum) }];
-  };
-
-  const meetingChange =
-    (change: 'cancel' | 'move') =>
-    async (
-      ctx: TurnCtx,
-      d: z.infer<typeof moveMeetingSchema> | z.infer<typeof cancelMeetingSchema>,
-    ): Promise<ActionResult> => {
-      try {
-        const meeting =
-          change === 'cancel'
-            ? await forums.cancelMeeting(ctx.actor, d.meetingId, d.reason)
-            : await forums.moveMeeting(
-                ctx.actor,
-                d.meetingId,
-                (d as z.infer<typeof moveMeetingSchema>).date,
-                d.reason,
-                (d as z.infer<typeof moveMeetingSchema>).startTime,
-              );
-        const forum = await forums.getForum(ctx.actor.tenantId, meeting.forumId);
-        if (!forum) throw new AppError('notFound');
-        const status = ctx.t(
-          change === 'cancel' ? 'forums.meeting.cancelled' : 'forums.meeting.moved',
-          { when: meetingWhen(meeting, ctx.locale) },
-        );
-        return { card: await upcoming(ctx, forum, status) };
-      } catch (e) {
-        if (!isAppError(e) || e.code === 'forbidden' || e.code === 'notFound') throw e;
-        const { forum, meeting } = await forums.meetingForChange(ctx.actor, d.meetingId);
-        const error =
-          e.code === 'conflict'
-            ? ctx.t('forums.meeting.passed')
-            : describeError(e, ctx.t, ctx.correlationId);
-        return { card: meetingChangeCard(ctx.t, ctx.locale, forum, meeting, change, d, error) };
-      }
-    };
 
   /** Creates (no id) or updates a forum from the card; on a problem the form comes back, inputs kept. */
   const save = async (
@@ -168,11 +98,6 @@ export function forumsCapability(
         roles: STAFF_ROLES,
       },
       {
-        command: { sv: 'nästa möte', en: 'next meeting' },
-        description: 'forums.cmd.next',
-        roles: STAFF_ROLES,
-      },
-      {
         command: { sv: 'nytt forum', en: 'new forum' },
         description: 'forums.cmd.new',
         roles: ['admin'],
@@ -189,11 +114,12 @@ export function forumsCapability(
         patterns: [/^(forum|forums|forumlista|visa forum|list forums)$/],
         handle: async (ctx) => {
           const all = await forums.listForums(ctx.actor);
-          if (all.length === 0) return [{ text: await nothingYet(ctx, 'forums.list.empty') }];
+          if (all.length === 0)
+            return [{ text: await nothingYet(forums, ctx, 'forums.list.empty') }];
           const items = await Promise.all(
             all.map(async (forum) => ({
               forum,
-              next: (await forums.upcomingMeetings(forum.tenantId, forum.id, 1))[0],
+              next: await meetings().next(forum.tenantId, forum.id),
             })),
           );
           return [{ card: forumListCard(ctx.t, ctx.locale, orgs, items) }];
@@ -223,7 +149,8 @@ export function forumsCapability(
         handle: async (ctx, match) => {
           const users = await formUsers(ctx); // admins only (the service refuses others)
           const forum = await forums.findForumByName(ctx.actor.tenantId, match[2] ?? '');
-          if (!forum) return [{ text: await whichForum(ctx, 'forums.next.unknownForumOf') }];
+          if (!forum)
+            return [{ text: await whichForum(forums, ctx, 'forums.next.unknownForumOf') }];
           return [
             { card: forumFormCard(ctx.t, ctx.locale, orgs, users, formValuesOf(forum), '', forum) },
           ];
@@ -239,13 +166,6 @@ export function forumsCapability(
           if (candidates.length === 0) return [{ text: ctx.t('forums.bind.empty') }];
           return [{ card: bindCard(ctx.t, candidates) }];
         },
-      },
-      {
-        id: 'forums.next',
-        patterns: [
-          /^(nästa möte|nästa möten|next meeting|next meetings|möten|meetings)(?: (.{1,80}))?$/,
-        ],
-        handle: (ctx, match) => nextMeetings(ctx, match[2]),
       },
     ],
     actions: [
@@ -266,26 +186,6 @@ export function forumsCapability(
           const forum = await forums.bindForum(ctx.actor, d.forumId, ctx.conversation);
           return { card: await upcoming(ctx, forum, ctx.t('forums.bound', { name: forum.name })) };
         },
-      }),
-      defineAction({
-        verb: 'forums.meetingForm',
-        schema: z
-          .object({ meetingId: z.string().min(3).max(200), change: z.enum(['cancel', 'move']) })
-          .strict(),
-        handle: async (ctx, d) => {
-          const { forum, meeting } = await forums.meetingForChange(ctx.actor, d.meetingId);
-          return { card: meetingChangeCard(ctx.t, ctx.locale, forum, meeting, d.change) };
-        },
-      }),
-      defineAction({
-        verb: 'forums.cancelMeeting',
-        schema: cancelMeetingSchema,
-        handle: meetingChange('cancel'),
-      }),
-      defineAction({
-        verb: 'forums.moveMeeting',
-        schema: moveMeetingSchema,
-        handle: meetingChange('move'),
       }),
     ],
   };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { forumScheduleSchema, localDateSchema, localTimeSchema } from '../calendar';
+import { forumScheduleSchema } from '../calendar';
 import { FORUM_KINDS } from './forums.types';
 
 const aadObjectId = z.string().regex(/^[0-9a-fA-F-]{36,37}$/, 'an Entra object id (GUID)');
@@ -48,17 +48,5 @@ export const forumImportFileSchema = z
   .object({
     tenantId: z.string().min(1),
     forums: z.array(z.unknown()).min(1).max(5000),
-  })
-  .strict();
-
-export const cancelMeetingSchema = z
-  .object({ meetingId: z.string().min(3).max(200), reason: z.string().trim().min(2).max(500) })
-  .strict();
-export const moveMeetingSchema = z
-  .object({
-    meetingId: z.string().min(3).max(200),
-    date: localDateSchema,
-    startTime: localTimeSchema.optional(),
-    reason: z.string().trim().min(2).max(500),
   })
   .strict();

@@ -1,5 +1,5 @@
 import type { Actor } from '../../core/actor';
-import { ANY_ROLE, hasRole, requireRole } from '../../core/actor';
+import { ANY_ROLE, requireRole } from '../../core/actor';
 import { auditEntry } from '../../core/audit';
 import type { UnitOfWork } from '../../core/unit-of-work';
 import type { ConversationInfo } from '../../core/capability';
@@ -7,11 +7,9 @@ import type { Clock } from '../../core/clock';
 import { AppError } from '../../core/errors';
 import type { SetupState } from '../../core/guidance';
 import { newUnitId, type Write } from '../../core/unit-of-work';
-import { IdentifyingTextError, checkFields, requireAnonymous } from '../anonymity/anonymity.fields';
-import type { MunicipalityCalendarConfig, OccurrenceOverride } from '../calendar';
-import { applyOverrides, computeReminderMoments, materializeOccurrences } from '../calendar';
+import { IdentifyingTextError, checkFields } from '../anonymity';
 import { forumInputSchema, type ForumInputParsed } from './forums.schemas';
-import type { Forum, Meeting, MeetingOverrideRecord } from './forums.types';
+import type { Forum } from './forums.types';
 
 /** Storage port; forums.repository.ts implements it on MongoDB. */
 export interface ForumsRepository {
@@ -19,30 +17,17 @@ export interface ForumsRepository {
   insertForumWrite(forum: Forum): Write;
   /** The forum replaced as a whole (edit, binding). */
   forumWrite(forum: Forum): Write;
-  /** A chair's override of one meeting (the latest wins; the audit trail keeps the history). */
-  overrideWrite(record: MeetingOverrideRecord): Write;
   getForum(tenantId: string, forumId: string): Promise<Forum | null>;
   listForums(tenantId?: string): Promise<Forum[]>;
   forumsBoundTo(conversationId: string): Promise<Forum[]>;
-  /** Writes the meetings (deterministic content: concurrent writers agree). */
-  saveMeetings(meetings: readonly Meeting[]): Promise<void>;
-  /** Meetings of a forum starting at or after `from`, by start. */
-  meetingsFrom(tenantId: string, forumId: string, from: Date, limit: number): Promise<Meeting[]>;
-  getMeeting(tenantId: string, meetingId: string): Promise<Meeting | null>;
-  overridesFor(tenantId: string, forumId: string): Promise<MeetingOverrideRecord[]>;
 }
 
 export interface ForumsServiceDeps {
   repo: ForumsRepository;
   units: UnitOfWork;
   clock: Clock;
-  calendar: MunicipalityCalendarConfig;
   organisationCodes: readonly string[];
-  /** How far ahead meetings are materialized. */
-  horizonDays?: number;
 }
-
-const DAY = 24 * 60 * 60 * 1000;
 
 export class ForumImportError extends Error {
   constructor(readonly problems: string[]) {
@@ -57,29 +42,15 @@ const describeEntry = (i: number, entry: unknown): string => {
   return `forum #${i + 1}${name ? ` (${name.slice(0, 40)})` : ''}`;
 };
 
-const takesPlace = (m: Meeting): boolean => m.status === 'scheduled' || m.status === 'moved';
-
 /**
- * From meetings sorted by start: everything up to and including the `held`-th meeting that takes
- * place, so the skipped and cancelled dates before it come along. With fewer meetings that take
- * place, all of them.
+ * Forums: their definitions (created, edited, imported by admins) and where each lives in Teams
+ * (its binding). A saved forum is announced with `forum.saved`; the meetings capability
+ * materializes its meetings from that.
  */
-export function throughHeld(sorted: readonly Meeting[], held: number): Meeting[] {
-  let count = 0;
-  for (const [i, m] of sorted.entries()) {
-    if (takesPlace(m) && ++count === held) return sorted.slice(0, i + 1);
-  }
-  return held > 0 ? [...sorted] : [];
-}
-
 export class ForumsService {
-  readonly horizonDays: number;
+  constructor(private readonly deps: ForumsServiceDeps) {}
 
-  constructor(private readonly deps: ForumsServiceDeps) {
-    this.horizonDays = deps.horizonDays ?? 120;
-  }
-
-  /** Admins create forums; the meetings ahead are materialized at once. */
+  /** Admins create forums (their meetings follow from `forum.saved`). */
   async createForum(actor: Actor, input: ForumInputParsed): Promise<Forum> {
     requireRole(actor, 'admin');
     this.checkOrganisations(input.organisations);
@@ -96,9 +67,9 @@ export class ForumsService {
       id: newUnitId('forum.create'),
       writes: [this.deps.repo.insertForumWrite(forum)],
       audit: [auditEntry(actor, now, 'forum.create', forum.id)],
+      events: [{ type: 'forum.saved', tenantId: forum.tenantId, data: { forumId: forum.id } }],
     });
     if (!outcome.committed) throw new AppError('conflict', { reason: 'forumExists' });
-    await this.materialize(forum);
     return forum;
   }
 
@@ -116,10 +87,10 @@ export class ForumsService {
         id: newUnitId('forum.import'),
         writes: [this.deps.repo.insertForumWrite(forum)],
         audit: [auditEntry({ tenantId, aadObjectId: by }, now, 'forum.import', forum.id)],
+        events: [{ type: 'forum.saved', tenantId: tenantId, data: { forumId: forum.id } }],
       });
       if (!outcome.committed)
         throw new ForumImportError([`id: "${input.id}" was created meanwhile`]);
-      await this.materialize(forum, now);
       created.push(forum);
     }
     return created;
@@ -182,8 +153,8 @@ export class ForumsService {
       id: newUnitId('forum.update'),
       writes: [this.deps.repo.forumWrite(forum)],
       audit: [auditEntry(actor, now, 'forum.update', forum.id)],
+      events: [{ type: 'forum.saved', tenantId: forum.tenantId, data: { forumId: forum.id } }],
     });
-    await this.materialize(forum);
     return forum;
   }
 
@@ -196,22 +167,6 @@ export class ForumsService {
   forumsForBinding(actor: Actor): Promise<Forum[]> {
     requireRole(actor, 'admin');
     return this.deps.repo.listForums(actor.tenantId);
-  }
-
-  /** A meeting a chair of its forum (or an admin) may cancel or move. */
-  async meetingForChange(
-    actor: Actor,
-    meetingId: string,
-  ): Promise<{ forum: Forum; meeting: Meeting }> {
-    const meeting = await this.deps.repo.getMeeting(actor.tenantId, meetingId);
-    if (!meeting) throw new AppError('notFound');
-    const forum = await this.requireForum(actor.tenantId, meeting.forumId);
-    this.requireChairOrAdmin(actor, forum);
-    return { forum, meeting };
-  }
-
-  canChangeMeetings(actor: Actor, forum: Forum): boolean {
-    return hasRole(actor, 'admin') || (hasRole(actor, 'chair') && this.isChair(actor, forum));
   }
 
   /** Every forum of every tenant (the scheduler's view). */
@@ -333,133 +288,6 @@ export class ForumsService {
       broken.push(updated);
     }
     return broken;
-  }
-
-  /** The next meetings (scheduled or moved) starting after `now`. */
-  async upcomingMeetings(tenantId: string, forumId: string, limit = 3): Promise<Meeting[]> {
-    const now = this.deps.clock.now();
-    const meetings = await this.deps.repo.meetingsFrom(tenantId, forumId, now, limit * 4 + 8);
-    return meetings.filter(takesPlace).slice(0, limit);
-  }
-
-  /**
-   * The meetings card's list: the next `held` meetings that take place, and the skipped and
-   * cancelled dates among them (each with the reason stored when it was materialized).
-   */
-  async meetingsAhead(tenantId: string, forumId: string, held = 4): Promise<Meeting[]> {
-    const now = this.deps.clock.now();
-    const meetings = await this.deps.repo.meetingsFrom(tenantId, forumId, now, held * 4 + 8);
-    return throughHeld(meetings, held);
-  }
-
-  /** Meetings a case can still be raised for: upcoming, deadline not passed. */
-  async openMeetings(tenantId: string, forumId: string, limit = 6): Promise<Meeting[]> {
-    const now = this.deps.clock.now();
-    return (await this.upcomingMeetings(tenantId, forumId, limit + 4))
-      .filter((m) => m.deadlineAt > now)
-      .slice(0, limit);
-  }
-
-  getMeeting(tenantId: string, meetingId: string): Promise<Meeting | null> {
-    return this.deps.repo.getMeeting(tenantId, meetingId);
-  }
-
-  /** A chair (of that forum) or an admin cancels one meeting, with a reason (kept for summaries). */
-  async cancelMeeting(actor: Actor, meetingId: string, reason: string): Promise<Meeting> {
-    return this.override(actor, meetingId, { action: 'cancel', reason });
-  }
-
-  async moveMeeting(
-    actor: Actor,
-    meetingId: string,
-    date: string,
-    reason: string,
-    startTime?: string,
-  ): Promise<Meeting> {
-    return this.override(actor, meetingId, { action: 'move', reason, date, startTime });
-  }
-
-  isChair(actor: Actor, forum: Forum): boolean {
-    return !!actor.aadObjectId && forum.chairs.includes(actor.aadObjectId);
-  }
-
-  /**
-   * Materializes the forum's meetings from yesterday to the horizon, with chairs' overrides
-   * applied, and stores them. Idempotent: ids are stable (`<forumId>:<originalDate>`).
-   */
-  async materialize(forum: Forum, now: Date = this.deps.clock.now()): Promise<Meeting[]> {
-    const schedule = { ...forum.schedule, forumId: forum.id };
-    const from = new Date(now.getTime() - DAY);
-    const occurrences = materializeOccurrences(
-      schedule,
-      this.deps.calendar,
-      from,
-      this.horizonDays + 1,
-    );
-    const overrides = await this.deps.repo.overridesFor(forum.tenantId, forum.id);
-    const applied = applyOverrides(
-      occurrences,
-      new Map(overrides.map((o) => [o.meetingId, o.override])),
-    );
-    const meetings: Meeting[] = applied.map((o) => ({
-      ...o,
-      tenantId: forum.tenantId,
-      ...computeReminderMoments(o, schedule, this.deps.calendar),
-    }));
-    await this.deps.repo.saveMeetings(meetings);
-    return meetings;
-  }
-
-  private async override(
-    actor: Actor,
-    meetingId: string,
-    override: OccurrenceOverride,
-  ): Promise<Meeting> {
-    const meeting = await this.deps.repo.getMeeting(actor.tenantId, meetingId);
-    if (!meeting) throw new AppError('notFound');
-    const forum = await this.requireForum(actor.tenantId, meeting.forumId);
-    this.requireChairOrAdmin(actor, forum);
-    requireAnonymous({ reason: override.reason });
-    const now = this.deps.clock.now();
-    if (meeting.start <= now) throw new AppError('conflict', { reason: 'meetingPassed' });
-    const by = actor.aadObjectId ?? '';
-    // The override, its audit entry and its event in one unit: a crash right after it leaves
-    // the reactions (the waiting cases move on) to the event's delivery after a restart.
-    await this.deps.units.commit({
-      id: newUnitId(`meeting.${override.action}`),
-      writes: [
-        this.deps.repo.overrideWrite({
-          meetingId,
-          tenantId: actor.tenantId,
-          forumId: forum.id,
-          override,
-          by,
-          at: now,
-        }),
-      ],
-      audit: [auditEntry(actor, now, `meeting.${override.action}`, meetingId)],
-      events: [
-        override.action === 'cancel'
-          ? {
-              type: 'meeting.cancelled',
-              tenantId: actor.tenantId,
-              data: { forumId: forum.id, meetingId, by },
-            }
-          : {
-              type: 'meeting.moved',
-              tenantId: actor.tenantId,
-              data: { forumId: forum.id, meetingId, by, date: override.date },
-            },
-      ],
-    });
-    const meetings = await this.materialize(forum, now);
-    const updated = meetings.find((m) => m.id === meetingId);
-    if (!updated) throw new AppError('conflict', { reason: 'outsideHorizon' });
-    return updated;
-  }
-
-  private requireChairOrAdmin(actor: Actor, forum: Forum): void {
-    if (!this.canChangeMeetings(actor, forum)) throw new AppError('forbidden', { needs: 'chair' });
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { ForumSchedule, Occurrence, OccurrenceOverride, ReminderMoments } from '../calendar';
+import type { ForumSchedule } from '../calendar';
 import type { ConversationType } from '../../core/capability';
 import type { Locale } from '../../i18n/i18n';
 
@@ -49,19 +49,4 @@ export interface Forum {
   createdAt: Date;
   updatedAt: Date;
   createdBy: string;
-}
-
-/** One materialized occurrence of a forum (a meeting), with its deadline and reminder moments. */
-export interface Meeting extends Occurrence, ReminderMoments {
-  tenantId: string;
-}
-
-/** A chair's cancellation or move of one meeting; kept so summaries can count them. */
-export interface MeetingOverrideRecord {
-  meetingId: string;
-  tenantId: string;
-  forumId: string;
-  override: OccurrenceOverride;
-  by: string;
-  at: Date;
 }

@@ -5,34 +5,30 @@ import type { PeopleService } from '../people';
 import { forumsCapability } from './forums.handlers';
 import { MongoForumsRepository } from './forums.repository';
 import { ForumsService } from './forums.service';
-import { ReminderService } from './reminders.service';
 
-export type { Forum, Meeting, MeetingOverrideRecord } from './forums.types';
+export type { Forum, ForumKind } from './forums.types';
+export { FORUM_KINDS } from './forums.types';
 export { ForumsService, ForumImportError } from './forums.service';
-export type { ReminderRunStats } from './reminders.service';
+export { canChangeMeetingsOf, isChairOf, takesPartIn } from './forums.rules';
+export { whichForum } from './forums.suggest';
+export { forumImportFileSchema, forumInputSchema } from './forums.schemas';
+import type { ForumMeetingsView } from './forums.handlers';
 
 export interface ForumsModuleDeps {
   people: PeopleService;
   conversations: ConversationsService;
+  /** The meetings module's view (registered after forums: meetings build on forums). */
+  meetings: () => ForumMeetingsView;
 }
 
-/** Forums (editing, import, binding), their meetings and the reminders posted for them. */
+/** Forums: editing, import, and binding to the channel or group chat where each lives. */
 export function registerForums(kernel: Kernel, deps: ForumsModuleDeps): Module<ForumsService> {
   const repo = new MongoForumsRepository(kernel.db);
   const forums = new ForumsService({
     repo,
     units: kernel.units,
     clock: kernel.clock,
-    calendar: kernel.config.calendar,
     organisationCodes: kernel.orgs.codes(),
-    horizonDays: kernel.config.meetingsHorizonDays,
-  });
-  const reminders = new ReminderService({
-    forums,
-    meetings: repo,
-    outbox: kernel.outbox,
-    clock: kernel.clock,
-    log: kernel.log,
   });
 
   /** A forum's binding broke: each admin of the tenant is told once, in their personal chat. */
@@ -60,8 +56,7 @@ export function registerForums(kernel: Kernel, deps: ForumsModuleDeps): Module<F
     name: 'forums',
     services: forums,
     init: () => repo.init(),
-    capability: forumsCapability(forums, deps.people, kernel.orgs),
-    jobs: [{ name: 'reminders', run: (now) => reminders.run(now) }],
+    capability: forumsCapability(forums, deps.people, kernel.orgs, deps.meetings),
     subscriptions: [
       subscribe({
         name: 'forums.breakBindingsOnConversationGone',

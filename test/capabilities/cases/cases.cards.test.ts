@@ -3,7 +3,7 @@ import { excerpt, myCasesCard } from '../../../src/capabilities/cases/cases.card
 import { DEFAULT_CASES_CONFIG } from '../../../src/capabilities/cases/cases.config';
 import type { MyCase } from '../../../src/capabilities/cases/cases.service';
 import type { CaseRecord } from '../../../src/capabilities/cases/cases.types';
-import type { Meeting } from '../../../src/capabilities/forums/forums.types';
+import type { Meeting } from '../../../src/capabilities/meetings/meetings.types';
 import { translator } from '../../../src/i18n/i18n';
 import { cardText } from '../../harness/test-bot';
 

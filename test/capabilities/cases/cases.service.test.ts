@@ -75,14 +75,16 @@ describe('CasesService: raising a case', () => {
   });
 
   it('counts per forum and per year', async () => {
-    await w.forums.createForum(admin, forumInput({ id: 'sspf', code: 'SSPF', name: 'SSPF' }));
+    await w.meetings.materialize(
+      await w.forums.createForum(admin, forumInput({ id: 'sspf', code: 'SSPF', name: 'SSPF' })),
+    );
     await w.service.submit(anna, input());
     expect(
       (await w.service.submit(anna, input({ meetingId: 'sspf:2026-11-26' }))).record.code,
     ).toBe('SSPF-26-001');
     w.clock.set('2027-01-05T08:00:00Z');
     // The meetings of January are materialized as the clock gets there (the reminders job).
-    await w.forums.materialize((await w.forums.getForum(T, 'fossam'))!);
+    await w.meetings.materialize((await w.forums.getForum(T, 'fossam'))!);
     expect(
       (await w.service.submit(anna, input({ meetingId: 'fossam:2027-01-14' }))).record.code,
     ).toBe('FOS-27-001');
@@ -98,7 +100,7 @@ describe('CasesService: raising a case', () => {
   });
 
   it('skips a cancelled meeting and refuses when the forum has no open meeting', async () => {
-    await w.forums.cancelMeeting(admin, 'fossam:2026-12-03', 'krockar med planeringsdagen');
+    await w.meetings.cancelMeeting(admin, 'fossam:2026-12-03', 'krockar med planeringsdagen');
     w.clock.set('2026-11-25T08:00:00Z');
     expect((await w.service.submit(anna, input())).meeting.id).toBe('fossam:2026-12-10');
     // Past the last materialized meeting (17 December): nothing takes cases.
@@ -130,7 +132,9 @@ describe('CasesService: raising a case', () => {
     await expect(w.service.submit(anna, input({ concerns: ['astrology'] }))).rejects.toEqual(
       new AppError('invalidInput', { field: 'concerns' }),
     );
-    await w.forums.updateForum(admin, forumInput({ kind: 'steeringGroup' }));
+    await w.meetings.materialize(
+      await w.forums.updateForum(admin, forumInput({ kind: 'steeringGroup' })),
+    );
     await expect(w.service.submit(anna, input())).rejects.toEqual(new AppError('notFound'));
     expect(await storedCases()).toBe(0);
     expect(await w.caseAudit()).toEqual([]);

@@ -7,6 +7,8 @@ import { MongoCasesRepository } from '../../../src/capabilities/cases/cases.repo
 import { CasesService } from '../../../src/capabilities/cases/cases.service';
 import { MongoForumsRepository } from '../../../src/capabilities/forums/forums.repository';
 import { ForumsService } from '../../../src/capabilities/forums/forums.service';
+import { MongoMeetingsRepository } from '../../../src/capabilities/meetings/meetings.repository';
+import { MeetingsService } from '../../../src/capabilities/meetings/meetings.service';
 import { openTestDb } from '../../harness/test-db';
 import { ADMIN, actor, forumInput } from './fakes';
 
@@ -26,6 +28,7 @@ export interface CasesWorld {
   journal: MongoJournal;
   repo: MongoCasesRepository;
   forums: ForumsService;
+  meetings: MeetingsService;
   service: CasesService;
   /** A cases service on other units of work (to arrange a race), the same repository and forums. */
   serviceOn(units: UnitOfWork): CasesService;
@@ -50,12 +53,22 @@ export async function openCasesWorld(now: string): Promise<CasesWorld> {
     repo: forumsRepo,
     units: journal,
     clock,
-    calendar: { terms: [], breaks: [], extraDaysOff: [] },
     organisationCodes: ['school', 'socialServices', 'firstLine', 'police', 'leisure'],
+  });
+  const meetingsRepo = new MongoMeetingsRepository(db);
+  await meetingsRepo.init();
+  const meetings = new MeetingsService({
+    repo: meetingsRepo,
+    forums,
+    units: journal,
+    clock,
+    calendar: { terms: [], breaks: [], extraDaysOff: [] },
     horizonDays: HORIZON_DAYS,
   });
-  await forums.createForum(admin, forumInput());
-  const serviceOn = (units: UnitOfWork) => new CasesService({ repo, forums, units, clock });
+  // What the meetings capability does on `forum.saved` (no subscribers on this journal).
+  await meetings.materialize(await forums.createForum(admin, forumInput()));
+  const serviceOn = (units: UnitOfWork) =>
+    new CasesService({ repo, forums, meetings, units, clock });
   const allAudit = async () =>
     (await db.collection<AuditEntry & { _id: string }>(AUDIT).find().toArray()).map(
       ({ _id, ...entry }) => entry,
@@ -66,6 +79,7 @@ export async function openCasesWorld(now: string): Promise<CasesWorld> {
     journal,
     repo,
     forums,
+    meetings,
     service: serviceOn(journal),
     serviceOn,
     allAudit,

@@ -2,25 +2,14 @@ import type { Clock } from '../../core/clock';
 import type { Logger } from '../../core/logger';
 import type { AdaptiveCardJson } from '../../cards/render';
 import { translator } from '../../i18n/i18n';
-import { deadlineReminderCard, meetingReminderCard } from './forums.cards';
-import type { ForumsService } from './forums.service';
-import type { Forum, Meeting } from './forums.types';
+import type { Outbox } from '../../core/outbox';
+import type { Forum } from '../forums';
+import { deadlineReminderCard, meetingReminderCard } from './meetings.cards';
+import type { MeetingForums } from './meetings.ports';
+import type { MeetingsService } from './meetings.service';
+import type { Meeting } from './meetings.types';
 
-/** The part of the delivery engine reminders need (src/capabilities/delivery). */
-export interface ReminderOutbox {
-  enqueue(msg: {
-    id: string;
-    tenantId: string;
-    conversationId: string;
-    kind: string;
-    payload: { text?: string; card?: AdaptiveCardJson };
-    notBefore: Date;
-    expiresAt?: Date;
-    refs?: Record<string, string>;
-  }): Promise<'created' | 'exists'>;
-}
-
-/** Reads meetings whose reminder moment lies in a window (forums.repository.ts). */
+/** Reads meetings whose reminder moment lies in a window (meetings.repository.ts). */
 export interface DueMeetingsReader {
   meetingsWithReminderBetween(
     kind: 'deadline' | 'meeting',
@@ -54,9 +43,10 @@ export class ReminderService {
 
   constructor(
     private readonly deps: {
-      forums: ForumsService;
+      forums: MeetingForums;
+      materializer: Pick<MeetingsService, 'materialize'>;
       meetings: DueMeetingsReader;
-      outbox: ReminderOutbox;
+      outbox: Outbox;
       clock: Clock;
       log: Logger;
       /** How far back a missed reminder is still considered (default 7 days). */
@@ -105,7 +95,7 @@ export class ReminderService {
       if (stats.materialized >= (this.deps.materializeBatch ?? 50)) break;
       const memo = `${day}:${forum.updatedAt.toISOString()}`;
       if (this.materialized.get(`${forum.tenantId}:${forum.id}`) === memo) continue;
-      await this.deps.forums.materialize(forum, now);
+      await this.deps.materializer.materialize(forum, now);
       this.materialized.set(`${forum.tenantId}:${forum.id}`, memo);
       stats.materialized++;
     }

@@ -8,9 +8,10 @@ import {
   meetingEntry,
   meetingsCard,
   reasonText,
-} from '../../../src/capabilities/forums/forums.cards';
-import { throughHeld } from '../../../src/capabilities/forums/forums.service';
-import type { Forum, Meeting } from '../../../src/capabilities/forums/forums.types';
+} from '../../../src/capabilities/meetings/meetings.cards';
+import { throughHeld } from '../../../src/capabilities/meetings/meetings.service';
+import type { Forum } from '../../../src/capabilities/forums/forums.types';
+import type { Meeting } from '../../../src/capabilities/meetings/meetings.types';
 import { translator } from '../../../src/i18n/i18n';
 import { cardText } from '../../harness/test-bot';
 import { calendar2026, fossam } from '../calendar/fixtures';

@@ -1,0 +1,30 @@
+import type { Write } from '../../core/unit-of-work';
+import type { Forum } from '../forums';
+import type { Meeting, MeetingOverrideRecord } from './meetings.types';
+
+/** Storage port; meetings.repository.ts implements it on MongoDB. */
+export interface MeetingsRepository {
+  /** Writes the meetings (deterministic content: concurrent writers agree). */
+  saveMeetings(meetings: readonly Meeting[]): Promise<void>;
+  /** Meetings of a forum starting at or after `from`, by start. */
+  meetingsFrom(tenantId: string, forumId: string, from: Date, limit: number): Promise<Meeting[]>;
+  getMeeting(tenantId: string, meetingId: string): Promise<Meeting | null>;
+  /** Meetings whose reminder moment of the given kind lies in [from, to]. */
+  meetingsWithReminderBetween(
+    kind: 'deadline' | 'meeting',
+    from: Date,
+    to: Date,
+  ): Promise<Meeting[]>;
+  overridesFor(tenantId: string, forumId: string): Promise<MeetingOverrideRecord[]>;
+  /** One meeting replaced, for a unit of work (a chair's change). */
+  meetingWrite(meeting: Meeting): Write;
+  /** A chair's override of one meeting (the latest wins; the audit trail keeps the history). */
+  overrideWrite(record: MeetingOverrideRecord): Write;
+}
+
+/** What meetings need of the forums capability (its face, ForumsService, fits it). */
+export interface MeetingForums {
+  getForum(tenantId: string, forumId: string): Promise<Forum | null>;
+  /** Every forum of every tenant (the scheduler's view). */
+  allForums(): Promise<Forum[]>;
+}

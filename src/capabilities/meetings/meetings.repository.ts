@@ -1,0 +1,101 @@
+import type { AnyBulkWriteOperation, Collection, Db } from 'mongodb';
+import type { Write } from '../../core/unit-of-work';
+import { upsertRacing } from '../../infra/db/mongo';
+import type { MeetingsRepository } from './meetings.ports';
+import type { Meeting, MeetingOverrideRecord } from './meetings.types';
+
+type MeetingDoc = Meeting & { _id: string };
+type OverrideDoc = MeetingOverrideRecord & { _id: string };
+
+const OVERRIDES = 'meetingOverrides';
+const key = (tenantId: string, id: string) => `${tenantId}:${id}`;
+/** Drops `_id` and the journal's markers (see infra/db/journal.ts). */
+const strip = <T extends { _id: string }>({ _id, ...rest }: T): Omit<T, '_id'> => {
+  delete (rest as { journalId?: unknown }).journalId;
+  delete (rest as { journalAt?: unknown }).journalAt;
+  return rest;
+};
+
+/** Materialized meetings and the chairs' overrides. */
+export class MongoMeetingsRepository implements MeetingsRepository {
+  private readonly meetings: Collection<MeetingDoc>;
+  private readonly overrides: Collection<OverrideDoc>;
+
+  constructor(db: Db) {
+    this.meetings = db.collection<MeetingDoc>('meetings');
+    this.overrides = db.collection<OverrideDoc>(OVERRIDES);
+  }
+
+  async init(): Promise<void> {
+    await this.meetings.createIndex({ tenantId: 1, forumId: 1, start: 1 });
+    await this.meetings.createIndex({ deadlineReminderAt: 1 });
+    await this.meetings.createIndex({ meetingReminderAt: 1 });
+    await this.overrides.createIndex({ tenantId: 1, forumId: 1 });
+  }
+
+  meetingWrite(meeting: Meeting): Write {
+    return {
+      mode: 'replace',
+      collection: 'meetings',
+      id: key(meeting.tenantId, meeting.id),
+      doc: { ...meeting },
+    };
+  }
+
+  overrideWrite(record: MeetingOverrideRecord): Write {
+    return {
+      mode: 'replace',
+      collection: OVERRIDES,
+      id: key(record.tenantId, record.meetingId),
+      doc: { ...record },
+    };
+  }
+
+  async saveMeetings(meetings: readonly Meeting[]): Promise<void> {
+    if (meetings.length === 0) return;
+    const ops: AnyBulkWriteOperation<MeetingDoc>[] = meetings.map((m) => ({
+      replaceOne: {
+        filter: { _id: key(m.tenantId, m.id) },
+        replacement: { ...m, _id: key(m.tenantId, m.id) },
+        upsert: true,
+      },
+    }));
+    // Two scheduler passes (or instances) may materialize the same new meetings at once.
+    await upsertRacing(() => this.meetings.bulkWrite(ops, { ordered: false }));
+  }
+
+  async meetingsFrom(
+    tenantId: string,
+    forumId: string,
+    from: Date,
+    limit: number,
+  ): Promise<Meeting[]> {
+    const docs = await this.meetings
+      .find({ tenantId, forumId, start: { $gte: from } })
+      .sort({ start: 1 })
+      .limit(limit)
+      .toArray();
+    return docs.map(strip);
+  }
+
+  async getMeeting(tenantId: string, meetingId: string): Promise<Meeting | null> {
+    const doc = await this.meetings.findOne({ _id: key(tenantId, meetingId) });
+    return doc ? strip(doc) : null;
+  }
+
+  /** Meetings whose reminder moment of the given kind lies in [from, to]. */
+  async meetingsWithReminderBetween(
+    kind: 'deadline' | 'meeting',
+    from: Date,
+    to: Date,
+  ): Promise<Meeting[]> {
+    const field = kind === 'deadline' ? 'deadlineReminderAt' : 'meetingReminderAt';
+    const docs = await this.meetings.find({ [field]: { $gte: from, $lte: to } }).toArray();
+    return docs.map(strip);
+  }
+
+  async overridesFor(tenantId: string, forumId: string): Promise<MeetingOverrideRecord[]> {
+    const docs = await this.overrides.find({ tenantId, forumId }).sort({ at: 1 }).toArray();
+    return docs.map(strip);
+  }
+}
