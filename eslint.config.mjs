@@ -20,6 +20,19 @@ const mongodb = {
   group: ['mongodb', 'mongodb/*'],
   message: 'The mongodb driver belongs in *.repository.ts files and src/infra/db only.',
 };
+/**
+ * A capability is used only through its face (its index.ts), never through its other files:
+ * inside src/capabilities a sibling's files are `../<capability>/<file>`; elsewhere
+ * `…/capabilities/<capability>/<file>`.
+ */
+const siblingInternals = {
+  regex: '^\\.\\./[^./][^/]*/',
+  message: "Use another capability only through its face: import from '../<capability>'.",
+};
+const capabilityInternals = {
+  regex: 'capabilities/[^/]+/',
+  message: "Use a capability only through its face: import from '…/capabilities/<capability>'.",
+};
 const restrict = (...patterns) => ['error', { patterns }];
 
 export default tseslint.config(
@@ -57,11 +70,33 @@ export default tseslint.config(
       'src/**/*.repository.ts',
       'src/index.ts',
     ],
-    rules: { '@typescript-eslint/no-restricted-imports': restrict(sdk, restify, mongodb) },
+    rules: {
+      '@typescript-eslint/no-restricted-imports': restrict(
+        sdk,
+        restify,
+        mongodb,
+        capabilityInternals,
+      ),
+    },
+  },
+  {
+    files: ['src/capabilities/**/*.ts'],
+    ignores: ['src/**/*.repository.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': restrict(
+        sdk,
+        restify,
+        mongodb,
+        capabilityInternals,
+        siblingInternals,
+      ),
+    },
   },
   {
     files: ['src/bot/**/*.ts'],
-    rules: { '@typescript-eslint/no-restricted-imports': restrict(restify, mongodb) },
+    rules: {
+      '@typescript-eslint/no-restricted-imports': restrict(restify, mongodb, capabilityInternals),
+    },
   },
   {
     files: ['src/http/**/*.ts'],
@@ -69,7 +104,14 @@ export default tseslint.config(
   },
   {
     files: ['src/infra/db/**/*.ts', 'src/**/*.repository.ts'],
-    rules: { '@typescript-eslint/no-restricted-imports': restrict(sdk, restify) },
+    rules: {
+      '@typescript-eslint/no-restricted-imports': restrict(
+        sdk,
+        restify,
+        capabilityInternals,
+        siblingInternals,
+      ),
+    },
   },
   {
     files: ['tools/**/*.ts', 'bench/**/*.ts', 'test/**/*.ts'],

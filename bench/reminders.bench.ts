@@ -23,7 +23,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { MongoClient } from 'mongodb';
-import { startApp, type RunningApp } from '../src/app';
+import { startApp, type RunningApp } from '../src/start';
 import { loadConfig, type Config } from '../src/config/config';
 import type { Actor } from '../src/core/actor';
 import type { ConversationInfo } from '../src/core/capability';

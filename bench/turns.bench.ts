@@ -14,7 +14,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { startApp, type RunningApp } from '../src/app';
+import { startApp, type RunningApp } from '../src/start';
 import { loadConfig, type Config } from '../src/config/config';
 import { createLogger } from '../src/infra/logger';
 import { message, TENANT, type Person } from '../test/fixtures/activities';

@@ -1,7 +1,7 @@
 import { loadConfig, readEnvFiles, ConfigError } from './config/config';
 import { findProjectRoot } from './infra/db/project-root';
 import { createLogger } from './infra/logger';
-import { startApp } from './app';
+import { startApp } from './start';
 
 /** Entry point: config → logger → app; SIGTERM/SIGINT close everything in reverse. */
 async function main(): Promise<void> {

@@ -15,9 +15,9 @@ import type { Logger } from '../core/logger';
 import { describeError, type Router } from '../core/router';
 import type { Config } from '../config/config';
 import { localeFrom, translator, type Locale } from '../i18n/i18n';
-import type { PeopleService } from '../capabilities/people/people.service';
-import type { ConversationsService } from '../capabilities/conversations/conversations.service';
-import type { HelpCapability } from '../capabilities/help/help.handlers';
+import type { PeopleService } from '../capabilities/people';
+import type { ConversationsService } from '../capabilities/conversations';
+import type { HelpCapability } from '../capabilities/help';
 import { actionOf, clientLocaleOf, conversationInfo, messageTextOf, tenantOf } from './activity';
 import { safeError } from './safe-error';
 

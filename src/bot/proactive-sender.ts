@@ -3,11 +3,7 @@ import { CardFactory, MessageFactory } from 'botbuilder';
 import type { TeamsAdapter } from '@microsoft/teams-ai';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
-import type {
-  OutboxPayload,
-  ProactiveSender,
-  SendResult,
-} from '../capabilities/delivery/delivery.service';
+import type { OutboxPayload, ProactiveSender, SendResult } from '../capabilities/delivery';
 
 /**
  * Posts outbox messages with `adapter.continueConversationAsync`. It never throws: every

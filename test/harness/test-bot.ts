@@ -3,7 +3,7 @@ import path from 'node:path';
 import { inject } from 'vitest';
 import type { Db } from 'mongodb';
 import { MongoClient } from 'mongodb';
-import { startApp, type RunningApp, type StartOptions } from '../../src/app';
+import { startApp, type RunningApp, type StartOptions } from '../../src/start';
 import { loadConfig } from '../../src/config/config';
 import { ManualClock } from '../../src/core/clock';
 import { createLogger } from '../../src/infra/logger';

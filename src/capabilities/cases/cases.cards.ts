@@ -3,7 +3,7 @@ import type { AdaptiveCardJson } from '../../cards/render';
 import { renderCard } from '../../cards/render';
 import type { OrganisationDirectory } from '../../core/organisations';
 import type { Locale, MessageKey, Translate } from '../../i18n/i18n';
-import type { FieldFinding } from '../anonymity/anonymity.fields';
+import type { FieldFinding } from '../anonymity';
 import { formatMeetingDate, formatTime } from '../calendar';
 import type { Meeting } from '../meetings';
 import formTemplate from '../../../adaptive-cards/cases/form.json';

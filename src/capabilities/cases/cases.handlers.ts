@@ -8,7 +8,7 @@ import type { AppError } from '../../core/errors';
 import { isAppError } from '../../core/errors';
 import type { OrganisationDirectory } from '../../core/organisations';
 import { describeError } from '../../core/router';
-import { IdentifyingTextError } from '../anonymity/anonymity.fields';
+import { IdentifyingTextError } from '../anonymity';
 import type { FormState } from './cases.cards';
 import { caseFormCard, myCasesCard, receiptCard, startCard, statusName } from './cases.cards';
 import type { MyCasesInput, OpenCase, SubmitCase, WithdrawCase } from './cases.schemas';

@@ -75,7 +75,18 @@ export async function insertWithCode(
         ? { operation: { id: unit.operationId, verb: 'cases.submit', result: unit.result(record) } }
         : {}),
     });
-    if (outcome.committed) return record;
+    if (outcome.committed) {
+      // A unit with this id was still in the journal (an earlier attempt of the same operation,
+      // left by a process that died or outlived its lease): the journal completed that one, so
+      // the case stored is the one its event names, which may have another code than ours.
+      const stored = outcome.events.find((e) => e.type === 'case.submitted');
+      const code = (stored?.data as { code?: string } | undefined)?.code;
+      if (code && code !== record.code) {
+        const existing = await repo.get(base.tenantId, code);
+        if (existing) return existing;
+      }
+      return record;
+    }
     sequence = Math.max(sequence + 1, (await max()) + 1);
   }
   throw new AppError('conflict', { reason: 'codeAllocation' });

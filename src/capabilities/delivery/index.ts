@@ -8,6 +8,7 @@ import { DeliveryService, type DeliveryOptions } from './delivery.service';
 import type { DeliveryRepository, ProactiveSender } from './delivery.types';
 
 export type {
+  OutboxPayload,
   DeliveryOptions,
   DeliveryRunStats,
   OutboxMessage,

@@ -104,8 +104,18 @@ export class MongoJournal implements UnitOfWork {
   private async apply(doc: JournalDoc, recovering = false): Promise<CommitOutcome> {
     const unit = BSON.EJSON.parse(doc.unit, { relaxed: false }) as Unit;
     const events = BSON.EJSON.parse(doc.events, { relaxed: false }) as DomainEvent[];
-    for (const write of unit.writes) {
+    // The claims decide the unit, so they go first: a conflict must leave nothing else written.
+    const writes = [
+      ...unit.writes.filter((w) => w.mode === 'claim'),
+      ...unit.writes.filter((w) => w.mode !== 'claim'),
+    ];
+    for (const [i, write] of writes.entries()) {
       if (!(await this.write(unit.id, doc.createdAt, write, recovering))) {
+        // Someone else won: give back the claims this unit took before that one.
+        for (const taken of writes.slice(0, i))
+          await this.db
+            .collection<Document & { _id: string }>(taken.collection)
+            .deleteOne({ _id: taken.id, journalId: unit.id });
         await this.journal.deleteOne({ _id: doc._id });
         return { committed: false, reason: 'conflict' };
       }

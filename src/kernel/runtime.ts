@@ -1,0 +1,107 @@
+import type { Config } from '../config/config';
+import type { Capability } from '../core/capability';
+import type { Clock } from '../core/clock';
+import { EventDispatcher, type DispatchStats } from '../core/event-dispatcher';
+import type { Logger } from '../core/logger';
+import { OnceOnly } from '../core/operations';
+import { organisationDirectory } from '../core/organisations';
+import { createRouter, type Router } from '../core/router';
+import type { Unit } from '../core/unit-of-work';
+import { translator } from '../i18n/i18n';
+import { MongoAuditLog } from '../infra/db/audit.repository';
+import { MongoEventStore } from '../infra/db/events.repository';
+import { MongoJournal } from '../infra/db/journal';
+import type { DbHandle } from '../infra/db/mongo';
+import { MongoOperationStore } from '../infra/db/operations.repository';
+import type { Job, Kernel, Module } from './kernel';
+
+/** Units left in the journal this long are a crashed process's: the scheduler applies them. */
+const RECOVER_AFTER_MS = 10_000;
+
+export interface KernelOptions {
+  /** Once-only card actions: how long an attempt holds its operation (default 30 s). */
+  operationLeaseMs?: number;
+  /** Delay before an event handler's attempt n+1 (the outbox's backoff). */
+  eventBackoffMs: (failures: number) => number;
+}
+
+/** What the modules make of the kernel: the router over their capabilities, and the scheduler pass. */
+export interface Runtime {
+  capabilities: Capability[];
+  router: Router;
+  /** One scheduler pass: crashed units, due event deliveries, then every module's jobs in order. */
+  tick(): Promise<Record<string, unknown> & { recovered: number; events: DispatchStats }>;
+}
+
+/**
+ * The shared kernel every module is registered on (all but the outbox, which the delivery module
+ * provides), and `complete`, which wires the registered modules together: event subscriptions,
+ * once-only actions, indexes, recovery of what a crash left, the router and the scheduler pass.
+ */
+export function createKernel(db: DbHandle, config: Config, clock: Clock, log: Logger) {
+  const audit = new MongoAuditLog(db);
+  const events = new MongoEventStore(db);
+  const operations = new MongoOperationStore(db);
+  let dispatcher: EventDispatcher | undefined;
+  const journal = new MongoJournal(db, clock, (type) => dispatcher?.subscribersOf(type) ?? []);
+  const base: Omit<Kernel, 'outbox'> = {
+    config,
+    clock,
+    log,
+    db,
+    audit,
+    t: translator,
+    orgs: organisationDirectory(config.organisations),
+    // Every change is journaled with its audit entries and events; its events are handed to
+    // their subscribers at once (and again by the scheduler if that fails or the process dies).
+    units: {
+      commit: async (unit: Unit) => {
+        const outcome = await journal.commit(unit);
+        if (outcome.committed) await dispatcher?.dispatchNow(outcome.events);
+        return outcome;
+      },
+    },
+  };
+
+  const complete = async (modules: readonly Module[], o: KernelOptions): Promise<Runtime> => {
+    const instance = Math.random().toString(16).slice(2, 10);
+    const d = new EventDispatcher(
+      events,
+      clock,
+      log,
+      { leaseMs: 60_000, maxAttempts: 8, owner: instance, backoffMs: o.eventBackoffMs },
+      modules.flatMap((m) => m.subscriptions ?? []),
+    );
+    dispatcher = d;
+    const once = new OnceOnly(operations, clock, {
+      leaseMs: o.operationLeaseMs ?? 30_000,
+      waitMs: 10_000,
+      pollMs: 100,
+      owner: instance,
+    });
+    const jobs: Job[] = modules.flatMap((m) => m.jobs ?? []);
+    await Promise.all([
+      audit.init(),
+      events.init(),
+      operations.init(),
+      journal.init(),
+      ...modules.map((m) => m.init()),
+    ]);
+    // What a crashed process left half-written is completed before anything else happens.
+    await d.dispatchNow((await journal.recover(0)).events);
+    const capabilities = modules.flatMap((m) => (m.capability ? [m.capability] : []));
+    return {
+      capabilities,
+      router: createRouter(capabilities, { once }),
+      tick: async () => {
+        const recovered = await journal.recover(RECOVER_AFTER_MS);
+        await d.dispatchNow(recovered.events);
+        const results: Record<string, unknown> = {};
+        const stats = await d.dispatchDue();
+        for (const job of jobs) results[job.name] = await job.run(clock.now());
+        return { ...results, recovered: recovered.units, events: stats };
+      },
+    };
+  };
+  return { base, complete };
+}

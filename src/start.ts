@@ -1,0 +1,113 @@
+import type { Config } from './config/config';
+import type { Clock } from './core/clock';
+import { systemClock } from './core/clock';
+import type { Logger } from './core/logger';
+import type { DeliveryOptions, DeliveryService } from './capabilities/delivery';
+import { buildModules, type Modules, type TickResult } from './app';
+import type { Database } from './infra/db/mongo';
+import { openDatabase } from './infra/db/open-database';
+import { startLoop } from './infra/scheduler';
+import { createProactiveSender } from './bot/proactive-sender';
+import { createBot, createTeamsAdapter, type Bot } from './bot/bot';
+import { createHttpServer } from './http/server';
+
+export interface StartOptions {
+  log: Logger;
+  clock?: Clock;
+  /** Delivery tuning (tests, benchmarks): rate limits, batch size, randomness … */
+  deliveryOptions?: Partial<DeliveryOptions>;
+  operationLeaseMs?: number;
+}
+
+export interface RunningApp {
+  url: string;
+  port: number;
+  mongoUri: string;
+  bot: Bot;
+  db: Database;
+  modules: Modules;
+  /** The modules' services (their faces). */
+  services: Modules['faces'];
+  delivery: DeliveryService;
+  /** One scheduler pass (tests call it with the ManualClock; production runs it in a loop). */
+  tick(): Promise<TickResult>;
+  verbs: string[];
+  stop(): Promise<void>;
+}
+
+/**
+ * The composition root: database → kernel and modules → bot → HTTP. Everything is built here
+ * from `config`; `stop()` closes in reverse order.
+ */
+export async function startApp(config: Config, options: StartOptions): Promise<RunningApp> {
+  const { log } = options;
+  const clock = options.clock ?? systemClock;
+  const cleanups: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const fn of cleanups.reverse()) {
+      try {
+        await fn();
+      } catch (e) {
+        log.error({ err: (e as Error).name }, 'error while stopping');
+      }
+    }
+  };
+
+  try {
+    const store = await openDatabase(config, log);
+    cleanups.push(() => store.close());
+    // The adapter first: the outbox's sender and the bot share it.
+    const adapter = createTeamsAdapter(config.bot);
+    const sender = createProactiveSender({ adapter, botAppId: config.bot.appId, clock, log });
+    const modules = await buildModules(store.db.db, config, clock, log, {
+      sender,
+      ...(options.deliveryOptions ? { deliveryOptions: options.deliveryOptions } : {}),
+      ...(options.operationLeaseMs ? { operationLeaseMs: options.operationLeaseMs } : {}),
+    });
+    const { people, conversations } = modules.faces;
+    const bot = createBot({
+      config,
+      adapter,
+      log,
+      clock,
+      router: modules.router,
+      help: modules.help,
+      people,
+      conversations,
+    });
+    const http = createHttpServer({ bot, ping: () => store.db.ping(), log });
+    const { port, url } = await http.listen(config.port, config.host);
+    cleanups.push(() => http.close());
+    if (config.schedulerIntervalSeconds > 0) {
+      const loop = startLoop(
+        'scheduler',
+        modules.tick,
+        config.schedulerIntervalSeconds * 1000,
+        log,
+      );
+      cleanups.push(() => loop.stop());
+    }
+    if (config.localMode) {
+      log.warn(
+        { host: config.host },
+        'LOCAL MODE: no BOT_ID, so inbound authentication is OFF. Bound to loopback only; never expose this port.',
+      );
+    }
+    return {
+      url,
+      port,
+      mongoUri: store.uri,
+      bot,
+      db: store.db,
+      modules,
+      services: modules.faces,
+      delivery: modules.faces.delivery,
+      tick: modules.tick,
+      verbs: modules.router.verbs(),
+      stop: stopAll,
+    };
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+}
