@@ -1,6 +1,7 @@
 /**
  * Evaluates the anonymity gate against a labelled corpus.
- *   npx tsx tools/pii-eval.ts [--corpus FILE]      (default: test/pii/corpus.jsonl)
+ *   npx tsx tools/pii-eval.ts [--corpus FILE] [--units FILE]
+ * (defaults: test/pii/corpus.jsonl, and the units of UNITS_FILE's default, env/units.json)
  * Prints a per-type table, the misses, false alarms and warnings, the median time per sentence,
  * and as the last line:
  *   sentences=<n> recall_ids=<r> recall_names=<r> recall_addresses=<r> recall_dates=<r>
@@ -11,7 +12,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { checkText } from '../src/capabilities/anonymity/anonymity.gate';
+import { unitNames, unitsFileSchema } from '../src/config/config';
+import { createGate } from '../src/capabilities/anonymity/anonymity.gate';
 import type { CheckOutcome, CorpusEntry } from '../src/capabilities/anonymity/anonymity.eval';
 import {
   CorpusFormatError,
@@ -22,31 +24,36 @@ import {
 } from '../src/capabilities/anonymity/anonymity.eval';
 import { IDENTIFIER_TYPES } from '../src/capabilities/anonymity/anonymity.types';
 
-function corpusPath(argv: string[]): string {
-  const i = argv.indexOf('--corpus');
-  const eq = argv.find((a) => a.startsWith('--corpus='));
-  if (eq) return eq.slice('--corpus='.length);
+function option(argv: string[], name: string, fallback: string): string {
+  const i = argv.indexOf(`--${name}`);
+  const eq = argv.find((a) => a.startsWith(`--${name}=`));
+  if (eq) return eq.slice(`--${name}=`.length);
   if (i >= 0) {
     const value = argv[i + 1];
-    if (!value) throw new Error('--corpus needs a file name');
+    if (!value) throw new Error(`--${name} needs a file name`);
     return value;
   }
-  return path.join('test', 'pii', 'corpus.jsonl');
+  return fallback;
 }
 
 function main(): number {
   let file: string;
   let entries: CorpusEntry[];
+  let units: string[];
   try {
-    file = corpusPath(process.argv.slice(2));
+    const argv = process.argv.slice(2);
+    file = option(argv, 'corpus', path.join('test', 'pii', 'corpus.jsonl'));
     entries = parseCorpus(readFileSync(file, 'utf8'));
+    const unitsFile = option(argv, 'units', path.join('env', 'units.json'));
+    units = unitNames(unitsFileSchema.parse(JSON.parse(readFileSync(unitsFile, 'utf8'))));
   } catch (err) {
     const msg = err instanceof CorpusFormatError ? err.message : `error: ${(err as Error).message}`;
     console.error(msg);
     return 1;
   }
 
-  const check = (text: string): CheckOutcome => checkText(text);
+  const gate = createGate({ units });
+  const check = (text: string): CheckOutcome => gate.check(text);
   // One untimed pass first (it loads whatever the gate loads once), then one timed pass.
   const firstStart = performance.now();
   for (const e of entries) check(e.text);

@@ -18,8 +18,9 @@ function fakeCheck(text: string): GateResult {
     type: m[1] as IdentifierType,
     start: m.index,
     end: m.index + m[0].length,
+    sentence: 1,
   }));
-  return { ok: findings.length === 0, findings };
+  return { ok: findings.length === 0, findings, warnings: [] };
 }
 
 describe('parseCorpus', () => {
@@ -98,9 +99,11 @@ describe('evaluate', () => {
 
 describe('evaluate: quasi-identifier warnings', () => {
   /** A fake gate that warns when the text holds "[warn]" and finds [type] markers. */
-  const warnCheck = (text: string) => ({
+  const warnCheck = (text: string): GateResult => ({
     ...fakeCheck(text.replace('[warn]', '')),
-    warnings: text.includes('[warn]') ? [{}] : [],
+    warnings: text.includes('[warn]')
+      ? [{ kind: 'quasi', signals: ['unit', 'detail'], sentences: [1] }]
+      : [],
   });
   const entries: CorpusEntry[] = [
     { text: 'quasi warned [warn]', types: ['quasi'], line: 1 },
