@@ -1,4 +1,6 @@
 import type { Config } from './config/config';
+import { unitNames } from './config/config';
+import { createGate } from './capabilities/anonymity/anonymity.gate';
 import type { Clock } from './core/clock';
 import { systemClock } from './core/clock';
 import type { Logger } from './core/logger';
@@ -41,6 +43,11 @@ export interface StartOptions {
   clock?: Clock;
   /** Delivery tuning (tests, benchmarks): rate limits, batch size, randomness … */
   deliveryOptions?: Partial<DeliveryOptions>;
+  /**
+   * Load the anonymity gate's dictionaries before the server listens (about 1.5 s), so the first
+   * user does not wait for them. Tests leave it off: the gate loads them on first use.
+   */
+  warmGate?: boolean;
 }
 
 export interface RunningApp {
@@ -141,6 +148,8 @@ export async function buildServices(db: Database['db'], config: Config, clock: C
   ]);
 
   const orgs = organisationDirectory(config.organisations);
+  // One anonymity gate for every free-text field, with the municipality's schools and units.
+  const gate = createGate({ units: unitNames(config.units) });
   const people = new PeopleService({
     repo: peopleRepo,
     audit,
@@ -156,12 +165,14 @@ export async function buildServices(db: Database['db'], config: Config, clock: C
     calendar: config.calendar,
     organisationCodes: orgs.codes(),
     horizonDays: config.meetingsHorizonDays,
+    gate,
   });
-  const cases = new CasesService({ repo: casesRepo, forums, audit, clock });
+  const cases = new CasesService({ repo: casesRepo, forums, audit, clock, gate });
   return {
     audit,
     turnState,
     orgs,
+    gate,
     people,
     conversations,
     forums,
@@ -195,6 +206,11 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
     const { db, uri } = store;
     const services = await buildServices(db.db, config, clock);
     const { people, conversations, forums, cases, orgs, turnState } = services;
+    if (options.warmGate) {
+      const started = Date.now();
+      services.gate.check('Eleven har hög frånvaro.');
+      log.info({ ms: Date.now() - started }, 'anonymity gate dictionaries loaded');
+    }
 
     // Every proactive message goes through the outbox; the sender needs the bot's adapter,
     // which exists once the bot is built below (the function is only called when sending).

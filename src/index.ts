@@ -18,7 +18,7 @@ async function main(): Promise<void> {
     throw e;
   }
   const log = createLogger(config.log);
-  const app = await startApp(config, { log });
+  const app = await startApp(config, { log, warmGate: true });
   log.info({ url: app.url }, 'Samverkan is running: POST /api/messages, GET /healthz, GET /readyz');
 
   let stopping = false;

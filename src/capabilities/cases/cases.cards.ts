@@ -1,8 +1,9 @@
 import type { AdaptiveCardJson } from '../../cards/render';
 import { renderCard } from '../../cards/render';
 import type { OrganisationDirectory } from '../../core/organisations';
-import type { Locale, MessageKey, Translate } from '../../i18n/i18n';
-import type { FieldFinding } from '../anonymity/anonymity.fields';
+import type { Locale, Translate } from '../../i18n/i18n';
+import type { FieldReview } from '../anonymity/anonymity.fields';
+import { fieldNotes, reviewLines } from '../anonymity/anonymity.messages';
 import { formatMeetingDate, formatTime } from '../calendar';
 import type { Meeting } from '../forums/forums.types';
 import formTemplate from '../../../adaptive-cards/cases/form.json';
@@ -38,12 +39,14 @@ export interface FormValues {
   tried?: string | undefined;
   question?: string | undefined;
   urgency?: string | undefined;
+  /** The confirmation toggle after a warning ("true" when ticked). */
+  confirmAnonymous?: boolean | undefined;
 }
 
 export interface FormState {
   values?: FormValues;
-  /** Where the anonymity gate found identifiers (no text: field, type, offsets). */
-  findings?: readonly FieldFinding[];
+  /** What the anonymity gate found (no text: field, kind, sentence). */
+  review?: FieldReview;
   status?: string;
 }
 
@@ -51,11 +54,6 @@ const fieldLabel = (t: Translate, field: string): string =>
   (FREE_TEXT_FIELDS as readonly string[]).includes(field)
     ? t(`cases.field.${field as FreeTextField}`)
     : field;
-const found = (t: Translate, f: FieldFinding) => ({
-  what: t(`cases.found.${f.type}` as MessageKey),
-  start: f.start + 1,
-  end: f.end,
-});
 
 export function caseFormCard(
   { t, locale }: CardCtx,
@@ -65,23 +63,21 @@ export function caseFormCard(
   state: FormState = {},
 ): AdaptiveCardJson {
   const v = state.values ?? {};
-  const findings = state.findings ?? [];
+  const review: FieldReview = state.review ?? { findings: [], warnings: [] };
+  const label = (field: string) => fieldLabel(t, field);
   const statusLines: string[] = [];
   if (state.status) statusLines.push(state.status);
   if (options.requestedClosed)
     statusLines.push(
       t('cases.form.requestedClosed', { meeting: meetingWhen(options.requestedClosed, locale) }),
     );
-  if (findings.length > 0) {
-    statusLines.push(t('cases.gate.intro'));
-    for (const f of findings)
-      statusLines.push(t('cases.gate.finding', { field: fieldLabel(t, f.field), ...found(t, f) }));
+  if (review.findings.length > 0) {
+    statusLines.push(t('gate.intro'));
+    statusLines.push(...reviewLines(t, { findings: review.findings, warnings: [] }, label));
   }
-  const errors = Object.fromEntries(
-    FREE_TEXT_FIELDS.map((field) => {
-      const first = findings.find((f) => f.field === field);
-      return [field, first ? t('cases.gate.mark', found(t, first)) : ''];
-    }),
+  const warningLines = reviewLines(t, { findings: [], warnings: review.warnings }, label);
+  const notes = Object.fromEntries(
+    FREE_TEXT_FIELDS.map((field) => [field, fieldNotes(t, review, field)]),
   );
   const singleOrganisation = options.organisations.length === 1 ? options.organisations[0] : '';
   return renderCard('cases/form', formTemplate, {
@@ -103,7 +99,15 @@ export function caseFormCard(
       submit: t('cases.form.submit'),
     },
     statusLines,
-    errors,
+    warning: {
+      title: t('gate.warning.title'),
+      lines: warningLines,
+      why: t('gate.warning.why'),
+      how: t('gate.warning.how'),
+      confirm: t('gate.warning.confirm'),
+      hint: t('gate.warning.confirmHint'),
+    },
+    notes,
     maxLength: MAX_TEXT_LENGTH,
     meetingChoices: options.forums.flatMap(({ forum, meetings }) =>
       meetings.map((m) => ({
@@ -131,6 +135,7 @@ export function caseFormCard(
       tried: v.tried ?? '',
       question: v.question ?? '',
       urgency: v.urgency ?? 'normal',
+      confirmAnonymous: v.confirmAnonymous ? 'true' : 'false',
     },
   });
 }

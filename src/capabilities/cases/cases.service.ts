@@ -3,15 +3,28 @@ import { ANY_ROLE, hasRole, requireRole } from '../../core/actor';
 import type { AuditLog } from '../../core/audit';
 import type { Clock } from '../../core/clock';
 import { AppError } from '../../core/errors';
-import { requireAnonymous } from '../anonymity/anonymity.fields';
+import {
+  IdentifyingCombinationWarning,
+  IdentifyingTextError,
+  reviewFields,
+} from '../anonymity/anonymity.fields';
+import type { AnonymityGate } from '../anonymity/anonymity.gate';
+import { createGate } from '../anonymity/anonymity.gate';
 import { instantToLocalDate } from '../calendar';
 import type { Forum, Meeting } from '../forums/forums.types';
 import type { CasesConfig } from './cases.config';
 import { DEFAULT_CASES_CONFIG } from './cases.config';
 import type { CaseForums, CasesRepository } from './cases.ports';
 import { applyTransition, auditCase, insertWithCode } from './cases.records';
-import type { CaseInput, CaseRecord, CaseStatus, Outcome } from './cases.types';
-import { WAITING_STATUSES } from './cases.types';
+import type {
+  AnonymityConfirmation,
+  CaseInput,
+  CaseRecord,
+  CaseStatus,
+  FreeTextField,
+  Outcome,
+} from './cases.types';
+import { FREE_TEXT_FIELDS, WAITING_STATUSES } from './cases.types';
 
 export interface CasesServiceDeps {
   repo: CasesRepository;
@@ -19,6 +32,8 @@ export interface CasesServiceDeps {
   audit: AuditLog;
   clock: Clock;
   config?: CasesConfig;
+  /** The anonymity gate with the municipality's units (default: one without configured units). */
+  gate?: AnonymityGate;
 }
 
 /** Who may raise cases and see their own. */
@@ -60,9 +75,11 @@ const takesCases = (m: Meeting, now: Date) =>
 /** The rules of anonymized cases: who may raise them, where they go, and how they move on. */
 export class CasesService {
   readonly config: CasesConfig;
+  private readonly gate: AnonymityGate;
 
   constructor(private readonly deps: CasesServiceDeps) {
     this.config = deps.config ?? DEFAULT_CASES_CONFIG;
+    this.gate = deps.gate ?? createGate();
   }
 
   /** The form's choices: the actor's forums with their open meetings, and the actor's organisations. */
@@ -104,8 +121,11 @@ export class CasesService {
 
   /**
    * Raises a case. The raising organisation must be the actor's own and a member of the forum;
-   * every free-text field passes the anonymity gate; a meeting whose deadline has passed hands
-   * the case on to the forum's next open meeting. Nothing is stored unless all of that holds.
+   * every free-text field passes the anonymity gate: a direct identifier refuses the case, and a
+   * combination that may identify the child holds it until the submitter confirms that it cannot
+   * (the confirmation is stored with the case: who, when, about what). A meeting whose deadline
+   * has passed hands the case on to the forum's next open meeting. Nothing is stored unless all
+   * of that holds.
    */
   async submit(actor: Actor, input: CaseInput): Promise<SubmitResult> {
     requireRole(actor, ...CASE_ROLES);
@@ -124,13 +144,28 @@ export class CasesService {
     const known = new Set(this.config.concerns.map((c) => c.code));
     if (input.concerns.length === 0 || input.concerns.some((c) => !known.has(c)))
       throw new AppError('invalidInput', { field: 'concerns' });
-    requireAnonymous({
+    const review = reviewFields(this.gate, {
       description: input.description,
       tried: input.tried,
       question: input.question,
     });
+    if (review.findings.length > 0)
+      throw new IdentifyingTextError(review.findings, review.warnings);
+    if (review.warnings.length > 0 && !input.confirmAnonymous)
+      throw new IdentifyingCombinationWarning(review.warnings);
 
     const now = this.deps.clock.now();
+    const anonymityConfirmation: AnonymityConfirmation | undefined =
+      review.warnings.length > 0
+        ? {
+            by: actor.aadObjectId,
+            at: now,
+            fields: FREE_TEXT_FIELDS.filter((f: FreeTextField) =>
+              review.warnings.some((w) => w.field === f),
+            ),
+            signals: [...new Set(review.warnings.flatMap((w) => w.signals))],
+          }
+        : undefined;
     const meeting = await this.meetingFor(forum, chosen, now);
     const year = Number(instantToLocalDate(now, forum.schedule.timeZone).slice(0, 4));
     const base = {
@@ -146,6 +181,7 @@ export class CasesService {
       tried: input.tried,
       question: input.question,
       urgency: input.urgency,
+      ...(anonymityConfirmation ? { anonymityConfirmation } : {}),
       status: 'submitted' as const,
       history: [
         {
@@ -165,6 +201,13 @@ export class CasesService {
       forumId: forum.id,
       meetingId: meeting.id,
       rolledOver: meeting.id !== chosen.id,
+      // A warning about an identifying combination was confirmed (what kinds; never the text).
+      ...(anonymityConfirmation
+        ? {
+            warningConfirmed: true,
+            warningSignals: anonymityConfirmation.signals.join(','),
+          }
+        : {}),
     });
     return {
       record,

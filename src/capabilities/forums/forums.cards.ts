@@ -73,13 +73,17 @@ export function forumListCard(
   });
 }
 
+/** One error text or several lines (every gate finding on its own line). */
+const lines = (error: string | readonly string[]): string[] =>
+  typeof error === 'string' ? (error ? [error] : []) : [...error];
+
 export function forumFormCard(
   t: Translate,
   locale: Locale,
   orgs: OrganisationDirectory,
   users: readonly { id: string; name: string }[],
   values: ForumFormValues,
-  error = '',
+  error: string | readonly string[] = [],
   editing?: Forum,
 ): AdaptiveCardJson {
   return renderCard('forums/form', formTemplate, {
@@ -109,7 +113,7 @@ export function forumFormCard(
       submit: t('forums.form.submit'),
       required: t('forums.form.required'),
     },
-    error,
+    errors: lines(error),
     values,
     kinds: FORUM_KINDS.map((k) => ({ title: t(`forums.kind.${k}`), value: k })),
     organisationChoices: orgs.all().map((o) => ({ title: o.name[locale], value: o.code })),
@@ -175,12 +179,12 @@ export function meetingChangeCard(
   meeting: Meeting,
   change: 'cancel' | 'move',
   values: { date?: string; startTime?: string; reason?: string } = {},
-  error = '',
+  error: string | readonly string[] = [],
 ): AdaptiveCardJson {
   return renderCard('forums/meeting-change', meetingChangeTemplate, {
     title: t(change === 'cancel' ? 'forums.meeting.cancelTitle' : 'forums.meeting.moveTitle'),
     when: `${forum.name}, ${meetingWhen(meeting, locale)}`,
-    error,
+    errors: lines(error),
     move: change === 'move',
     meetingId: meeting.id,
     labels: {

@@ -5,6 +5,9 @@ import { AppError, isAppError } from '../../core/errors';
 import type { OrganisationDirectory } from '../../core/organisations';
 import { describeError, invalidInput } from '../../core/router';
 import { ZodError, z } from 'zod';
+import type { Translate } from '../../i18n/i18n';
+import { IdentifyingTextError } from '../anonymity/anonymity.fields';
+import { reviewLines } from '../anonymity/anonymity.messages';
 import type { PeopleService } from '../people/people.service';
 import {
   bindCard,
@@ -27,6 +30,24 @@ import type { ForumsService } from './forums.service';
 import type { Forum } from './forums.types';
 
 const STAFF_ROLES = ANY_ROLE;
+
+/** The forum cards' free-text fields, by the labels the user sees. */
+const FIELD_LABELS = {
+  reason: 'forums.meeting.reason',
+  name: 'forums.form.name',
+  place: 'forums.form.place',
+} as const;
+
+/** Every gate finding and warning, one line each, named by the field's label. */
+function gateLines(t: Translate, e: IdentifyingTextError): string[] {
+  const label = (field: string) =>
+    field in FIELD_LABELS ? t(FIELD_LABELS[field as keyof typeof FIELD_LABELS]) : field;
+  return [
+    t('gate.intro'),
+    ...reviewLines(t, e, label),
+    ...(e.warnings.length > 0 ? [t('gate.warning.refused')] : []),
+  ];
+}
 
 export function forumsCapability(
   forums: ForumsService,
@@ -84,10 +105,20 @@ export function forumsCapability(
       } catch (e) {
         if (!isAppError(e) || e.code === 'forbidden' || e.code === 'notFound') throw e;
         const { forum, meeting } = await forums.meetingForChange(ctx.actor, d.meetingId);
+        if (e instanceof IdentifyingTextError)
+          ctx.log.info(
+            {
+              gate: e.findings.map((f) => `${f.field}:${f.type}`),
+              warnings: e.warnings.map((w) => `${w.field}:${w.signals.join('+')}`),
+            },
+            'meeting change refused by the anonymity gate',
+          );
         const error =
-          e.code === 'conflict'
-            ? ctx.t('forums.meeting.passed')
-            : describeError(e, ctx.t, ctx.correlationId);
+          e instanceof IdentifyingTextError
+            ? gateLines(ctx.t, e)
+            : e.code === 'conflict'
+              ? ctx.t('forums.meeting.passed')
+              : describeError(e, ctx.t, ctx.correlationId);
         return { card: meetingChangeCard(ctx.t, ctx.locale, forum, meeting, change, d, error) };
       }
     };
@@ -115,8 +146,9 @@ export function forumsCapability(
         ),
       };
     } catch (e) {
-      let error: string;
-      if (e instanceof ZodError)
+      let error: string | string[];
+      if (e instanceof IdentifyingTextError) error = gateLines(ctx.t, e);
+      else if (e instanceof ZodError)
         error = ctx.t('forums.form.invalid', { field: String(invalidInput(e).params.field) });
       else if (isAppError(e) && e.code === 'conflict') error = ctx.t('forums.form.exists');
       else if (isAppError(e) && e.code !== 'forbidden')

@@ -4,7 +4,13 @@ import type { AuditLog } from '../../core/audit';
 import type { ConversationInfo } from '../../core/capability';
 import type { Clock } from '../../core/clock';
 import { AppError } from '../../core/errors';
-import { IdentifyingTextError, checkFields, requireAnonymous } from '../anonymity/anonymity.fields';
+import {
+  IdentifyingTextError,
+  requireAnonymous,
+  reviewFields,
+} from '../anonymity/anonymity.fields';
+import type { AnonymityGate } from '../anonymity/anonymity.gate';
+import { createGate } from '../anonymity/anonymity.gate';
 import type { MunicipalityCalendarConfig, OccurrenceOverride } from '../calendar';
 import { applyOverrides, computeReminderMoments, materializeOccurrences } from '../calendar';
 import { forumInputSchema, type ForumInputParsed } from './forums.schemas';
@@ -35,6 +41,8 @@ export interface ForumsServiceDeps {
   organisationCodes: readonly string[];
   /** How far ahead meetings are materialized. */
   horizonDays?: number;
+  /** The anonymity gate with the municipality's units (default: one without configured units). */
+  gate?: AnonymityGate;
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -54,11 +62,13 @@ const describeEntry = (i: number, entry: unknown): string => {
 
 export class ForumsService {
   readonly horizonDays: number;
+  private readonly gate: AnonymityGate;
   private boundListeners: ((conversationId: string) => Promise<void>)[] = [];
   private cancelledListeners: ((actor: Actor, meeting: Meeting) => Promise<unknown>)[] = [];
 
   constructor(private readonly deps: ForumsServiceDeps) {
     this.horizonDays = deps.horizonDays ?? 120;
+    this.gate = deps.gate ?? createGate();
   }
 
   /** Admins create forums; the meetings ahead are materialized at once. */
@@ -138,7 +148,13 @@ export class ForumsService {
       } catch (e) {
         if (!(e instanceof IdentifyingTextError)) throw e;
         for (const f of e.findings)
-          problems.push(`${label}: ${f.field}: looks like it identifies a person (${f.type})`);
+          problems.push(
+            `${label}: ${f.field}: looks like it identifies a person (${f.type}, sentence ${f.sentence})`,
+          );
+        for (const w of e.warnings)
+          problems.push(
+            `${label}: ${w.field}: together, ${w.signals.join(' + ')} could identify a child`,
+          );
       }
       if (seen.has(input.id))
         problems.push(`${label}: id: "${input.id}" appears twice in the file`);
@@ -348,7 +364,7 @@ export class ForumsService {
     if (!meeting) throw new AppError('notFound');
     const forum = await this.requireForum(actor.tenantId, meeting.forumId);
     this.requireChairOrAdmin(actor, forum);
-    requireAnonymous({ reason: override.reason });
+    requireAnonymous(this.gate, { reason: override.reason });
     const now = this.deps.clock.now();
     if (meeting.start <= now) throw new AppError('conflict', { reason: 'meetingPassed' });
     await this.deps.repo.saveOverride({
@@ -377,13 +393,12 @@ export class ForumsService {
    * identifies no child), so address and postcode findings are allowed there, nothing else.
    */
   private checkFreeText(input: ForumInputParsed): void {
-    const findings = [
-      ...checkFields({ name: input.name }),
-      ...checkFields({ place: input.place }).filter(
-        (f) => f.type !== 'address' && f.type !== 'postcode',
-      ),
-    ];
-    if (findings.length > 0) throw new IdentifyingTextError(findings);
+    const review = reviewFields(this.gate, { name: input.name, place: input.place });
+    const findings = review.findings.filter(
+      (f) => f.field !== 'place' || (f.type !== 'address' && f.type !== 'postcode'),
+    );
+    if (findings.length > 0 || review.warnings.length > 0)
+      throw new IdentifyingTextError(findings, review.warnings);
   }
 
   private async requireForum(tenantId: string, forumId: string): Promise<Forum> {
