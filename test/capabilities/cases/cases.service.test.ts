@@ -1,7 +1,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/core/clock';
 import { AppError } from '../../../src/core/errors';
-import { IdentifyingTextError } from '../../../src/capabilities/anonymity/anonymity.fields';
+import {
+  IdentifyingCombinationWarning,
+  IdentifyingTextError,
+} from '../../../src/capabilities/anonymity/anonymity.fields';
+import { createGate } from '../../../src/capabilities/anonymity/anonymity.gate';
 import { CasesService } from '../../../src/capabilities/cases/cases.service';
 import { caseCode } from '../../../src/capabilities/cases/cases.records';
 import { fakeAudit } from '../people/fakes';
@@ -154,6 +158,53 @@ describe('CasesService: raising a case', () => {
     }
     expect(repo.cases.size).toBe(0);
     expect(audit.entries).toEqual([]);
+  });
+
+  it('holds a combination that may identify the child until the submitter confirms, then stores who and when', async () => {
+    const gated = new CasesService({
+      repo,
+      forums,
+      audit,
+      clock,
+      gate: createGate({ units: ['Ekåsskolan'] }),
+    });
+    const text = 'Flickan i 6A på Ekåsskolan som har en ledarhund blir retad.';
+    for (const confirmAnonymous of [undefined, false]) {
+      const err = await gated
+        .submit(anna, input({ tried: text, confirmAnonymous }))
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(IdentifyingCombinationWarning);
+      expect((err as IdentifyingCombinationWarning).warnings).toEqual([
+        { field: 'tried', kind: 'quasi', signals: ['unit', 'group', 'detail'], sentences: [1] },
+      ]);
+    }
+    expect(repo.cases.size).toBe(0);
+
+    const { record } = await gated.submit(anna, input({ tried: text, confirmAnonymous: true }));
+    expect(record.anonymityConfirmation).toEqual({
+      by: ANNA,
+      at: clock.now(),
+      fields: ['tried'],
+      signals: ['unit', 'group', 'detail'],
+    });
+    expect(audit.entries.at(-1)?.detail).toMatchObject({
+      warningConfirmed: true,
+      warningSignals: 'unit,group,detail',
+    });
+    expect(JSON.stringify(audit.entries)).not.toContain('Ekåsskolan');
+  });
+
+  it('records no confirmation when there was nothing to confirm', async () => {
+    const { record } = await service.submit(anna, input({ confirmAnonymous: true }));
+    expect(record.anonymityConfirmation).toBeUndefined();
+  });
+
+  it('refuses a direct identifier even when a warning was confirmed', async () => {
+    const err = await service
+      .submit(anna, input({ tried: 'Kalle Andersson i 6A.', confirmAnonymous: true }))
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(IdentifyingTextError);
+    expect(repo.cases.size).toBe(0);
   });
 });
 
