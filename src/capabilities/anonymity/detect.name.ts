@@ -156,7 +156,10 @@ export function isCompound(lower: string, lexicon: Lexicon, depth = 0): boolean 
   for (let i = 3; i <= lower.length - 3; i++) {
     const head = lower.slice(0, i);
     const tail = lower.slice(i);
+    // A place or organisation the dictionary knows, in front of a word ("Tyresömodell").
+    const properHead = depth === 0 && tail.length >= 4 && lexicon.holds(capitalise(head));
     const headOk =
+      properHead ||
       lexicon.isSwedishWord(head) ||
       (head.endsWith('s') && head.length > 3 && lexicon.isSwedishWord(head.slice(0, -1))) ||
       lexicon.isSwedishWord(`${head}a`) ||
@@ -166,6 +169,8 @@ export function isCompound(lower: string, lexicon: Lexicon, depth = 0): boolean 
   }
   return false;
 }
+
+const capitalise = (w: string): string => (w[0]?.toUpperCase() ?? '') + w.slice(1);
 
 /** Neither dictionary holds the word (in any of its possessive forms), and it is no compound. */
 function unknownWord(word: string, lexicon: Lexicon): boolean {
@@ -243,6 +248,9 @@ const PERSON_BEFORE =
 
 /** A word written as part of a web address ("Umo.se") names a site, not a person. */
 const DOMAIN_AFTER = /^\.(?:se|nu|com|org|net|eu|info|io)(?![\p{L}])/u;
+
+/** Prepositions before places, not people ("från Sri Lanka", "i Costa Rica"). */
+const PLACE_BEFORE = /(?:^|[\s(])(?:från|i|till|på|via|mot|from|in|to|at)\s+$/iu;
 
 /** A word without a vowel is an abbreviation, not a name ("Dnr", "Tfn", "Ssk"). */
 const HAS_VOWEL = /[aeiouyåäöéèáàüæø]/iu;
@@ -397,6 +405,29 @@ export function detectNames(text: string, masked: Span[], { lexicon }: NameConte
       }
     }
   });
+
+  // Full names: two capitalised words in a row that are not ordinary words ("Carina Lindby"),
+  // and a capitalised non-word next to a name ("Oscar Lindster", "Jennie Jarve"). Not after a
+  // place preposition ("från Sri Lanka").
+  const properWord = (t: Token | undefined): t is Token =>
+    !!t &&
+    t.cap &&
+    !ordinary(t) &&
+    HAS_VOWEL.test(t.word) &&
+    !possessiveBases(t.word).some((w) => lexicon.isWord(w.toLowerCase()));
+  const placeBefore = (t: Token): boolean =>
+    PLACE_BEFORE.test(text.slice(Math.max(0, t.start - 8), t.start));
+  for (let pass = 0; pass < 2; pass++) {
+    tokens.forEach((t, i) => {
+      const next = tokens[i + 1];
+      if (!properWord(t) || !properWord(next) || !/^ $/u.test(text.slice(t.end, next.start)))
+        return;
+      if (isName[i] || isName[i + 1] || !placeBefore(t)) {
+        isName[i] = true;
+        isName[i + 1] = true;
+      }
+    });
+  }
 
   // One span per run of name tokens separated only by spaces ("Kalle Andersson").
   const spans: Span[] = [];
