@@ -9,7 +9,8 @@ import type { GateFinding, GateResult, GateWarning, Span } from './anonymity.typ
 import { detectAddresses, detectPostcodes } from './detect.address';
 import { detectBirthdates } from './detect.birthdate';
 import { detectEmail } from './detect.email';
-import { detectNames, namesInEmails } from './detect.name';
+import { detectNames } from './detect.name';
+import { namesInEmails } from './detect.name-forms';
 import { detectSpacedNumbers, detectSpokenNumbers } from './detect.numbers';
 import { detectPersonnummer } from './detect.personnummer';
 import { detectPhone } from './detect.phone';
