@@ -1,4 +1,5 @@
 import type { Config } from './config/config';
+import { unitNames } from './config/config';
 import type { Clock } from './core/clock';
 import type { Logger } from './core/logger';
 import type { DispatchStats } from './core/event-dispatcher';
@@ -19,6 +20,7 @@ import { registerForums } from './capabilities/forums';
 import { registerMeetings, type ReminderRunStats } from './capabilities/meetings';
 import { registerCases } from './capabilities/cases';
 import { registerHelp } from './capabilities/help';
+import { createGate } from './capabilities/anonymity';
 
 export interface ModuleOptions {
   sender: ProactiveSender;
@@ -38,6 +40,8 @@ export async function buildModules(
   o: ModuleOptions,
 ) {
   const { base, complete } = createKernel(db, config, clock, log);
+  // One anonymity gate for every free-text field, with the municipality's schools and units.
+  const gate = createGate({ units: unitNames(config.units) });
   const people = registerPeople(base);
   const conversations = registerConversations(base);
   const delivery = registerDelivery(base, {
@@ -50,13 +54,15 @@ export async function buildModules(
     people: people.services,
     conversations: conversations.services,
     meetings: () => meetings.services.view,
+    gate,
   });
-  const meetings = registerMeetings(kernel, { forums: forums.services });
+  const meetings = registerMeetings(kernel, { forums: forums.services, gate });
   const setupState = forums.services.setupState.bind(forums.services);
   const cases = registerCases(kernel, {
     forums: forums.services,
     meetings: meetings.services.meetings,
     setupState,
+    gate,
   });
   const help = registerHelp({
     entries: () => runtime.capabilities.flatMap((c) => c.help ?? []),
@@ -73,6 +79,7 @@ export async function buildModules(
     ...runtime,
     tick: () => runtime.tick() as Promise<unknown> as Promise<TickResult>,
     help: help.services,
+    gate,
     faces: {
       people: people.services,
       conversations: conversations.services,

@@ -20,6 +20,7 @@ async function main(): Promise<void> {
   const log = createLogger(config.log);
   const app = await startApp(config, {
     log,
+    warmGate: true,
     operationLeaseMs: config.operationLeaseSeconds * 1000,
   });
   log.info({ url: app.url }, 'Samverkan is running: POST /api/messages, GET /healthz, GET /readyz');

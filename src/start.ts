@@ -17,6 +17,11 @@ export interface StartOptions {
   /** Delivery tuning (tests, benchmarks): rate limits, batch size, randomness … */
   deliveryOptions?: Partial<DeliveryOptions>;
   operationLeaseMs?: number;
+  /**
+   * Load the anonymity gate's dictionaries before the server listens (about 1.5 s), so the first
+   * user does not wait for them. Tests leave it off: the gate loads them on first use.
+   */
+  warmGate?: boolean;
 }
 
 export interface RunningApp {
@@ -65,6 +70,11 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
       ...(options.operationLeaseMs ? { operationLeaseMs: options.operationLeaseMs } : {}),
     });
     const { people, conversations } = modules.faces;
+    if (options.warmGate) {
+      const started = Date.now();
+      modules.gate.check('Eleven har hög frånvaro.');
+      log.info({ ms: Date.now() - started }, 'anonymity gate dictionaries loaded');
+    }
     const bot = createBot({
       config,
       adapter,

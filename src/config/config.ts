@@ -19,6 +19,30 @@ const organisationsFileSchema = z
   .min(1)
   .refine((orgs) => new Set(orgs.map((o) => o.code)).size === orgs.length, 'codes must be unique');
 
+/**
+ * The municipality's schools and units: their names are not names of children, and naming one
+ * is a signal for the quasi-identifier check. `aliases` are other names people use for it.
+ */
+const unitSchema = z
+  .object({
+    name: z.string().trim().min(2).max(100),
+    organisation: z.string().regex(/^[a-zA-Z][a-zA-Z0-9]{1,39}$/, 'an organisation code'),
+    aliases: z.array(z.string().trim().min(2).max(100)).max(20).optional(),
+  })
+  .strict();
+export type UnitConfig = z.infer<typeof unitSchema>;
+export const unitsFileSchema = z
+  .array(unitSchema)
+  .max(5000)
+  .refine(
+    (units) => new Set(units.map((u) => u.name.toLowerCase())).size === units.length,
+    'names must be unique',
+  );
+
+/** Every name a unit goes by (its name and aliases): what the anonymity gate is given. */
+export const unitNames = (units: readonly UnitConfig[]): string[] =>
+  units.flatMap((u) => [u.name, ...(u.aliases ?? [])]);
+
 const csv = z
   .string()
   .optional()
@@ -53,6 +77,7 @@ const envSchema = z.object({
   ADMIN_AAD_OBJECT_IDS: guidList,
   ORGANISATIONS_FILE: z.string().min(1).default('env/organisations.json'),
   CALENDAR_FILE: z.string().min(1).default('env/calendar.json'),
+  UNITS_FILE: z.string().min(1).default('env/units.json'),
   SCHEDULER_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   MEETINGS_HORIZON_DAYS: z.coerce.number().int().min(7).max(730).default(120),
   OPERATION_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
@@ -78,6 +103,8 @@ export interface Config {
   adminAadObjectIds: readonly string[];
   organisations: readonly OrganisationConfig[];
   calendar: MunicipalityCalendarConfig;
+  /** The municipality's named schools and units (UNITS_FILE). */
+  units: readonly UnitConfig[];
   /** 0 = no background loop (tests drive the scheduler by hand). */
   schedulerIntervalSeconds: number;
   meetingsHorizonDays: number;
@@ -178,6 +205,27 @@ export function loadConfig(
     problems.push(`CALENDAR_FILE: cannot read ${e.CALENDAR_FILE} (${(err as Error).message})`);
   }
 
+  let units: UnitConfig[] = [];
+  try {
+    const parsedUnits = unitsFileSchema.safeParse(
+      JSON.parse(readFile(path.resolve(options.projectRoot, e.UNITS_FILE))),
+    );
+    if (parsedUnits.success) {
+      units = parsedUnits.data;
+      const codes = new Set(organisations.map((o) => o.code));
+      parsedUnits.data.forEach((u, i) => {
+        if (organisations.length > 0 && !codes.has(u.organisation))
+          problems.push(
+            `UNITS_FILE (${e.UNITS_FILE}) ${i}.organisation: unknown organisation code "${u.organisation}"`,
+          );
+      });
+    } else
+      for (const issue of parsedUnits.error.issues)
+        problems.push(`UNITS_FILE (${e.UNITS_FILE}) ${issue.path.join('.')}: ${issue.message}`);
+  } catch (err) {
+    problems.push(`UNITS_FILE: cannot read ${e.UNITS_FILE} (${(err as Error).message})`);
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
 
   const allowedTenantIds = localMode
@@ -200,6 +248,7 @@ export function loadConfig(
     adminAadObjectIds: e.ADMIN_AAD_OBJECT_IDS.map((x) => x.toLowerCase()),
     organisations,
     calendar,
+    units,
     schedulerIntervalSeconds: e.SCHEDULER_INTERVAL_SECONDS,
     meetingsHorizonDays: e.MEETINGS_HORIZON_DAYS,
     operationLeaseSeconds: e.OPERATION_LEASE_SECONDS,

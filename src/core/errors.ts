@@ -9,7 +9,8 @@ export type AppErrorCode =
   | 'conflict'
   | 'unknownAction'
   | 'tooLarge'
-  | 'identifyingText';
+  | 'identifyingText'
+  | 'identifyingCombination';
 
 export class AppError extends Error {
   constructor(

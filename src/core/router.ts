@@ -116,5 +116,7 @@ export function describeError(error: unknown, t: Translate, correlationId: strin
       return t('error.identifyingText', {
         type: t(`identifier.${String(error.params.type ?? 'name')}` as MessageKey),
       });
+    case 'identifyingCombination':
+      return t('error.identifyingCombination');
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, PLAYGROUND_TENANT_ID, loadConfig } from '../../src/config/config';
+import { readFileSync } from 'node:fs';
+import { ConfigError, PLAYGROUND_TENANT_ID, loadConfig, unitNames } from '../../src/config/config';
 import { PROJECT_ROOT } from '../harness/test-bot';
 
 const load = (env: Record<string, string | undefined>, readFile?: (f: string) => string) =>
@@ -26,6 +27,53 @@ describe('configuration', () => {
     expect(c.mongodb).toEqual({ uri: undefined, dbName: 'samverkan' });
     expect(c.allowedTenantIds).toEqual([PLAYGROUND_TENANT_ID]);
     expect(c.organisations.map((o) => o.code)).toContain('socialServices');
+  });
+
+  it("reads the municipality's schools and units (UNITS_FILE) for the anonymity gate", () => {
+    const c = load({});
+    expect(c.units.map((u) => u.name)).toEqual(
+      expect.arrayContaining(['Vallaskolan', 'Förskolan Myran', 'Fritidsgården Kupolen']),
+    );
+    const units = (f: string) =>
+      f.endsWith('units.json')
+        ? JSON.stringify([
+            { name: 'Ekskolan', organisation: 'school', aliases: ['Ekis'] },
+            { name: 'Nya enheten', organisation: 'socialServices' },
+          ])
+        : readFileSync(f, 'utf8');
+    expect(unitNames(load({ UNITS_FILE: 'x/units.json' }, units).units)).toEqual([
+      'Ekskolan',
+      'Ekis',
+      'Nya enheten',
+    ]);
+  });
+
+  it('names a unit with an unknown organisation, a duplicate or an unreadable units file', () => {
+    const bad = (content: string) => (f: string) =>
+      f.endsWith('units.json') ? content : readFileSync(f, 'utf8');
+    expect(
+      problemsOf(() =>
+        load({}, bad(JSON.stringify([{ name: 'Ekskolan', organisation: 'astrology' }]))),
+      ).join('\n'),
+    ).toMatch(
+      /UNITS_FILE \(env\/units.json\) 0.organisation: unknown organisation code "astrology"/,
+    );
+    expect(
+      problemsOf(() =>
+        load(
+          {},
+          bad(
+            JSON.stringify([
+              { name: 'Ekskolan', organisation: 'school' },
+              { name: 'ekskolan', organisation: 'school' },
+            ]),
+          ),
+        ),
+      ).join('\n'),
+    ).toMatch(/UNITS_FILE.*names must be unique/);
+    expect(problemsOf(() => load({ UNITS_FILE: 'env/missing.json' })).join('\n')).toMatch(
+      /UNITS_FILE: cannot read env\/missing.json/,
+    );
   });
 
   it('lists every problem at once', () => {

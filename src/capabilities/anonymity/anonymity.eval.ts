@@ -1,21 +1,32 @@
 /**
  * Evaluation of the anonymity gate against a labelled corpus (pure: no I/O, no logging).
  * The corpus is JSON Lines: {"text": "...", "types": ["personnummer", ...]}; empty types = clean.
+ * The label "quasi" marks a text that identifies a child by a combination (a named school, a
+ * class, a rare detail …) without any single direct identifier: the gate should WARN on it.
  */
 import { z } from 'zod';
-import type { GateResult, IdentifierType } from './anonymity.types';
+import type { IdentifierType } from './anonymity.types';
 import { IDENTIFIER_TYPES } from './anonymity.types';
+
+/** A corpus label: a direct identifier type, or "quasi" (an identifying combination). */
+export type CorpusLabel = IdentifierType | 'quasi';
 
 export const corpusEntrySchema = z.object({
   text: z.string().min(1),
   types: z.array(
-    z.enum(['personnummer', 'phone', 'email', 'address', 'postcode', 'birthdate', 'name']),
+    z.enum(['personnummer', 'phone', 'email', 'address', 'postcode', 'birthdate', 'name', 'quasi']),
   ),
 });
 
+/** What the evaluation needs from a gate check: the hard findings' types and any warnings. */
+export interface CheckOutcome {
+  findings: readonly { type: IdentifierType }[];
+  warnings?: readonly unknown[];
+}
+
 export interface CorpusEntry {
   text: string;
-  types: IdentifierType[];
+  types: CorpusLabel[];
   /** 1-based line number in the corpus file, when known. */
   line?: number;
 }
@@ -70,11 +81,23 @@ export interface EvalReport {
   recallNames: number;
   recallAddresses: number;
   recallDates: number;
+  /** Sentences with no direct identifier labelled (empty types, or only "quasi"). */
   cleanSentences: number;
   falseAlarms: number;
   falseAlarmRate: number;
-  /** Line numbers of clean sentences the gate flagged. */
+  /** Line numbers of clean sentences the gate flagged with a direct identifier. */
   falseAlarmLines: number[];
+  /** Sentences labelled "quasi", and of those the ones the gate warned on. */
+  quasiSentences: number;
+  warned: number;
+  warnRecall: number;
+  /** Line numbers of "quasi" sentences without a warning. */
+  warnMissedLines: number[];
+  /** Sentences not labelled "quasi", and of those the ones the gate warned on. */
+  notQuasiSentences: number;
+  warnFalseAlarms: number;
+  warnFalseAlarmRate: number;
+  warnFalseAlarmLines: number[];
 }
 
 export const METRIC_GROUPS = {
@@ -91,18 +114,34 @@ function groupRecall(perType: Record<IdentifierType, TypeStats>, group: readonly
   return labelled === 0 ? 1 : detected / labelled;
 }
 
-export function evaluate(entries: CorpusEntry[], check: (text: string) => GateResult): EvalReport {
+export function evaluate(
+  entries: CorpusEntry[],
+  check: (text: string) => CheckOutcome,
+): EvalReport {
   const perType = Object.fromEntries(
     IDENTIFIER_TYPES.map((t) => [t, { labelled: 0, detected: 0, recall: 1, missed: [] }]),
   ) as unknown as Record<IdentifierType, TypeStats>;
   let cleanSentences = 0;
   const falseAlarmLines: number[] = [];
+  let quasiSentences = 0;
+  const warnMissedLines: number[] = [];
+  let notQuasiSentences = 0;
+  const warnFalseAlarmLines: number[] = [];
 
   entries.forEach((entry, idx) => {
     const line = entry.line ?? idx + 1;
     const result = check(entry.text);
     const found = new Set(result.findings.map((f) => f.type));
-    const labels = new Set(entry.types);
+    const warned = (result.warnings?.length ?? 0) > 0;
+    const quasi = entry.types.includes('quasi');
+    if (quasi) {
+      quasiSentences++;
+      if (!warned) warnMissedLines.push(line);
+    } else {
+      notQuasiSentences++;
+      if (warned) warnFalseAlarmLines.push(line);
+    }
+    const labels = new Set(entry.types.filter((t): t is IdentifierType => t !== 'quasi'));
     if (labels.size === 0) {
       cleanSentences++;
       if (result.findings.length > 0) falseAlarmLines.push(line);
@@ -132,6 +171,16 @@ export function evaluate(entries: CorpusEntry[], check: (text: string) => GateRe
     falseAlarms: falseAlarmLines.length,
     falseAlarmRate: cleanSentences === 0 ? 0 : falseAlarmLines.length / cleanSentences,
     falseAlarmLines,
+    quasiSentences,
+    warned: quasiSentences - warnMissedLines.length,
+    warnRecall:
+      quasiSentences === 0 ? 1 : (quasiSentences - warnMissedLines.length) / quasiSentences,
+    warnMissedLines,
+    notQuasiSentences,
+    warnFalseAlarms: warnFalseAlarmLines.length,
+    warnFalseAlarmRate:
+      notQuasiSentences === 0 ? 0 : warnFalseAlarmLines.length / notQuasiSentences,
+    warnFalseAlarmLines,
   };
 }
 
@@ -141,6 +190,17 @@ export function summaryLine(r: EvalReport): string {
   return (
     `sentences=${r.sentences} recall_ids=${f(r.recallIds)} recall_names=${f(r.recallNames)} ` +
     `recall_addresses=${f(r.recallAddresses)} recall_dates=${f(r.recallDates)} ` +
-    `false_alarm_rate=${f(r.falseAlarmRate)}`
+    `false_alarm_rate=${f(r.falseAlarmRate)} warn_recall=${f(r.warnRecall)} ` +
+    `warn_false_alarm_rate=${f(r.warnFalseAlarmRate)}`
   );
+}
+
+/** The median of a list of numbers (0 for none). */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[mid] ?? 0)
+    : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }

@@ -133,8 +133,23 @@ const MULTI_WORD_STREET = new RegExp(
   'gu',
 );
 
+/**
+ * A street named as where someone lives, without a house number: "bor på Björkvägen",
+ * "flyttade till Lilla Nygatan", "lives on Kvarnvägen". The street word needs a strong suffix.
+ */
+const LIVES_ON_STREET = new RegExp(
+  String.raw`(?<![\p{L}])(?:bor|bodde|flyttat|flyttade|flyttar|sover|lives|lived|moved|stays|sleeps)(?:\s+\p{L}+){0,4}?\s+(?:på|vid|till|to|on|at)\s+((?:(?:${QUALIFIERS.join('|')})\s+)?\p{Lu}[\p{L}'-]*?(?:gatan|vägen|gränd|gränden|stigen|allén|torget|backen|slingan|stråket|gata|väg|platsen))(?![\p{L}\p{N}])`,
+  'gu',
+);
+
 export function detectAddresses(text: string): Span[] {
   const spans: Span[] = [];
+  for (const m of text.matchAll(LIVES_ON_STREET)) {
+    const street = m[1] ?? '';
+    const start = m.index + m[0].length - street.length;
+    if (NOT_STREETS.has(street.toLowerCase())) continue;
+    spans.push({ type: 'address', start, end: start + street.length });
+  }
   for (const m of text.matchAll(MULTI_WORD_STREET)) {
     spans.push({ type: 'address', start: m.index, end: m.index + m[0].length });
   }

@@ -84,7 +84,8 @@ const CUES = [
   String.raw`birthday`,
   String.raw`f\s?-\s?dat(?:um)?\.?`,
 ];
-const CUE = `(?:${CUES.join('|')})`;
+/** Cues match without their diacritics too ("fodd", "fodelsedag"): typed on any keyboard. */
+const CUE = `(?:${CUES.map((c) => c.replace(/ö/g, '[öo]')).join('|')})`;
 
 /** Short filler allowed between cue and date: punctuation, "den", "är", "on", "was", "(". */
 const FILLER = String.raw`(?:[\s:,(]|den\b|är\b|var\b|on\b|is\b|was\b|the\b|på\b|sin\b){0,6}`;

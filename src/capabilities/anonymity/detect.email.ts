@@ -10,11 +10,13 @@ const TLD = String.raw`(?:se|nu|com|org|net|eu|info|io|fi|no|dk|de|uk|edu|gov|bi
 
 const PLAIN = new RegExp(String.raw`(?<![\p{L}\p{N}_%+.-])${LOCAL}@${LABEL}(?:\.${LABEL})+`, 'gu');
 
-const AT_WORD = String.raw`(?:at|snabel-?a|@)`;
-const BRACKETED_AT = String.raw`\s*(?:\[\s*${AT_WORD}\s*\]|\(\s*${AT_WORD}\s*\)|\{\s*${AT_WORD}\s*\}|<\s*${AT_WORD}\s*>)\s*`;
+/** "[at]", "(at)", "{at}", "<at>", "(snabel-a)", "(a)" and the same for "dot"/"punkt". */
+const bracketed = (word: string): string =>
+  String.raw`\s*(?:\[\s*${word}\s*\]|\(\s*${word}\s*\)|\{\s*${word}\s*\}|<\s*${word}\s*>)\s*`;
+const BRACKETED_AT = bracketed(String.raw`(?:at|snabel-?a|@|a)`);
 const BARE_AT = String.raw`(?:\s+(?:snabel-?a|at)\s+|\s+@\s*|\s*@\s+)`;
 const DOT_WORD = String.raw`(?:dot|punkt)`;
-const DOT = String.raw`(?:\s*\.\s*|\s*\[\s*${DOT_WORD}\s*\]\s*|\s*\(\s*${DOT_WORD}\s*\)\s*|\s+${DOT_WORD}\s+)`;
+const DOT = String.raw`(?:\s*\.\s*|${bracketed(DOT_WORD)}|\s+${DOT_WORD}\s+)`;
 const DOMAIN = String.raw`${LABEL}(?:${DOT}${LABEL})*${DOT}${TLD}(?![\p{L}\p{N}])`;
 
 const OBFUSCATED = new RegExp(

@@ -1,4 +1,18 @@
 import type { Span } from './anonymity.types';
+import { initials } from './detect.name-forms';
+import type { Lexicon } from './lexicon';
+import {
+  DOMAIN_AFTER,
+  FAMILY_AFTER,
+  HAS_VOWEL,
+  PERSON_BEFORE,
+  PLACE_BEFORE,
+  THING_BEFORE,
+  hyphenatedWithListedName,
+  possessiveBases,
+  spellingOfListedName,
+  unknownWord,
+} from './name.words';
 import {
   AMBIGUOUS_FIRST,
   AMBIGUOUS_SURNAMES,
@@ -7,6 +21,7 @@ import {
   NOT_NAME_AFTER_HETER,
   RELATION_WORDS,
   SURNAMES,
+  SURNAME_SUFFIX,
   WEAK_FIRST,
 } from './names.sv';
 
@@ -22,18 +37,35 @@ import {
  * - a distinctive listed surname ("Lindberg", "Andersson") counts when capitalised;
  * - "heter X", "kallas X" and relation word + capitalised word ("mamma Leyla") count even when
  *   X is not listed.
+ * Names that no list holds (a rare spelling, a name from elsewhere), from the dictionary:
+ * - a capitalised word that neither the Swedish nor the English dictionary holds, and that is not
+ *   a compound of Swedish words ("Tjejzonen" = tjej + zonen: an organisation), is a name;
+ *   possessives ("Nejlas mamma", "Aziza's"), hyphenated names ("Tindra-Li") included;
+ * - a listed first name written in lower case is a name when it is not also an ordinary word
+ *   ("vilgot bor med mamma"), and so is a lower-case first name + listed surname
+ *   ("kalle andersson") and an unknown lower-case word after "heter" or a relation word;
+ * - an unknown word one letter away from a listed first name is a spelling of it ("Kevyn");
+ * - initials ("J.K.", "A.H.") stand for a person.
  */
+
+/** What name detection needs besides the text: the dictionaries. */
+export interface NameContext {
+  lexicon: Lexicon;
+}
 interface Token {
   word: string;
   lower: string;
   start: number;
   end: number;
   cap: boolean;
+  /** Written all in lower case ("kalle", "ebba-lou"). */
+  low: boolean;
   sentenceStart: boolean;
 }
 
 /** Capitalised like a name: "Kalle", "Anna-Karin", "O'Brien"; not "SoL", "BUP" or "TikTok". */
 const CAPITALISED = /^\p{Lu}\p{Ll}+(?:['’-]\p{Lu}?\p{Ll}+)*$/u;
+const LOWER = /^\p{Ll}+(?:['’-]\p{Ll}+)*$/u;
 /** Class or age right after a word: "Noa i 3B", "Sixten, 9 år", "Leo (5 år)". */
 const PUPIL_CONTEXT =
   /^(?:\s+i\s+(?:åk\s*|klass\s*)?\d{1,2}\s?[A-Za-zÅÄÖåäö]?\b|\s*,\s*\d{1,2}\s*år\b|\s*\(\s*\d{1,2}\s*år\s*\))/u;
@@ -43,8 +75,6 @@ const NOUN_ENDING = /(?:en|et|na|rn|ar|or|er)$/u;
 const NOT_NAME_ENDING = /(?:född|födda|fött|ig|iga|isk|iska|lig|liga|ande|ende|ad|ade)$/u;
 const TOKEN = /\p{L}+(?:['’-]\p{L}+)*\.?/gu;
 const SENTENCE_END = /(?:^|[.!?:;•*"«»([\n]|\s-)\s*$/u;
-const SURNAME_SUFFIX =
-  /(?:sson|son|berg|ström|gren|lund|qvist|kvist|dahl|holm|stedt|blad|ius|ić|ović|ovic|zadeh|oğlu|poulos)$/u;
 const HETER = new Set(['heter', 'hette', 'kallas', 'kallad', 'kallades', 'namnet', 'kallar']);
 
 /** Capitalised words that are never names even after a relation word or "heter". */
@@ -54,7 +84,9 @@ const NEVER_NAMES = new Set(
   februari mars april maj juni juli augusti september oktober november december svenska
   engelska matematik idrott biologi historia teams schoolsoft snapchat instagram tiktok
   sverige familjestödsenheten fältgruppen ungdomsmottagningen bvc vårdcentralen migrationsverket
-  sig själv själva`
+  sig själv själva
+  eid ramadan ramadhan nowruz newroz diwali hanukka hanukkah chanukka pesach purim jom kippur
+  vesak holi lucia advent påsk midsommar halloween`
     .split(/\s+/)
     .filter(Boolean),
 );
@@ -73,6 +105,7 @@ function tokenize(text: string, masked: Span[]): Token[] {
       start,
       end,
       cap: CAPITALISED.test(word),
+      low: LOWER.test(word),
       sentenceStart: SENTENCE_END.test(text.slice(Math.max(0, start - 60), start)),
     });
   }
@@ -126,9 +159,17 @@ export function institutionSpans(text: string): Span[] {
   return spans;
 }
 
-export function detectNames(text: string, masked: Span[]): Span[] {
+export function detectNames(text: string, masked: Span[], { lexicon }: NameContext): Span[] {
   const tokens = tokenize(text, [...masked, ...institutionSpans(text)]);
   const isName = new Array<boolean>(tokens.length).fill(false);
+  const ordinary = (t: Token) => NEVER_NAMES.has(t.lower) || RELATION_WORDS.has(t.lower);
+  /** After "spelar", "via", "på" … (or "X och" where X stands there): a thing, not a person. */
+  const thingSlot = (i: number): boolean => {
+    const prev = tokens[i - 1];
+    if (!prev || !/^\s+$/u.test(text.slice(prev.end, tokens[i]?.start ?? prev.end))) return false;
+    if (THING_BEFORE.has(prev.lower)) return true;
+    return (prev.lower === 'och' || prev.lower === 'and') && i >= 2 && thingSlot(i - 2);
+  };
 
   tokens.forEach((t, i) => {
     const prev = tokens[i - 1];
@@ -153,12 +194,14 @@ export function detectNames(text: string, masked: Span[]): Span[] {
     if (first && t.cap && isAmbiguous(t.lower) && !t.sentenceStart) isName[i] = true;
     if (afterRelation) {
       if (first && (t.cap || (!isAmbiguous(t.lower) && !isWeak(t.lower)))) isName[i] = true;
-      // Relation word + capitalised unlisted word mid-sentence ("mamma Leyla").
+      // Relation word + capitalised word mid-sentence ("mamma Leyla"), unless the word is an
+      // ordinary word that a missing full stop left capitalised ("kuratorn Pojken har …").
       if (
         t.cap &&
         !t.sentenceStart &&
         !NEVER_NAMES.has(t.lower) &&
-        !NOT_NAME_ENDING.test(t.lower)
+        !NOT_NAME_ENDING.test(t.lower) &&
+        (first || !lexicon.isWord(t.lower))
       ) {
         isName[i] = true;
       }
@@ -175,6 +218,56 @@ export function detectNames(text: string, masked: Span[]): Span[] {
       isName[i] = true;
     }
     if (t.cap && afterRelation && isSurname(t.lower)) isName[i] = true;
+
+    // Names that no list holds, told from ordinary words by the dictionaries.
+    if (ordinary(t) || isName[i]) return;
+    if (t.cap) {
+      if (hyphenatedWithListedName(t.lower, true, lexicon)) isName[i] = true;
+      else if (
+        !NOT_NAME_ENDING.test(t.lower) &&
+        HAS_VOWEL.test(t.word) &&
+        !thingSlot(i) &&
+        !DOMAIN_AFTER.test(text.slice(t.end, t.end + 6))
+      ) {
+        const proper = !possessiveBases(t.word).some((w) => lexicon.isWord(w.toLowerCase()));
+        const known = possessiveBases(t.word).some((w) => lexicon.holds(w));
+        if (!proper) return;
+        // A spelling of a listed name ("Jamilla"), even when it splits like a compound.
+        if (!known && possessiveBases(t.lower).some(spellingOfListedName)) isName[i] = true;
+        else if (unknownWord(t.word, lexicon)) isName[i] = true;
+        // A proper noun (not an ordinary word) whose mother or father is spoken of
+        // ("Kristofers pappa"), or someone talked with ("pratat med Ayla", "enligt Sanja").
+        else if (next && FAMILY_AFTER.has(next.lower) && /s$|['’]s$/u.test(t.word))
+          isName[i] = true;
+        else if (
+          !t.sentenceStart &&
+          PERSON_BEFORE.test(text.slice(Math.max(0, t.start - 30), t.start))
+        )
+          isName[i] = true;
+      }
+    } else if (t.low) {
+      const listed = isFirstName(t.lower) && !isAmbiguous(t.lower) && !isWeak(t.lower);
+      const word = () =>
+        lexicon.isWord(t.lower) || (t.lower.includes('-') && lexicon.holds(t.word));
+      if (
+        next?.low &&
+        isFirstName(t.lower) &&
+        isDistinctiveSurname(next.lower) &&
+        /^\s+$/u.test(text.slice(t.end, next.start))
+      ) {
+        isName[i] = true;
+        isName[i + 1] = true;
+      } else if (listed && !word()) isName[i] = true;
+      else if (hyphenatedWithListedName(t.lower, false, lexicon) && !word()) isName[i] = true;
+      else if (
+        (afterRelation || afterHeter) &&
+        !NOT_NAME_AFTER_HETER.has(t.lower) &&
+        unknownWord(t.word, lexicon)
+      )
+        isName[i] = true;
+      else if (t.lower.length >= 5 && spellingOfListedName(t.lower) && unknownWord(t.word, lexicon))
+        isName[i] = true;
+    }
   });
 
   // Ambiguous or weak names next to a detected name ("Bo och Lisa", "Lisa, Bo").
@@ -191,6 +284,29 @@ export function detectNames(text: string, masked: Span[]): Span[] {
     }
   });
 
+  // Full names: two capitalised words in a row that are not ordinary words ("Carina Lindby"),
+  // and a capitalised non-word next to a name ("Oscar Lindster", "Jennie Jarve"). Not after a
+  // place preposition ("från Sri Lanka").
+  const properWord = (t: Token | undefined): t is Token =>
+    !!t &&
+    t.cap &&
+    !ordinary(t) &&
+    HAS_VOWEL.test(t.word) &&
+    !possessiveBases(t.word).some((w) => lexicon.isWord(w.toLowerCase()));
+  const placeBefore = (t: Token): boolean =>
+    PLACE_BEFORE.test(text.slice(Math.max(0, t.start - 8), t.start));
+  for (let pass = 0; pass < 2; pass++) {
+    tokens.forEach((t, i) => {
+      const next = tokens[i + 1];
+      if (!properWord(t) || !properWord(next) || !/^ $/u.test(text.slice(t.end, next.start)))
+        return;
+      if (isName[i] || isName[i + 1] || !placeBefore(t)) {
+        isName[i] = true;
+        isName[i + 1] = true;
+      }
+    });
+  }
+
   // One span per run of name tokens separated only by spaces ("Kalle Andersson").
   const spans: Span[] = [];
   tokens.forEach((t, i) => {
@@ -199,5 +315,5 @@ export function detectNames(text: string, masked: Span[]): Span[] {
     if (last && isName[i - 1] && /^[ ]+$/u.test(text.slice(last.end, t.start))) last.end = t.end;
     else spans.push({ type: 'name', start: t.start, end: t.end });
   });
-  return spans;
+  return [...spans, ...initials(text, masked)].sort((a, b) => a.start - b.start);
 }

@@ -17,7 +17,7 @@ function groups(candidate: string): { sep: string; digits: string; end: number }
   return out;
 }
 
-function validNational(digits: string, first: string, hasDot: boolean): boolean {
+export function validNational(digits: string, first: string, hasDot: boolean): boolean {
   if (!/^0[1-9]/.test(digits)) return false;
   if (digits.length < 8 || digits.length > 10) return false;
   if (digits.startsWith('07') && digits.length !== 10) return false;

@@ -196,3 +196,7 @@ export const INSTITUTIONS: readonly RegExp[] = [
   /ersta\s+sjukhus/giu,
   /kalle\s+anka/giu,
 ];
+
+/** Endings of Swedish and other surnames ("-sson", "-berg", "-ović", "-zadeh"). */
+export const SURNAME_SUFFIX =
+  /(?:sson|son|berg|ström|gren|lund|qvist|kvist|dahl|holm|stedt|blad|ius|ić|ović|ovic|zadeh|oğlu|poulos)$/u;

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { AdaptiveCardJson } from '../../cards/render';
 import { renderCard } from '../../cards/render';
 import type { OrganisationDirectory } from '../../core/organisations';
-import type { Locale, MessageKey, Translate } from '../../i18n/i18n';
-import type { FieldFinding } from '../anonymity';
+import type { Locale, Translate } from '../../i18n/i18n';
+import { fieldNotes, reviewLines, type FieldReview } from '../anonymity';
 import { formatMeetingDate, formatTime } from '../calendar';
 import type { Meeting } from '../meetings';
 import formTemplate from '../../../adaptive-cards/cases/form.json';
@@ -41,12 +41,14 @@ export interface FormValues {
   tried?: string | undefined;
   question?: string | undefined;
   urgency?: string | undefined;
+  /** The confirmation toggle after a warning ("true" when ticked). */
+  confirmAnonymous?: boolean | undefined;
 }
 
 export interface FormState {
   values?: FormValues;
-  /** Where the anonymity gate found identifiers (no text: field, type, offsets). */
-  findings?: readonly FieldFinding[];
+  /** What the anonymity gate found (no text: field, kind, sentence). */
+  review?: FieldReview;
   status?: string;
 }
 
@@ -54,11 +56,6 @@ const fieldLabel = (t: Translate, field: string): string =>
   (FREE_TEXT_FIELDS as readonly string[]).includes(field)
     ? t(`cases.field.${field as FreeTextField}`)
     : field;
-const found = (t: Translate, f: FieldFinding) => ({
-  what: t(`cases.found.${f.type}` as MessageKey),
-  start: f.start + 1,
-  end: f.end,
-});
 
 export function caseFormCard(
   { t, locale }: CardCtx,
@@ -68,23 +65,21 @@ export function caseFormCard(
   state: FormState = {},
 ): AdaptiveCardJson {
   const v = state.values ?? {};
-  const findings = state.findings ?? [];
+  const review: FieldReview = state.review ?? { findings: [], warnings: [] };
+  const label = (field: string) => fieldLabel(t, field);
   const statusLines: string[] = [];
   if (state.status) statusLines.push(state.status);
   if (options.requestedClosed)
     statusLines.push(
       t('cases.form.requestedClosed', { meeting: meetingWhen(options.requestedClosed, locale) }),
     );
-  if (findings.length > 0) {
-    statusLines.push(t('cases.gate.intro'));
-    for (const f of findings)
-      statusLines.push(t('cases.gate.finding', { field: fieldLabel(t, f.field), ...found(t, f) }));
+  if (review.findings.length > 0) {
+    statusLines.push(t('gate.intro'));
+    statusLines.push(...reviewLines(t, { findings: review.findings, warnings: [] }, label));
   }
-  const errors = Object.fromEntries(
-    FREE_TEXT_FIELDS.map((field) => {
-      const first = findings.find((f) => f.field === field);
-      return [field, first ? t('cases.gate.mark', found(t, first)) : ''];
-    }),
+  const warningLines = reviewLines(t, { findings: [], warnings: review.warnings }, label);
+  const notes = Object.fromEntries(
+    FREE_TEXT_FIELDS.map((field) => [field, fieldNotes(t, review, field)]),
   );
   const singleOrganisation = options.organisations.length === 1 ? options.organisations[0] : '';
   return renderCard('cases/form', formTemplate, {
@@ -106,7 +101,15 @@ export function caseFormCard(
       submit: t('cases.form.submit'),
     },
     statusLines,
-    errors,
+    warning: {
+      title: t('gate.warning.title'),
+      lines: warningLines,
+      why: t('gate.warning.why'),
+      how: t('gate.warning.how'),
+      confirm: t('gate.warning.confirm'),
+      hint: t('gate.warning.confirmHint'),
+    },
+    notes,
     maxLength: MAX_TEXT_LENGTH,
     meetingChoices: options.forums.flatMap(({ forum, meetings }) =>
       meetings.map((m) => ({
@@ -135,6 +138,7 @@ export function caseFormCard(
       tried: v.tried ?? '',
       question: v.question ?? '',
       urgency: v.urgency ?? 'normal',
+      confirmAnonymous: v.confirmAnonymous ? 'true' : 'false',
     },
   });
 }

@@ -8,7 +8,7 @@ import type { AppError } from '../../core/errors';
 import { isAppError } from '../../core/errors';
 import type { OrganisationDirectory } from '../../core/organisations';
 import { describeError } from '../../core/router';
-import { IdentifyingTextError } from '../anonymity';
+import { IdentifyingCombinationWarning, IdentifyingTextError } from '../anonymity';
 import type { FormState } from './cases.cards';
 import { caseFormCard, myCasesCard, receiptCard, startCard, statusName } from './cases.cards';
 import type { MyCasesInput, OpenCase, SubmitCase, WithdrawCase } from './cases.schemas';
@@ -76,12 +76,22 @@ export function casesCapability(
       return { card: receiptCard(ctx, result, orgs, cases.config) };
     } catch (e) {
       if (e instanceof IdentifyingTextError) {
-        // Field names and identifier types only: never the text.
+        // Field names and identifier kinds only: never the text.
         ctx.log.info(
-          { gate: e.findings.map((f) => `${f.field}:${f.type}`) },
+          {
+            gate: e.findings.map((f) => `${f.field}:${f.type}`),
+            warnings: e.warnings.map((w) => `${w.field}:${w.signals.join('+')}`),
+          },
           'case refused by the anonymity gate',
         );
-        return form(ctx, {}, { values: data, findings: e.findings });
+        return form(ctx, {}, { values: data, review: e });
+      }
+      if (e instanceof IdentifyingCombinationWarning) {
+        ctx.log.info(
+          { warnings: e.warnings.map((w) => `${w.field}:${w.signals.join('+')}`) },
+          'case held by the anonymity gate until the submitter confirms',
+        );
+        return form(ctx, {}, { values: data, review: { findings: [], warnings: e.warnings } });
       }
       if (isAppError(e) && e.code === 'conflict')
         return form(ctx, {}, { values: data, status: explain(e, ctx) });

@@ -121,5 +121,13 @@ function toRecord({ _id, journalId: _journal, journalAt: _at, ...d }: CaseDoc): 
     createdAt: new Date(d.createdAt),
     updatedAt: new Date(d.updatedAt),
     history: d.history.map((h) => ({ ...h, at: new Date(h.at) })),
+    ...(d.anonymityConfirmation
+      ? {
+          anonymityConfirmation: {
+            ...d.anonymityConfirmation,
+            at: new Date(d.anonymityConfirmation.at),
+          },
+        }
+      : {}),
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { freeText } from '../../core/free-text';
 import { MAX_TEXT_LENGTH } from './cases.config';
 import { AGE_BANDS, URGENCIES } from './cases.types';
 
@@ -13,7 +14,6 @@ const concernList = z
   .max(1000)
   .regex(/^[a-zA-Z][a-zA-Z0-9]{1,39}(,[a-zA-Z][a-zA-Z0-9]{1,39}){0,29}$/)
   .transform((s) => [...new Set(s.split(','))]);
-const text = z.string().max(MAX_TEXT_LENGTH).trim();
 
 /** `nytt ärende` buttons (e.g. on a deadline reminder) may preselect a forum and a meeting. */
 export const openCaseSchema = z
@@ -32,10 +32,15 @@ export const submitCaseSchema = z
     organisation: orgCode,
     ageBand: z.enum(AGE_BANDS),
     concerns: concernList,
-    description: text.pipe(z.string().min(1)),
-    tried: text.optional().default(''),
-    question: text.pipe(z.string().min(1)),
+    description: freeText({ min: 1, max: MAX_TEXT_LENGTH }),
+    tried: freeText({ max: MAX_TEXT_LENGTH }).optional().default(''),
+    question: freeText({ min: 1, max: MAX_TEXT_LENGTH }),
     urgency: z.enum(URGENCIES).optional().default('normal'),
+    /** The Input.Toggle after a warning; Teams leaves an unticked toggle out, or sends "false". */
+    confirmAnonymous: z
+      .enum(['true', 'false'])
+      .optional()
+      .transform((v) => v === 'true'),
   })
   .strict();
 export type SubmitCase = z.output<typeof submitCaseSchema>;

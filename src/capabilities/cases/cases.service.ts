@@ -3,7 +3,13 @@ import { ANY_ROLE, hasRole, requireRole } from '../../core/actor';
 import type { Clock } from '../../core/clock';
 import type { UnitOfWork } from '../../core/unit-of-work';
 import { AppError } from '../../core/errors';
-import { requireAnonymous } from '../anonymity';
+import {
+  IdentifyingCombinationWarning,
+  IdentifyingTextError,
+  createGate,
+  reviewFields,
+  type AnonymityGate,
+} from '../anonymity';
 import { instantToLocalDate } from '../calendar';
 import { isChairOf, takesPartIn, type Forum } from '../forums';
 import { openForCases, takesPlace, type Meeting } from '../meetings';
@@ -11,8 +17,15 @@ import type { CasesConfig } from './cases.config';
 import { DEFAULT_CASES_CONFIG } from './cases.config';
 import type { CaseForums, CaseMeetings, CasesRepository } from './cases.ports';
 import { applyTransition, insertWithCode } from './cases.records';
-import type { CaseInput, CaseRecord, CaseStatus, Outcome } from './cases.types';
-import { WAITING_STATUSES } from './cases.types';
+import type {
+  AnonymityConfirmation,
+  CaseInput,
+  CaseRecord,
+  CaseStatus,
+  FreeTextField,
+  Outcome,
+} from './cases.types';
+import { FREE_TEXT_FIELDS, WAITING_STATUSES } from './cases.types';
 
 export interface CasesServiceDeps {
   repo: CasesRepository;
@@ -21,6 +34,8 @@ export interface CasesServiceDeps {
   units: UnitOfWork;
   clock: Clock;
   config?: CasesConfig;
+  /** The anonymity gate with the municipality's units (default: one without configured units). */
+  gate?: AnonymityGate;
 }
 
 /** Who may raise cases and see their own. */
@@ -59,9 +74,11 @@ export interface MyCase {
 /** The rules of anonymized cases: who may raise them, where they go, and how they move on. */
 export class CasesService {
   readonly config: CasesConfig;
+  private readonly gate: AnonymityGate;
 
   constructor(private readonly deps: CasesServiceDeps) {
     this.config = deps.config ?? DEFAULT_CASES_CONFIG;
+    this.gate = deps.gate ?? createGate();
   }
 
   /** The form's choices: the actor's forums with their open meetings, and the actor's organisations. */
@@ -103,8 +120,11 @@ export class CasesService {
 
   /**
    * Raises a case. The raising organisation must be the actor's own and a member of the forum;
-   * every free-text field passes the anonymity gate; a meeting whose deadline has passed hands
-   * the case on to the forum's next open meeting. Nothing is stored unless all of that holds.
+   * every free-text field passes the anonymity gate: a direct identifier refuses the case, and a
+   * combination that may identify the child holds it until the submitter confirms that it cannot
+   * (the confirmation is stored with the case: who, when, about what). A meeting whose deadline
+   * has passed hands the case on to the forum's next open meeting. Nothing is stored unless all
+   * of that holds.
    */
   async submit(actor: Actor, input: CaseInput, operationId?: string): Promise<SubmitResult> {
     requireRole(actor, ...CASE_ROLES);
@@ -123,13 +143,28 @@ export class CasesService {
     const known = new Set(this.config.concerns.map((c) => c.code));
     if (input.concerns.length === 0 || input.concerns.some((c) => !known.has(c)))
       throw new AppError('invalidInput', { field: 'concerns' });
-    requireAnonymous({
+    const review = reviewFields(this.gate, {
       description: input.description,
       tried: input.tried,
       question: input.question,
     });
+    if (review.findings.length > 0)
+      throw new IdentifyingTextError(review.findings, review.warnings);
+    if (review.warnings.length > 0 && !input.confirmAnonymous)
+      throw new IdentifyingCombinationWarning(review.warnings);
 
     const now = this.deps.clock.now();
+    const anonymityConfirmation: AnonymityConfirmation | undefined =
+      review.warnings.length > 0
+        ? {
+            by: actor.aadObjectId,
+            at: now,
+            fields: FREE_TEXT_FIELDS.filter((f: FreeTextField) =>
+              review.warnings.some((w) => w.field === f),
+            ),
+            signals: [...new Set(review.warnings.flatMap((w) => w.signals))],
+          }
+        : undefined;
     const meeting = await this.meetingFor(forum, chosen, now);
     const year = Number(instantToLocalDate(now, forum.schedule.timeZone).slice(0, 4));
     const base = {
@@ -145,6 +180,7 @@ export class CasesService {
       tried: input.tried,
       question: input.question,
       urgency: input.urgency,
+      ...(anonymityConfirmation ? { anonymityConfirmation } : {}),
       status: 'submitted' as const,
       history: [
         {
@@ -163,7 +199,18 @@ export class CasesService {
     const record = await insertWithCode(this.deps, actor, forum.code, base, {
       operationId,
       result: (r) => ({ code: r.code, ...(rolledOver ? { rolledOverFrom: chosen.id } : {}) }),
-      auditDetail: { forumId: forum.id, meetingId: meeting.id, rolledOver },
+      auditDetail: {
+        forumId: forum.id,
+        meetingId: meeting.id,
+        rolledOver,
+        // A warning about an identifying combination was confirmed (what kinds; never the text).
+        ...(anonymityConfirmation
+          ? {
+              warningConfirmed: true,
+              warningSignals: anonymityConfirmation.signals.join(','),
+            }
+          : {}),
+      },
     });
     return {
       record,

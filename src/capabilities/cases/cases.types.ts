@@ -1,4 +1,5 @@
 /** Anonymized cases (ärenden) raised by staff for a forum's meeting. */
+import type { QuasiSignal } from '../anonymity';
 
 /** submitted → onAgenda → discussed → closed; withdrawn by the submitter before the meeting. */
 export const CASE_STATUSES = ['submitted', 'onAgenda', 'discussed', 'closed', 'withdrawn'] as const;
@@ -59,6 +60,18 @@ export interface CaseContent {
   urgency: Urgency;
 }
 
+/**
+ * The gate warned that the text may identify the child (a combination, no direct identifier) and
+ * the submitter confirmed that it cannot: who, when, and what the warning was about (no text).
+ */
+export interface AnonymityConfirmation {
+  /** Entra object id of the submitter who confirmed. */
+  by: string;
+  at: Date;
+  fields: FreeTextField[];
+  signals: QuasiSignal[];
+}
+
 export interface CaseRecord extends CaseContent {
   /** `FOS-26-014`: forum code, two-digit year, sequence per forum and year. Unique per tenant. */
   code: string;
@@ -72,6 +85,8 @@ export interface CaseRecord extends CaseContent {
   submittedBy: string;
   status: CaseStatus;
   outcome?: Outcome | undefined;
+  /** Set when a warning about an identifying combination was confirmed by the submitter. */
+  anonymityConfirmation?: AnonymityConfirmation | undefined;
   history: CaseHistoryEntry[];
   /** Incremented by every change; a change is a compare-and-swap on it. */
   version: number;
@@ -83,4 +98,6 @@ export interface CaseRecord extends CaseContent {
 export interface CaseInput extends CaseContent {
   meetingId: string;
   organisation: string;
+  /** "I have checked: this cannot identify the child" (ticked after a warning). */
+  confirmAnonymous?: boolean | undefined;
 }

@@ -4,6 +4,7 @@ import type { SetupState } from '../../core/guidance';
 import type { Actor } from '../../core/actor';
 import type { ForumsService } from '../forums';
 import type { MeetingsService } from '../meetings';
+import type { AnonymityGate } from '../anonymity';
 import { casesCapability } from './cases.handlers';
 import { MongoCasesRepository } from './cases.repository';
 import { CasesService } from './cases.service';
@@ -15,6 +16,7 @@ export interface CasesModuleDeps {
   forums: ForumsService;
   meetings: MeetingsService;
   setupState: (actor: Actor) => Promise<SetupState>;
+  gate: AnonymityGate;
 }
 
 /** Anonymized cases: raised through the form, behind the anonymity gate; their lifecycle. */
@@ -26,6 +28,7 @@ export function registerCases(kernel: Kernel, deps: CasesModuleDeps): Module<Cas
     meetings: deps.meetings,
     units: kernel.units,
     clock: kernel.clock,
+    gate: deps.gate,
   });
   return {
     name: 'cases',

@@ -63,13 +63,17 @@ export function forumListCard(
   });
 }
 
+/** One error text or several lines (every gate finding on its own line). */
+export const lines = (error: string | readonly string[]): string[] =>
+  typeof error === 'string' ? (error ? [error] : []) : [...error];
+
 export function forumFormCard(
   t: Translate,
   locale: Locale,
   orgs: OrganisationDirectory,
   users: readonly { id: string; name: string }[],
   values: ForumFormValues,
-  error = '',
+  error: string | readonly string[] = [],
   editing?: Forum,
 ): AdaptiveCardJson {
   return renderCard('forums/form', formTemplate, {
@@ -99,7 +103,7 @@ export function forumFormCard(
       submit: t('forums.form.submit'),
       required: t('forums.form.required'),
     },
-    error,
+    errors: lines(error),
     values,
     kinds: FORUM_KINDS.map((k) => ({ title: t(`forums.kind.${k}`), value: k })),
     organisationChoices: orgs.all().map((o) => ({ title: o.name[locale], value: o.code })),

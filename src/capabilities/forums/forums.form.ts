@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { freeText } from '../../core/free-text';
 import { WEEKDAYS } from '../calendar';
 import { FORUM_KINDS, type Forum } from './forums.types';
 import type { ForumInput } from './forums.schemas';
@@ -6,7 +7,7 @@ import type { ForumInput } from './forums.schemas';
 /** What the "new forum" card sends (Teams sends every input as a string). */
 export const forumFormSchema = z
   .object({
-    name: z.string().trim().min(2).max(80),
+    name: freeText({ min: 2, max: 80 }),
     code: z
       .string()
       .trim()
@@ -28,7 +29,7 @@ export const forumFormSchema = z
     deadlineReminderHours: z.coerce.number().int().min(1).max(168).default(24),
     meetingReminderMinutes: z.coerce.number().int().min(0).max(1440).default(15),
     onlyDuringTerms: z.enum(['true', 'false']).default('false'),
-    place: z.string().trim().max(200).optional(),
+    place: freeText({ max: 200 }).optional(),
     meetingLink: z.string().trim().max(1000).optional(),
   })
   .strict();

@@ -8,6 +8,7 @@ import { ZodError, z } from 'zod';
 import type { PeopleService } from '../people';
 import type { AdaptiveCardJson } from '../../cards/render';
 import type { Meeting } from '../meetings';
+import { IdentifyingTextError, refusalLines } from '../anonymity';
 import { bindCard, forumFormCard, forumListCard } from './forums.cards';
 import { nothingYet, whichForum } from './forums.suggest';
 import {
@@ -68,8 +69,12 @@ export function forumsCapability(
         ),
       };
     } catch (e) {
-      let error: string;
-      if (e instanceof ZodError)
+      let error: string | string[];
+      if (e instanceof IdentifyingTextError)
+        error = refusalLines(ctx.t, e, (field) =>
+          field === 'place' ? ctx.t('forums.form.place') : ctx.t('forums.form.name'),
+        );
+      else if (e instanceof ZodError)
         error = ctx.t('forums.form.invalid', { field: String(invalidInput(e).params.field) });
       else if (isAppError(e) && e.code === 'conflict') error = ctx.t('forums.form.exists');
       else if (isAppError(e) && e.code !== 'forbidden')

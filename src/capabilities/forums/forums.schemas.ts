@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { freeText } from '../../core/free-text';
 import { forumScheduleSchema } from '../calendar';
 import { FORUM_KINDS } from './forums.types';
 
@@ -10,7 +11,7 @@ export const forumInputSchema = z
     id: z
       .string()
       .regex(/^[a-z0-9][a-z0-9-]{1,39}$/, 'lower-case letters, digits and -, 2–40 characters'),
-    name: z.string().trim().min(2).max(80),
+    name: freeText({ min: 2, max: 80 }),
     code: z.string().regex(/^[A-ZÅÄÖ]{2,4}$/, '2–4 capital letters'),
     kind: z.enum(FORUM_KINDS).default('caseForum'),
     organisations: z
@@ -19,7 +20,7 @@ export const forumInputSchema = z
       .max(30),
     chairs: z.array(aadObjectId).max(10).default([]),
     schedule: z.record(z.unknown()),
-    place: z.string().trim().max(200).optional(),
+    place: freeText({ max: 200 }).optional(),
     meetingLink: z
       .string()
       .url()

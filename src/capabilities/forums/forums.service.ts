@@ -7,7 +7,7 @@ import type { Clock } from '../../core/clock';
 import { AppError } from '../../core/errors';
 import type { SetupState } from '../../core/guidance';
 import { newUnitId, type Write } from '../../core/unit-of-work';
-import { IdentifyingTextError, checkFields } from '../anonymity';
+import { IdentifyingTextError, createGate, reviewFields, type AnonymityGate } from '../anonymity';
 import { forumInputSchema, type ForumInputParsed } from './forums.schemas';
 import type { Forum } from './forums.types';
 
@@ -27,6 +27,8 @@ export interface ForumsServiceDeps {
   units: UnitOfWork;
   clock: Clock;
   organisationCodes: readonly string[];
+  /** The anonymity gate with the municipality's units (default: one without configured units). */
+  gate?: AnonymityGate;
 }
 
 export class ForumImportError extends Error {
@@ -48,7 +50,11 @@ const describeEntry = (i: number, entry: unknown): string => {
  * materializes its meetings from that.
  */
 export class ForumsService {
-  constructor(private readonly deps: ForumsServiceDeps) {}
+  private readonly gate: AnonymityGate;
+
+  constructor(private readonly deps: ForumsServiceDeps) {
+    this.gate = deps.gate ?? createGate();
+  }
 
   /** Admins create forums (their meetings follow from `forum.saved`). */
   async createForum(actor: Actor, input: ForumInputParsed): Promise<Forum> {
@@ -128,7 +134,13 @@ export class ForumsService {
       } catch (e) {
         if (!(e instanceof IdentifyingTextError)) throw e;
         for (const f of e.findings)
-          problems.push(`${label}: ${f.field}: looks like it identifies a person (${f.type})`);
+          problems.push(
+            `${label}: ${f.field}: looks like it identifies a person (${f.type}, sentence ${f.sentence})`,
+          );
+        for (const w of e.warnings)
+          problems.push(
+            `${label}: ${w.field}: together, ${w.signals.join(' + ')} could identify a child`,
+          );
       }
       if (seen.has(input.id))
         problems.push(`${label}: id: "${input.id}" appears twice in the file`);
@@ -295,13 +307,12 @@ export class ForumsService {
    * identifies no child), so address and postcode findings are allowed there, nothing else.
    */
   private checkFreeText(input: ForumInputParsed): void {
-    const findings = [
-      ...checkFields({ name: input.name }),
-      ...checkFields({ place: input.place }).filter(
-        (f) => f.type !== 'address' && f.type !== 'postcode',
-      ),
-    ];
-    if (findings.length > 0) throw new IdentifyingTextError(findings);
+    const review = reviewFields(this.gate, { name: input.name, place: input.place });
+    const findings = review.findings.filter(
+      (f) => f.field !== 'place' || (f.type !== 'address' && f.type !== 'postcode'),
+    );
+    if (findings.length > 0 || review.warnings.length > 0)
+      throw new IdentifyingTextError(findings, review.warnings);
   }
 
   private async requireForum(tenantId: string, forumId: string): Promise<Forum> {

@@ -2,6 +2,7 @@ import type { Kernel, Module } from '../../kernel/kernel';
 import { subscribe } from '../../core/events';
 import type { ConversationsService } from '../conversations';
 import type { PeopleService } from '../people';
+import type { AnonymityGate } from '../anonymity';
 import { forumsCapability } from './forums.handlers';
 import { MongoForumsRepository } from './forums.repository';
 import { ForumsService } from './forums.service';
@@ -19,6 +20,7 @@ export interface ForumsModuleDeps {
   conversations: ConversationsService;
   /** The meetings module's view (registered after forums: meetings build on forums). */
   meetings: () => ForumMeetingsView;
+  gate: AnonymityGate;
 }
 
 /** Forums: editing, import, and binding to the channel or group chat where each lives. */
@@ -29,6 +31,7 @@ export function registerForums(kernel: Kernel, deps: ForumsModuleDeps): Module<F
     units: kernel.units,
     clock: kernel.clock,
     organisationCodes: kernel.orgs.codes(),
+    gate: deps.gate,
   });
 
   /** A forum's binding broke: each admin of the tenant is told once, in their personal chat. */

@@ -1,6 +1,7 @@
 import type { Kernel, Module } from '../../kernel/kernel';
 import { subscribe } from '../../core/events';
 import type { ForumsService } from '../forums';
+import type { AnonymityGate } from '../anonymity';
 import { meetingsCapability, meetingsView } from './meetings.handlers';
 import { MongoMeetingsRepository } from './meetings.repository';
 import { MeetingsService } from './meetings.service';
@@ -23,7 +24,7 @@ export interface MeetingsFace {
  */
 export function registerMeetings(
   kernel: Kernel,
-  deps: { forums: ForumsService },
+  deps: { forums: ForumsService; gate: AnonymityGate },
 ): Module<MeetingsFace> {
   const repo = new MongoMeetingsRepository(kernel.db);
   const meetings = new MeetingsService({
@@ -33,6 +34,7 @@ export function registerMeetings(
     clock: kernel.clock,
     calendar: kernel.config.calendar,
     horizonDays: kernel.config.meetingsHorizonDays,
+    gate: deps.gate,
   });
   const reminders = new ReminderService({
     forums: deps.forums,

@@ -124,12 +124,12 @@ export function meetingChangeCard(
   meeting: Meeting,
   change: 'cancel' | 'move',
   values: { date?: string; startTime?: string; reason?: string } = {},
-  error = '',
+  error: string | readonly string[] = [],
 ): AdaptiveCardJson {
   return renderCard('meetings/change', changeTemplate, {
     title: t(change === 'cancel' ? 'forums.meeting.cancelTitle' : 'forums.meeting.moveTitle'),
     when: `${forum.name}, ${meetingWhen(meeting, locale)}`,
-    error,
+    errors: typeof error === 'string' ? (error ? [error] : []) : [...error],
     move: change === 'move',
     meetingId: meeting.id,
     labels: {

@@ -5,6 +5,7 @@ import { defineAction } from '../../core/capability';
 import { AppError, isAppError } from '../../core/errors';
 import { describeError } from '../../core/router';
 import type { z } from 'zod';
+import { IdentifyingTextError, refusalLines } from '../anonymity';
 import { canChangeMeetingsOf, whichForum, type Forum, type ForumsService } from '../forums';
 import { meetingChangeCard, meetingWhen, meetingsCard } from './meetings.cards';
 import { cancelMeetingSchema, changeFormSchema, moveMeetingSchema } from './meetings.schemas';
@@ -67,10 +68,20 @@ export function meetingsCapability(meetings: MeetingsService, forums: ForumsServ
       } catch (e) {
         if (!isAppError(e) || e.code === 'forbidden' || e.code === 'notFound') throw e;
         const { forum, meeting } = await meetings.meetingForChange(ctx.actor, d.meetingId);
+        if (e instanceof IdentifyingTextError)
+          ctx.log.info(
+            {
+              gate: e.findings.map((f) => `${f.field}:${f.type}`),
+              warnings: e.warnings.map((w) => `${w.field}:${w.signals.join('+')}`),
+            },
+            'meeting change refused by the anonymity gate',
+          );
         const error =
-          e.code === 'conflict'
-            ? ctx.t('forums.meeting.passed')
-            : describeError(e, ctx.t, ctx.correlationId);
+          e instanceof IdentifyingTextError
+            ? refusalLines(ctx.t, e, () => ctx.t('forums.meeting.reason'))
+            : e.code === 'conflict'
+              ? ctx.t('forums.meeting.passed')
+              : describeError(e, ctx.t, ctx.correlationId);
         return { card: meetingChangeCard(ctx.t, ctx.locale, forum, meeting, kind, d, error) };
       }
     };

@@ -3,7 +3,7 @@ import { auditEntry } from '../../core/audit';
 import type { Clock } from '../../core/clock';
 import { AppError } from '../../core/errors';
 import { newUnitId, type UnitOfWork } from '../../core/unit-of-work';
-import { requireAnonymous } from '../anonymity';
+import { createGate, requireAnonymous, type AnonymityGate } from '../anonymity';
 import type { MunicipalityCalendarConfig, OccurrenceOverride } from '../calendar';
 import { applyOverrides, computeReminderMoments, materializeOccurrences } from '../calendar';
 import { canChangeMeetingsOf, type Forum } from '../forums';
@@ -18,6 +18,8 @@ export interface MeetingsServiceDeps {
   calendar: MunicipalityCalendarConfig;
   /** How far ahead meetings are materialized. */
   horizonDays?: number;
+  /** The anonymity gate with the municipality's units (default: one without configured units). */
+  gate?: AnonymityGate;
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -48,9 +50,11 @@ export function throughHeld(sorted: readonly Meeting[], held: number): Meeting[]
  */
 export class MeetingsService {
   readonly horizonDays: number;
+  private readonly gate: AnonymityGate;
 
   constructor(private readonly deps: MeetingsServiceDeps) {
     this.horizonDays = deps.horizonDays ?? 120;
+    this.gate = deps.gate ?? createGate();
   }
 
   /**
@@ -154,7 +158,7 @@ export class MeetingsService {
     override: OccurrenceOverride,
   ): Promise<Meeting> {
     const { forum, meeting } = await this.meetingForChange(actor, meetingId);
-    requireAnonymous({ reason: override.reason });
+    requireAnonymous(this.gate, { reason: override.reason });
     const now = this.deps.clock.now();
     if (meeting.start <= now) throw new AppError('conflict', { reason: 'meetingPassed' });
     const by = actor.aadObjectId ?? '';

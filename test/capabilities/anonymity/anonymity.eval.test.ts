@@ -3,6 +3,7 @@ import type { CorpusEntry } from '../../../src/capabilities/anonymity/anonymity.
 import {
   CorpusFormatError,
   evaluate,
+  median,
   parseCorpus,
   summaryLine,
 } from '../../../src/capabilities/anonymity/anonymity.eval';
@@ -17,8 +18,9 @@ function fakeCheck(text: string): GateResult {
     type: m[1] as IdentifierType,
     start: m.index,
     end: m.index + m[0].length,
+    sentence: 1,
   }));
-  return { ok: findings.length === 0, findings };
+  return { ok: findings.length === 0, findings, warnings: [] };
 }
 
 describe('parseCorpus', () => {
@@ -90,7 +92,62 @@ describe('evaluate', () => {
   it('formats the summary line with three decimals', () => {
     expect(summaryLine(evaluate(entries, fakeCheck))).toBe(
       'sentences=8 recall_ids=0.667 recall_names=1.000 recall_addresses=0.500 ' +
-        'recall_dates=0.500 false_alarm_rate=0.500',
+        'recall_dates=0.500 false_alarm_rate=0.500 warn_recall=1.000 warn_false_alarm_rate=0.000',
     );
+  });
+});
+
+describe('evaluate: quasi-identifier warnings', () => {
+  /** A fake gate that warns when the text holds "[warn]" and finds [type] markers. */
+  const warnCheck = (text: string): GateResult => ({
+    ...fakeCheck(text.replace('[warn]', '')),
+    warnings: text.includes('[warn]')
+      ? [{ kind: 'quasi', signals: ['unit', 'detail'], sentences: [1] }]
+      : [],
+  });
+  const entries: CorpusEntry[] = [
+    { text: 'quasi warned [warn]', types: ['quasi'], line: 1 },
+    { text: 'quasi missed', types: ['quasi'], line: 2 },
+    { text: 'quasi refused as a name [name]', types: ['quasi'], line: 3 },
+    { text: 'clean', types: [], line: 4 },
+    { text: 'clean but warned [warn]', types: [], line: 5 },
+    { text: 'name and quasi [name] [warn]', types: ['name', 'quasi'], line: 6 },
+  ];
+
+  it('accepts the quasi label', () => {
+    expect(parseCorpus('{"text": "x", "types": ["quasi"]}')).toEqual([
+      { text: 'x', types: ['quasi'], line: 1 },
+    ]);
+  });
+
+  it('scores warnings on quasi sentences and false warnings on the rest', () => {
+    const r = evaluate(entries, warnCheck);
+    expect(r.quasiSentences).toBe(4);
+    expect(r.warnRecall).toBe(0.5);
+    expect(r.warnMissedLines).toEqual([2, 3]);
+    expect(r.notQuasiSentences).toBe(2);
+    expect(r.warnFalseAlarmRate).toBe(0.5);
+    expect(r.warnFalseAlarmLines).toEqual([5]);
+  });
+
+  it('counts a quasi-only sentence as clean of direct identifiers', () => {
+    const r = evaluate(entries, warnCheck);
+    expect(r.cleanSentences).toBe(5);
+    expect(r.falseAlarmLines).toEqual([3]);
+    expect(r.recallNames).toBe(1);
+  });
+
+  it('treats a gate without warnings as warning on nothing', () => {
+    const r = evaluate(entries, fakeCheck);
+    expect(r.warnRecall).toBe(0);
+    expect(r.warnFalseAlarmRate).toBe(0);
+  });
+});
+
+describe('median', () => {
+  it('takes the middle value, or the mean of the two middle values', () => {
+    expect(median([])).toBe(0);
+    expect(median([5, 1, 3])).toBe(3);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
   });
 });

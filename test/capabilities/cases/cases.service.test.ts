@@ -1,7 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../src/core/errors';
 import type { UnitOfWork } from '../../../src/core/unit-of-work';
-import { IdentifyingTextError } from '../../../src/capabilities/anonymity/anonymity.fields';
+import {
+  IdentifyingCombinationWarning,
+  IdentifyingTextError,
+} from '../../../src/capabilities/anonymity/anonymity.fields';
+import { createGate } from '../../../src/capabilities/anonymity/anonymity.gate';
+import { CasesService } from '../../../src/capabilities/cases/cases.service';
 import { caseCode } from '../../../src/capabilities/cases/cases.records';
 import { ANNA, BO, T, actor, forumInput, input } from './fakes';
 import { admin, openCasesWorld, type CasesWorld } from './world';
@@ -156,6 +161,55 @@ describe('CasesService: raising a case', () => {
     }
     expect(await storedCases()).toBe(0);
     expect(await w.caseAudit()).toEqual([]);
+  });
+
+  it('holds a combination that may identify the child until the submitter confirms, then stores who and when', async () => {
+    const gated = new CasesService({
+      repo: w.repo,
+      forums: w.forums,
+      meetings: w.meetings,
+      units: w.journal,
+      clock: w.clock,
+      gate: createGate({ units: ['Ekåsskolan'] }),
+    });
+    const text = 'Flickan i 6A på Ekåsskolan som har en ledarhund blir retad.';
+    for (const confirmAnonymous of [undefined, false]) {
+      const err = await gated
+        .submit(anna, input({ tried: text, confirmAnonymous }))
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(IdentifyingCombinationWarning);
+      expect((err as IdentifyingCombinationWarning).warnings).toEqual([
+        { field: 'tried', kind: 'quasi', signals: ['unit', 'group', 'detail'], sentences: [1] },
+      ]);
+    }
+    expect(await w.db.collection('cases').countDocuments()).toBe(0);
+
+    const { record } = await gated.submit(anna, input({ tried: text, confirmAnonymous: true }));
+    expect(record.anonymityConfirmation).toEqual({
+      by: ANNA,
+      at: w.clock.now(),
+      fields: ['tried'],
+      signals: ['unit', 'group', 'detail'],
+    });
+    const audit = await w.caseAudit();
+    expect(audit.at(-1)?.detail).toMatchObject({
+      warningConfirmed: true,
+      warningSignals: 'unit,group,detail',
+    });
+    expect(JSON.stringify(await w.allAudit())).not.toContain('Ekåsskolan');
+  });
+
+  it('records no confirmation when there was nothing to confirm', async () => {
+    const { record } = await w.service.submit(anna, input({ confirmAnonymous: true }));
+    expect(record.anonymityConfirmation).toBeUndefined();
+  });
+
+  it('refuses a direct identifier even when a warning was confirmed', async () => {
+    const err = await w.service
+      .submit(anna, input({ tried: 'Kalle Andersson i 6A.', confirmAnonymous: true }))
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(IdentifyingTextError);
+    expect(await w.db.collection('cases').countDocuments()).toBe(0);
   });
 });
 
