@@ -84,6 +84,14 @@ describe('ForumsService', () => {
       expect(await w.count('forums')).toBe(0);
     });
 
+    it('takes a forum name no dictionary holds ("Bosam"): a forum name is a proper name by design', async () => {
+      const forum = await w.forums.createForum(admin, forumInput({ id: 'bosam', name: 'Bosam' }));
+      expect(forum.name).toBe('Bosam');
+      await expect(
+        w.forums.createForum(admin, forumInput({ id: 'ksam', name: 'Ksam 070-123 45 67' })),
+      ).rejects.toBeInstanceOf(IdentifyingTextError);
+    });
+
     it('refuses a second forum with the same id as a conflict, leaving the first as it was', async () => {
       const first = await w.forums.createForum(admin, forumInput());
       w.clock.advance(60_000);
