@@ -45,6 +45,13 @@ export function clientLocaleOf(activity: Partial<Activity>): Locale | undefined 
   return raw === undefined ? undefined : localeFrom(raw);
 }
 
-/** A message's text; anything but a string (a faulty or hostile client) counts as empty. */
-export const messageTextOf = (activity: Partial<Activity>): string =>
-  typeof activity.text === 'string' ? activity.text : '';
+/**
+ * A message's text; anything but a string (a faulty or hostile client) counts as empty. A card
+ * button (Action.Submit) sends no text but `{ command }`: the command is read as if typed (it goes
+ * through the same routing and authorization as typed text).
+ */
+export function messageTextOf(activity: Partial<Activity>): string {
+  if (typeof activity.text === 'string' && activity.text.trim() !== '') return activity.text;
+  const command = (activity.value as { command?: unknown } | undefined)?.command;
+  return typeof command === 'string' && command.length <= 100 ? command : '';
+}

@@ -39,32 +39,39 @@ export class OnceOnly {
       new Promise((resolve) => setTimeout(resolve, ms)),
   ) {}
 
+  /**
+   * Runs `attempt` once for the operation, or returns its recorded result. A concurrent duplicate
+   * waits (bounded) for the first attempt's result; if the holder died, the duplicate takes over
+   * as soon as the holder's lease runs out.
+   */
   async run<R>(id: string, attempt: () => Promise<R>): Promise<OnceOutcome<R>> {
-    const done = await this.store.result(id);
-    if (done) return { kind: 'replayed', result: done };
-    const seq = await takeClaim(
-      this.store,
-      id,
-      0,
-      this.options.owner,
-      this.clock.now(),
-      this.options.leaseMs,
-    );
-    if (seq === null) return this.waitForResult(id);
+    for (let waited = 0; ; waited += this.options.pollMs) {
+      const done = await this.store.result(id);
+      if (done) return { kind: 'replayed', result: done };
+      const seq = await takeClaim(
+        this.store,
+        id,
+        0,
+        this.options.owner,
+        this.clock.now(),
+        this.options.leaseMs,
+      );
+      if (seq !== null) return this.attempt(id, seq, attempt);
+      if (waited >= this.options.waitMs) return { kind: 'busy' };
+      await this.sleep(this.options.pollMs);
+    }
+  }
+
+  private async attempt<R>(
+    id: string,
+    seq: number,
+    attempt: () => Promise<R>,
+  ): Promise<OnceOutcome<R>> {
     try {
       return { kind: 'ran', value: await attempt() };
     } finally {
       // Nothing was recorded (refused, or failed before the change): the token may be used again.
       if (!(await this.store.result(id))) await this.store.deleteClaim(claimId(id, seq));
     }
-  }
-
-  private async waitForResult<R>(id: string): Promise<OnceOutcome<R>> {
-    for (let waited = 0; waited < this.options.waitMs; waited += this.options.pollMs) {
-      await this.sleep(this.options.pollMs);
-      const result = await this.store.result(id);
-      if (result) return { kind: 'replayed', result };
-    }
-    return { kind: 'busy' };
   }
 }

@@ -113,8 +113,16 @@ describe('a guided first run', () => {
     expect(text).toContain('Kom igång, i den här ordningen:');
     expect(text.indexOf('din organisation')).toBeLessThan(text.indexOf('Skapa ett forum'));
     expect(text.indexOf('Skapa ett forum')).toBeLessThan(text.indexOf('koppla forum'));
-    // The button types the command for the user (imBack), so the card stays in the chat.
-    expect(JSON.stringify(welcome)).toContain('"msteams":{"type":"imBack","value":"roller"}');
+    // The button sends the command as if typed (Action.Submit), so the card stays in the chat.
+    expect(JSON.stringify(welcome)).toContain('"data":{"command":"roller"}');
+    bot.connector.clear();
+    const pressed = message('', admin);
+    pressed.value = { command: 'roller' };
+    delete pressed.text;
+    await bot.send(pressed);
+    expect(cardText(cardOf(bot.connector.messagesTo(chat)[0]))).toContain(
+      'Roller och organisationer',
+    );
 
     // No organisation, no forum: `nytt ärende` tells an admin what to do, not to ask an admin.
     const reply = async (text: string, o: Parameters<typeof message>[1] = admin) => {

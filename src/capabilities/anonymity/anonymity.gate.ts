@@ -12,7 +12,7 @@ import { detectEmail } from './detect.email';
 import { detectNames } from './detect.name';
 import { namesInEmails } from './detect.name-forms';
 import { detectSpacedNumbers, detectSpokenNumbers } from './detect.numbers';
-import { detectPersonnummer } from './detect.personnummer';
+import { detectPersonnummer, detectPersonnummerInParts } from './detect.personnummer';
 import { detectPhone } from './detect.phone';
 import { detectQuasi } from './detect.quasi';
 import type { Lexicon } from './lexicon';
@@ -74,6 +74,7 @@ export function createGate(options: GateOptions = {}): AnonymityGate {
       const spoken = detectSpokenNumbers(t);
       const personnummer = [
         ...detectPersonnummer(t),
+        ...detectPersonnummerInParts(t),
         ...[...spaced, ...spoken].filter((s) => s.type === 'personnummer'),
       ];
       const phones = withoutOverlapping(

@@ -5,10 +5,14 @@ import {
   DOMAIN_AFTER,
   FAMILY_AFTER,
   HAS_VOWEL,
+  NAMED_THING_BEFORE,
+  NAME_CUE_BEFORE,
+  NAME_CUE_LAST,
   PERSON_BEFORE,
   PLACE_BEFORE,
   THING_BEFORE,
   hyphenatedWithListedName,
+  isCompound,
   possessiveBases,
   spellingOfListedName,
   unknownWord,
@@ -36,7 +40,11 @@ import {
  *   a surname, or "heter"/"kallas" to count;
  * - a distinctive listed surname ("Lindberg", "Andersson") counts when capitalised;
  * - "heter X", "kallas X" and relation word + capitalised word ("mamma Leyla") count even when
- *   X is not listed.
+ *   X is not listed;
+ * - after an English cue ("her name is", "named", "called", "goes by", "known as") a listed name
+ *   counts, and so does a capitalised word that is no ordinary word of either dictionary (even a
+ *   proper noun the English dictionary holds: "Her name is Rhiannon") and is no compound of
+ *   Swedish words; not when a thing is named ("an app called Yubo", "the area known as Tensta").
  * Names that no list holds (a rare spelling, a name from elsewhere), from the dictionary:
  * - a capitalised word that neither the Swedish nor the English dictionary holds, and that is not
  *   a compound of Swedish words ("Tjejzonen" = tjej + zonen: an organisation), is a name;
@@ -86,7 +94,9 @@ const NEVER_NAMES = new Set(
   sverige familjestödsenheten fältgruppen ungdomsmottagningen bvc vårdcentralen migrationsverket
   sig själv själva
   eid ramadan ramadhan nowruz newroz diwali hanukka hanukkah chanukka pesach purim jom kippur
-  vesak holi lucia advent påsk midsommar halloween`
+  vesak holi lucia advent påsk midsommar halloween
+  monday tuesday wednesday thursday friday saturday sunday january february july september
+  october november december christmas easter`
     .split(/\s+/)
     .filter(Boolean),
 );
@@ -170,6 +180,12 @@ export function detectNames(text: string, masked: Span[], { lexicon }: NameConte
     if (THING_BEFORE.has(prev.lower)) return true;
     return (prev.lower === 'och' || prev.lower === 'and') && i >= 2 && thingSlot(i - 2);
   };
+  /** A thing named ("an app called Yubo", "the area known as Tensta"), not a person. */
+  const namedThing = (t: Token): boolean =>
+    NAMED_THING_BEFORE.test(text.slice(Math.max(0, t.start - 60), t.start));
+  /** After an English name cue ("her name is", "called", "known as"), not naming a thing. */
+  const nameCue = (t: Token): boolean =>
+    NAME_CUE_BEFORE.test(text.slice(Math.max(0, t.start - 60), t.start)) && !namedThing(t);
 
   tokens.forEach((t, i) => {
     const prev = tokens[i - 1];
@@ -178,6 +194,7 @@ export function detectNames(text: string, masked: Span[], { lexicon }: NameConte
     const afterRelation =
       prev !== undefined && RELATION_WORDS.has(prev.lower) && adjacent(prev, t, text);
     const afterHeter = prev !== undefined && HETER.has(prev.lower) && adjacent(prev, t, text);
+    const afterNameCue = prev !== undefined && NAME_CUE_LAST.has(prev.lower) && nameCue(t);
     const surnameNext =
       next !== undefined &&
       /^\s+$/u.test(text.slice(t.end, next.start)) &&
@@ -185,6 +202,18 @@ export function detectNames(text: string, masked: Span[], { lexicon }: NameConte
 
     if (afterHeter && !NOT_NAME_AFTER_HETER.has(t.lower) && !NEVER_NAMES.has(t.lower)) {
       if (t.cap || (first && !isAmbiguous(t.lower) && !isWeak(t.lower))) isName[i] = true;
+    }
+    if (afterNameCue && !NOT_NAME_AFTER_HETER.has(t.lower) && !ordinary(t)) {
+      if (first || isSurname(t.lower)) {
+        if (t.cap || (!isAmbiguous(t.lower) && !isWeak(t.lower))) isName[i] = true;
+      } else if (
+        t.cap &&
+        HAS_VOWEL.test(t.word) &&
+        !possessiveBases(t.word).some((w) => lexicon.isWord(w.toLowerCase())) &&
+        !isCompound(t.lower, lexicon)
+      ) {
+        isName[i] = true;
+      } else if (t.low && unknownWord(t.word, lexicon)) isName[i] = true;
     }
     if (first && t.cap && surnameNext && next) {
       isName[i] = true;
@@ -227,6 +256,7 @@ export function detectNames(text: string, masked: Span[], { lexicon }: NameConte
         !NOT_NAME_ENDING.test(t.lower) &&
         HAS_VOWEL.test(t.word) &&
         !thingSlot(i) &&
+        !(prev && NAME_CUE_LAST.has(prev.lower) && namedThing(t)) &&
         !DOMAIN_AFTER.test(text.slice(t.end, t.end + 6))
       ) {
         const proper = !possessiveBases(t.word).some((w) => lexicon.isWord(w.toLowerCase()));

@@ -1,5 +1,5 @@
 import type { Span } from './anonymity.types';
-import { luhnValid, plausibleMonthDay } from './detect.personnummer';
+import { luhnValid, plausibleDatePart } from './detect.personnummer';
 import { validNational } from './detect.phone';
 
 /**
@@ -33,14 +33,6 @@ function groupsOf(run: string, offset: number): Group[] {
   return out;
 }
 
-/** YYMMDD or (18|19|20)YYMMDD is a plausible date (day + 60 for samordningsnummer). */
-function plausibleDatePart(datePart: string): boolean {
-  if (datePart.length === 8 && !/^(?:18|19|20)/.test(datePart)) return false;
-  if (datePart.length !== 6 && datePart.length !== 8) return false;
-  const six = datePart.slice(-6);
-  return plausibleMonthDay(Number(six.slice(2, 4)), Number(six.slice(4, 6)));
-}
-
 /** Date groups that follow the date's own parts: YYMMDD, YY|MM|DD or YYYY|MM|DD. */
 function alignedDateGroups(groups: readonly Group[]): boolean {
   const lengths = groups.map((g) => g.digits.length).join(',');
@@ -66,8 +58,62 @@ function personnummerWindow(groups: readonly Group[]): boolean {
   const dateGroups = groups.slice(0, -serialGroups);
   if (!alignedDateGroups(dateGroups)) return false;
   if (dateGroups.length === 1 && serialGroups === 1) return true;
+  if (dateWithTime(groups)) return false;
   const dashBeforeSerial = (groups[groups.length - serialGroups]?.sep ?? '').includes('-');
   return dashBeforeSerial || luhnValid(digits.slice(-10));
+}
+
+/** A date followed by a time of day ("2026-03-04 14.30", "260304 9.05"): never a personnummer. */
+function dateWithTime(groups: readonly Group[]): boolean {
+  const [hours, minutes] = groups.slice(-2);
+  if (!hours || !minutes || groups.length < 3) return false;
+  if (minutes.digits.length !== 2 || !/^[.:]$/u.test(minutes.sep) || !/^\s+$/u.test(hours.sep))
+    return false;
+  return Number(hours.digits) < 24 && Number(minutes.digits) < 60;
+}
+
+/** One separator between two groups: a space, '-', '+', '.', '/', or a dash with spaces. */
+const SINGLE_SEPARATOR = /^(?:[ .\-/+]| [-+] )$/u;
+/** An amount of money next to the number ("1 203 048 804 kr", "SEK 2015 0822 4480"). */
+const MONEY_AFTER = /^\s?(?:kr\b|kronor|sek\b|:-|€|euro|eur\b|usd\b|dollar)/iu;
+const MONEY_BEFORE = /(?:\bkr\.?|\bsek|€|\$)\s?$/iu;
+/** A case, invoice or account number ("Dnr 2024-0312-1234", "ärendenummer", "faktura nr"). */
+const REFERENCE_BEFORE =
+  /(?<!\p{L})(?:dnr|diarie\p{L}*|ärende\p{L}*|case|ref\p{L}*|faktura\p{L}*|order\p{L}*|ocr|bankgiro|plusgiro|konto\p{L}*|clearing\p{L}*|invoice|account|ticket)[\s.:#-]*(?:nr|nummer|no|number)?[\s.:#]*$/iu;
+
+/**
+ * Any other layout of short groups ("201009 17 3343", "2015 0822 4480", "20 0911 05 3379") is a
+ * personnummer when the groups make a whole number of their own (joined by single separators)
+ * whose digits are a plausible date part and four digits with the right check digit, and the
+ * number is not written as a phone number (a 07x/0xx prefix), a date with a time, an amount or
+ * a case number.
+ */
+function checkedPersonnummerChain(chain: readonly Group[], plus: boolean, text: string): boolean {
+  const digits = chain.map((g) => g.digits).join('');
+  if (digits.length !== 10 && digits.length !== 12) return false;
+  if (!plausibleDatePart(digits.slice(0, -4)) || !luhnValid(digits.slice(-10))) return false;
+  if (plus || dateWithTime(chain)) return false;
+  const first = chain[0]?.digits ?? '';
+  if (first.startsWith('0') && first.length <= 4 && validNational(digits, first, false))
+    return false;
+  const start = chain[0]?.start ?? 0;
+  const end = chain[chain.length - 1]?.end ?? start;
+  return (
+    !MONEY_AFTER.test(text.slice(end, end + 8)) &&
+    !MONEY_BEFORE.test(text.slice(Math.max(0, start - 5), start)) &&
+    !REFERENCE_BEFORE.test(text.slice(Math.max(0, start - 30), start))
+  );
+}
+
+/** The run's groups in chains joined by single separators (a wider gap starts a new chain). */
+function chainsOf(groups: readonly Group[]): Group[][] {
+  const chains: Group[][] = [];
+  for (const g of groups) {
+    const last = chains[chains.length - 1];
+    if (last && SINGLE_SEPARATOR.test(g.sep)) last.push(g);
+    else chains.push([g]);
+  }
+  return chains;
 }
 
 /**
@@ -110,6 +156,12 @@ export function detectSpacedNumbers(text: string): Span[] {
         if (phoneWindow(window, plus && i === 0))
           spans.push({ type: 'phone', start: plus && i === 0 ? m.index : start, end });
       }
+    }
+    for (const chain of chainsOf(groups)) {
+      if (chain.length < 2) continue;
+      const start = chain[0]?.start ?? 0;
+      if (checkedPersonnummerChain(chain, plus && chain[0] === groups[0], text))
+        spans.push({ type: 'personnummer', start, end: chain[chain.length - 1]?.end ?? start });
     }
   }
   return spans;

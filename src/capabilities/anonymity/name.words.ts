@@ -127,3 +127,21 @@ export const PLACE_BEFORE = /(?:^|[\s(])(?:från|i|till|på|via|mot|from|in|to|a
 
 /** A word without a vowel is an abbreviation, not a name ("Dnr", "Tfn", "Ssk"). */
 export const HAS_VOWEL = /[aeiouyåäöéèáàüæø]/iu;
+
+/**
+ * English words that introduce a person's name, as "heter" and "kallas" do in Swedish: "her name
+ * is", "his surname's", "named", "called", "goes by", "known as", "calls herself" (an opening
+ * quote or a colon may follow).
+ */
+export const NAME_CUE_BEFORE =
+  /(?<![\p{L}'’-])(?:(?:(?:sur|nick)?name\s+(?:is|was)|(?:sur|nick)?name['’]s|named|called|known\s+as|go(?:es|ing)?\s+by|went\s+by|calls?\s+(?:her|him|them)sel(?:f|ves)))\s*[:"“”'‘«]?\s*$/iu;
+/** The last word of such a cue: "is", "named", "called", "as", "by", "herself" … */
+export const NAME_CUE_LAST = new Set(
+  `is was name's name’s surname's surname’s nickname's nickname’s named called as by herself
+  himself themselves themself`
+    .split(/\s+/)
+    .filter(Boolean),
+);
+/** A thing, not a person, is what is named so ("an app called Yubo", "the area known as X"). */
+export const NAMED_THING_BEFORE =
+  /(?<!\p{L})(?:app|game|group|programme|program|project|method|model|school|unit|team|club|organi[sz]ation|company|service|platform|site|website|page|channel|server|chat|account|book|film|movie|series|show|song|band|course|initiative|centre|center|clinic|place|town|village|city|street|road|area|district|neighbou?rhood|suburb|estate|shop|store|product|tool|test|form|system|plan|network|association|foundation|charity|campaign|drug|medicine|medication|diagnosis|syndrome|disorder|condition|dog|cat|pet|horse|rabbit|bird|hamster|puppy|kitten)s?\s+(?:(?:is|was|are|were)\s+)?(?:also\s+)?(?:called|named|known\s+as|go(?:es)?\s+by)\s*[:"“”'‘«]?\s*$/iu;

@@ -111,8 +111,12 @@ export async function applyTransition(
     updatedAt: now,
     history: [...record.history, { at: now, by, action, from: record.status, to, ...change }],
   };
+  // The id names the change, not only the version: two different changes racing for the same
+  // version (two chairs moving a case to different meetings) get different ids, so the loser's
+  // version claim conflicts instead of passing for its own (the same change twice is one unit).
+  const target = [change.meetingId, change.outcome].filter(Boolean).join(':');
   const unit: Unit = {
-    id: `case.${action}:${next.tenantId}:${next.code}:v${next.version}`,
+    id: `case.${action}:${next.tenantId}:${next.code}:v${next.version}${target ? `:${target}` : ''}`,
     writes: deps.repo.versionWrites(next),
     audit: [caseAudit(actor, now, `case.${action}`, next, { from: record.status, ...change })],
     events: [

@@ -38,7 +38,7 @@ export function helpCard(ctx: TurnCtx, entries: readonly HelpEntry[]): AdaptiveC
   });
 }
 
-/** Commands a button in the welcome card sends for the user (personal chat: every message reaches the bot). */
+/** Commands a button in the welcome card sends for the user, as if typed (Action.Submit `{ command }`). */
 const STEP_COMMAND = {
   organisation: { sv: 'roller', en: 'roles' },
   forum: { sv: 'nytt forum', en: 'new forum' },
