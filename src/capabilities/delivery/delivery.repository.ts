@@ -1,6 +1,5 @@
 import type { Collection, Db } from 'mongodb';
-import type { Claim } from '../../core/claims';
-import { MongoClaimStore } from '../../infra/db/claims.repository';
+import { ClaimsBacked, MongoClaimStore } from '../../infra/db/claims.repository';
 import { isDuplicateKey } from '../../infra/db/mongo';
 import type { Write } from '../../core/unit-of-work';
 
@@ -35,15 +34,14 @@ interface GoneDoc {
   at: Date;
 }
 
-export class MongoDeliveryRepository implements DeliveryRepository {
+export class MongoDeliveryRepository extends ClaimsBacked implements DeliveryRepository {
   private readonly outbox: Collection<OutboxDoc>;
-  private readonly claims: MongoClaimStore;
   private readonly slots: Collection<SlotDoc>;
   private readonly gone: Collection<GoneDoc>;
 
   constructor(db: Db) {
+    super(new MongoClaimStore(db, 'outboxClaims'));
     this.outbox = db.collection<OutboxDoc>('outbox');
-    this.claims = new MongoClaimStore(db, 'outboxClaims');
     this.slots = db.collection<SlotDoc>('outboxSlots');
     this.gone = db.collection<GoneDoc>(GONE_COLLECTION);
   }
@@ -96,18 +94,6 @@ export class MongoDeliveryRepository implements DeliveryRepository {
       },
     );
     return res.matchedCount === 1;
-  }
-
-  insertClaim(claim: Claim): Promise<boolean> {
-    return this.claims.insertClaim(claim);
-  }
-
-  getClaim(id: string): Promise<Claim | null> {
-    return this.claims.getClaim(id);
-  }
-
-  deleteClaim(id: string): Promise<void> {
-    return this.claims.deleteClaim(id);
   }
 
   deleteClaims(messageId: string): Promise<void> {

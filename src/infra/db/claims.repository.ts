@@ -54,3 +54,23 @@ export class MongoClaimStore implements ClaimStore {
     await this.col.deleteMany({ itemId });
   }
 }
+
+/**
+ * For stores that hold claims beside their own documents (the outbox, event deliveries,
+ * once-only operations): the ClaimStore port, answered by a MongoClaimStore of their own.
+ */
+export abstract class ClaimsBacked implements ClaimStore {
+  protected constructor(protected readonly claims: MongoClaimStore) {}
+
+  insertClaim(claim: Claim): Promise<boolean> {
+    return this.claims.insertClaim(claim);
+  }
+
+  getClaim(id: string): Promise<Claim | null> {
+    return this.claims.getClaim(id);
+  }
+
+  deleteClaim(id: string): Promise<void> {
+    return this.claims.deleteClaim(id);
+  }
+}

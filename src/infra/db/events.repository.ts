@@ -1,8 +1,7 @@
 import type { Collection, Db } from 'mongodb';
 import type { EventDelivery, EventStore } from '../../core/event-dispatcher';
 import type { DomainEvent } from '../../core/events';
-import type { Claim } from '../../core/claims';
-import { MongoClaimStore } from './claims.repository';
+import { ClaimsBacked, MongoClaimStore } from './claims.repository';
 import { EVENTS, EVENT_DELIVERIES, type EventDeliveryDoc } from './journal';
 
 interface EventDoc extends Omit<DomainEvent, 'id'> {
@@ -13,15 +12,14 @@ interface EventDoc extends Omit<DomainEvent, 'id'> {
  * Events (kept: the history of what happened) and their deliveries (deleted once handled, so the
  * collection the scheduler scans holds only what is still to do). Written by the journal.
  */
-export class MongoEventStore implements EventStore {
+export class MongoEventStore extends ClaimsBacked implements EventStore {
   private readonly events: Collection<EventDoc>;
   private readonly deliveries: Collection<EventDeliveryDoc>;
-  private readonly claims: MongoClaimStore;
 
   constructor(db: Db) {
+    super(new MongoClaimStore(db, 'eventClaims'));
     this.events = db.collection<EventDoc>(EVENTS);
     this.deliveries = db.collection<EventDeliveryDoc>(EVENT_DELIVERIES);
-    this.claims = new MongoClaimStore(db, 'eventClaims');
   }
 
   async init(): Promise<void> {
@@ -78,18 +76,6 @@ export class MongoEventStore implements EventStore {
         },
       },
     );
-  }
-
-  insertClaim(claim: Claim): Promise<boolean> {
-    return this.claims.insertClaim(claim);
-  }
-
-  getClaim(id: string): Promise<Claim | null> {
-    return this.claims.getClaim(id);
-  }
-
-  deleteClaim(id: string): Promise<void> {
-    return this.claims.deleteClaim(id);
   }
 }
 

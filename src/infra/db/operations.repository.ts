@@ -1,8 +1,7 @@
 import type { Collection, Db } from 'mongodb';
-import type { Claim } from '../../core/claims';
 import type { OperationStore } from '../../core/operations';
 import type { OperationResult } from '../../core/unit-of-work';
-import { MongoClaimStore } from './claims.repository';
+import { ClaimsBacked, MongoClaimStore } from './claims.repository';
 import { OPERATIONS } from './journal';
 
 interface OperationDoc {
@@ -13,13 +12,12 @@ interface OperationDoc {
 }
 
 /** Results of once-only card actions (written by the journal) and their claims; read by `_id`. */
-export class MongoOperationStore implements OperationStore {
+export class MongoOperationStore extends ClaimsBacked implements OperationStore {
   private readonly results: Collection<OperationDoc>;
-  private readonly claims: MongoClaimStore;
 
   constructor(db: Db) {
+    super(new MongoClaimStore(db, 'operationClaims'));
     this.results = db.collection<OperationDoc>(OPERATIONS);
-    this.claims = new MongoClaimStore(db, 'operationClaims');
   }
 
   init(): Promise<void> {
@@ -29,17 +27,5 @@ export class MongoOperationStore implements OperationStore {
   async result(operationId: string): Promise<OperationResult | null> {
     const doc = await this.results.findOne({ _id: operationId });
     return doc ? doc.result : null;
-  }
-
-  insertClaim(claim: Claim): Promise<boolean> {
-    return this.claims.insertClaim(claim);
-  }
-
-  getClaim(id: string): Promise<Claim | null> {
-    return this.claims.getClaim(id);
-  }
-
-  deleteClaim(id: string): Promise<void> {
-    return this.claims.deleteClaim(id);
   }
 }
