@@ -1,7 +1,8 @@
 import type { ZodType, ZodTypeDef } from 'zod';
 import type { AdaptiveCardJson } from '../cards/render';
 import type { Locale, MessageKey, Translate } from '../i18n/i18n';
-import type { Actor, Role } from './actor';
+import type { Actor } from './actor';
+import type { Permission } from './permissions';
 import type { Logger } from './logger';
 import type { OperationResult } from './unit-of-work';
 
@@ -63,7 +64,8 @@ export interface Action<T = unknown> {
 export interface HelpEntry {
   command: Readonly<Record<Locale, string>>;
   description: MessageKey;
-  roles: readonly Role[] | 'everyone';
+  /** Who sees it: the permission its command needs (core/permissions.ts), or everyone. */
+  permission: Permission | 'everyone';
 }
 
 export interface Capability {

@@ -19,7 +19,6 @@ import {
   withdrawCaseSchema,
 } from './cases.schemas';
 import type { CasesService } from './cases.service';
-import { CASE_ROLES } from './cases.service';
 import type { CaseStatus } from './cases.types';
 
 export const CASES_VERBS = {
@@ -125,12 +124,12 @@ export function casesCapability(
       {
         command: { sv: 'nytt ärende', en: 'new case' },
         description: 'cases.help.new',
-        roles: CASE_ROLES,
+        permission: 'cases.raise',
       },
       {
         command: { sv: 'mina ärenden', en: 'my cases' },
         description: 'cases.help.mine',
-        roles: CASE_ROLES,
+        permission: 'cases.raise',
       },
     ],
     commands: [

@@ -1,8 +1,9 @@
 import type { Actor } from '../../core/actor';
-import { ANY_ROLE, hasRole, requireRole } from '../../core/actor';
+import { hasRole } from '../../core/actor';
 import type { Clock } from '../../core/clock';
 import type { UnitOfWork } from '../../core/unit-of-work';
 import { AppError } from '../../core/errors';
+import { authorize } from '../../core/permissions';
 import {
   IdentifyingCombinationWarning,
   IdentifyingTextError,
@@ -37,10 +38,6 @@ export interface CasesServiceDeps {
   /** The anonymity gate with the municipality's units (default: one without configured units). */
   gate?: AnonymityGate;
 }
-
-/** Who may raise cases and see their own. */
-/** Who may raise and follow cases: any member of staff with a role. */
-export const CASE_ROLES = ANY_ROLE;
 
 export interface ForumChoice {
   forum: Forum;
@@ -86,7 +83,7 @@ export class CasesService {
     actor: Actor,
     wanted: { forumId?: string | undefined; meetingId?: string | undefined } = {},
   ): Promise<CaseFormOptions> {
-    requireRole(actor, ...CASE_ROLES);
+    authorize(actor, 'cases.raise');
     const { forums, meetings } = this.deps;
     const eligible = (await forums.forumsForActor(actor)).filter((f) =>
       this.config.caseForumKinds.includes(f.kind),
@@ -127,7 +124,7 @@ export class CasesService {
    * of that holds.
    */
   async submit(actor: Actor, input: CaseInput, operationId?: string): Promise<SubmitResult> {
-    requireRole(actor, ...CASE_ROLES);
+    authorize(actor, 'cases.raise');
     const { forums, meetings } = this.deps;
     const chosen = await meetings.getMeeting(actor.tenantId, input.meetingId);
     if (!chosen) throw new AppError('notFound');
@@ -225,7 +222,7 @@ export class CasesService {
    * submission of the same card gets it again).
    */
   async submission(actor: Actor, code: string, rolledOverFromId?: string): Promise<SubmitResult> {
-    requireRole(actor, ...CASE_ROLES);
+    authorize(actor, 'cases.raise');
     const record = await this.requireCase(actor, code);
     if (record.submittedBy !== actor.aadObjectId)
       throw new AppError('forbidden', { needs: 'submitter' });
@@ -241,7 +238,7 @@ export class CasesService {
 
   /** `mina ärenden`: the actor's own cases, newest first. */
   async myCases(actor: Actor): Promise<MyCase[]> {
-    requireRole(actor, ...CASE_ROLES);
+    authorize(actor, 'cases.raise');
     if (!actor.aadObjectId) return [];
     const now = this.deps.clock.now();
     const records = await this.deps.repo.listBySubmitter(
@@ -267,7 +264,7 @@ export class CasesService {
 
   /** The submitter withdraws their own case, before its meeting starts. */
   async withdraw(actor: Actor, code: string): Promise<CaseRecord> {
-    requireRole(actor, ...CASE_ROLES);
+    authorize(actor, 'cases.raise');
     const record = await this.requireCase(actor, code);
     if (!actor.aadObjectId || record.submittedBy !== actor.aadObjectId)
       throw new AppError('forbidden', { needs: 'submitter' });
@@ -361,7 +358,7 @@ export class CasesService {
 
   /** Chair flows: a chair of the case's forum, or an admin. */
   private async requireChairOf(actor: Actor, code: string): Promise<CaseRecord> {
-    requireRole(actor, 'chair', 'admin');
+    authorize(actor, 'cases.chair');
     const record = await this.requireCase(actor, code);
     if (hasRole(actor, 'admin')) return record;
     const forum = await this.deps.forums.getForum(actor.tenantId, record.forumId);

@@ -30,7 +30,7 @@ export function deliveryCapability(delivery: DeliveryService): Capability {
       {
         command: { sv: 'utkorg', en: 'outbox' },
         description: 'delivery.help',
-        roles: ['admin'],
+        permission: 'delivery.manage',
       },
     ],
     commands: [

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Actor } from '../../core/actor';
-import { requireRole } from '../../core/actor';
 import type { AuditLog } from '../../core/audit';
 import type { Clock } from '../../core/clock';
 import { AppError } from '../../core/errors';
+import { authorize } from '../../core/permissions';
 import type { Logger } from '../../core/logger';
 import type { BackoffOptions } from './delivery.policy';
 import { DEFAULT_BACKOFF } from './delivery.policy';
@@ -151,7 +151,7 @@ export class DeliveryService {
     actor: Actor,
     limit = 10,
   ): Promise<{ counts: Record<OutboxStatus, number>; deadLetters: DeadLetterSummary[] }> {
-    requireRole(actor, 'admin');
+    authorize(actor, 'delivery.manage');
     const [counts, deadLetters] = await Promise.all([
       this.deps.repo.countByStatus(actor.tenantId),
       this.listDeadLetters(actor, limit),
@@ -160,7 +160,7 @@ export class DeliveryService {
   }
 
   async listDeadLetters(actor: Actor, limit = 10): Promise<DeadLetterSummary[]> {
-    requireRole(actor, 'admin');
+    authorize(actor, 'delivery.manage');
     const docs = await this.deps.repo.listDeadLetters(actor.tenantId, Math.min(limit, 50));
     return docs.map(summarize);
   }
@@ -170,7 +170,7 @@ export class DeliveryService {
    * claim first, like a sender, so the reset cannot race a delivery pass or another admin.
    */
   async retryDeadLetter(actor: Actor, id: string): Promise<RetryResult> {
-    requireRole(actor, 'admin');
+    authorize(actor, 'delivery.manage');
     const { repo, clock, audit } = this.deps;
     const msg = await repo.get(id);
     if (!msg || msg.tenantId !== actor.tenantId) throw new AppError('notFound');

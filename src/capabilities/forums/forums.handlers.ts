@@ -1,4 +1,3 @@
-import { ANY_ROLE } from '../../core/actor';
 import type { ActionResult, Capability, TurnCtx } from '../../core/capability';
 import { defineAction } from '../../core/capability';
 import { isAppError } from '../../core/errors';
@@ -22,8 +21,6 @@ import {
 import { forumInputSchema } from './forums.schemas';
 import type { ForumsService } from './forums.service';
 import type { Forum } from './forums.types';
-
-const STAFF_ROLES = ANY_ROLE;
 
 /** What the forum cards show of meetings; the meetings module provides it (it is built later). */
 export interface ForumMeetingsView {
@@ -100,17 +97,17 @@ export function forumsCapability(
       {
         command: { sv: 'forum', en: 'forums' },
         description: 'forums.cmd.list',
-        roles: STAFF_ROLES,
+        permission: 'forums.view',
       },
       {
         command: { sv: 'nytt forum', en: 'new forum' },
         description: 'forums.cmd.new',
-        roles: ['admin'],
+        permission: 'forums.manage',
       },
       {
         command: { sv: 'koppla forum', en: 'link forum' },
         description: 'forums.cmd.link',
-        roles: ['admin'],
+        permission: 'forums.manage',
       },
     ],
     commands: [

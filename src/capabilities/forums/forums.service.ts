@@ -1,10 +1,10 @@
 import type { Actor } from '../../core/actor';
-import { ANY_ROLE, requireRole } from '../../core/actor';
 import { auditEntry } from '../../core/audit';
 import type { UnitOfWork } from '../../core/unit-of-work';
 import type { ConversationInfo } from '../../core/capability';
 import type { Clock } from '../../core/clock';
 import { AppError } from '../../core/errors';
+import { authorize } from '../../core/permissions';
 import type { SetupState } from '../../core/guidance';
 import { newUnitId, type Write } from '../../core/unit-of-work';
 import { IdentifyingTextError, createGate, reviewFields, type AnonymityGate } from '../anonymity';
@@ -58,7 +58,7 @@ export class ForumsService {
 
   /** Admins create forums (their meetings follow from `forum.saved`). */
   async createForum(actor: Actor, input: ForumInputParsed): Promise<Forum> {
-    requireRole(actor, 'admin');
+    authorize(actor, 'forums.manage');
     this.checkOrganisations(input.organisations);
     this.checkFreeText(input);
     const now = this.deps.clock.now();
@@ -155,7 +155,7 @@ export class ForumsService {
 
   /** Admins edit a forum (its binding is kept); future meetings are recomputed. */
   async updateForum(actor: Actor, input: ForumInputParsed): Promise<Forum> {
-    requireRole(actor, 'admin');
+    authorize(actor, 'forums.manage');
     this.checkOrganisations(input.organisations);
     this.checkFreeText(input);
     const existing = await this.requireForum(actor.tenantId, input.id);
@@ -171,13 +171,13 @@ export class ForumsService {
   }
 
   listForums(actor: Actor): Promise<Forum[]> {
-    requireRole(actor, ...ANY_ROLE);
+    authorize(actor, 'forums.view');
     return this.deps.repo.listForums(actor.tenantId);
   }
 
   /** The forums an admin may bind (all of the tenant's). */
   forumsForBinding(actor: Actor): Promise<Forum[]> {
-    requireRole(actor, 'admin');
+    authorize(actor, 'forums.manage');
     return this.deps.repo.listForums(actor.tenantId);
   }
 
@@ -232,7 +232,7 @@ export class ForumsService {
 
   /** `koppla forum`: binds a forum to the channel or group chat the admin writes in. */
   async bindForum(actor: Actor, forumId: string, conversation: ConversationInfo): Promise<Forum> {
-    requireRole(actor, 'admin');
+    authorize(actor, 'forums.manage');
     if (conversation.type === 'personal')
       throw new AppError('invalidInput', { field: 'conversation' });
     const forum = await this.requireForum(actor.tenantId, forumId);

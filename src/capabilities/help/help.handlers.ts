@@ -1,7 +1,8 @@
 import type { AdaptiveCardJson } from '../../cards/render';
 import { renderCard } from '../../cards/render';
 import type { Actor } from '../../core/actor';
-import { ROLES, hasAnyRole, hasRole } from '../../core/actor';
+import { ROLES, hasRole } from '../../core/actor';
+import { isAllowed } from '../../core/permissions';
 import type { Capability, HelpEntry, Reply, TurnCtx } from '../../core/capability';
 import type { SetupState } from '../../core/guidance';
 import { ADMIN_SETUP_STEPS, nextStep, setupStepDone, setupStepText } from '../../core/guidance';
@@ -11,7 +12,7 @@ import welcomeTemplate from '../../../adaptive-cards/core/welcome.json';
 export const HELP_ENTRY: HelpEntry = {
   command: { sv: 'hjälp', en: 'help' },
   description: 'help.cmd.help',
-  roles: 'everyone',
+  permission: 'everyone',
 };
 
 /** In channels and group chats the bot hears only messages that @mention it: say so there. */
@@ -20,7 +21,9 @@ const mentionHint = (ctx: TurnCtx): string =>
 
 /** The help card lists exactly what this user's roles allow (authorization itself is in the services). */
 export function helpCard(ctx: TurnCtx, entries: readonly HelpEntry[]): AdaptiveCardJson {
-  const visible = entries.filter((e) => e.roles === 'everyone' || hasAnyRole(ctx.actor, e.roles));
+  const visible = entries.filter(
+    (e) => e.permission === 'everyone' || isAllowed(ctx.actor, e.permission),
+  );
   const roles = ROLES.filter((r) => ctx.actor.roles.has(r)).map((r) => ctx.t(`role.${r}`));
   return renderCard('core/help', helpTemplate, {
     title: ctx.t('help.title'),

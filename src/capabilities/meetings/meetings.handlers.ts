@@ -1,4 +1,3 @@
-import { ANY_ROLE } from '../../core/actor';
 import type { AdaptiveCardJson } from '../../cards/render';
 import type { ActionResult, Capability, TurnCtx } from '../../core/capability';
 import { defineAction } from '../../core/capability';
@@ -92,7 +91,7 @@ export function meetingsCapability(meetings: MeetingsService, forums: ForumsServ
       {
         command: { sv: 'nästa möte', en: 'next meeting' },
         description: 'forums.cmd.next',
-        roles: ANY_ROLE,
+        permission: 'meetings.view',
       },
     ],
     commands: [

@@ -96,9 +96,13 @@ export function peopleCapability(people: PeopleService, orgs: OrganisationDirect
       {
         command: { sv: 'vem är jag', en: 'whoami' },
         description: 'help.cmd.whoami',
-        roles: 'everyone',
+        permission: 'everyone',
       },
-      { command: { sv: 'roller', en: 'roles' }, description: 'help.cmd.roles', roles: ['admin'] },
+      {
+        command: { sv: 'roller', en: 'roles' },
+        description: 'help.cmd.roles',
+        permission: 'people.manage',
+      },
     ],
     commands: [
       {

@@ -1,8 +1,9 @@
 import type { Actor, Role } from '../../core/actor';
-import { ROLES, hasRole, requireRole } from '../../core/actor';
+import { ROLES, hasRole } from '../../core/actor';
 import type { AuditLog } from '../../core/audit';
 import type { Clock } from '../../core/clock';
 import { AppError } from '../../core/errors';
+import { authorize } from '../../core/permissions';
 import type { Locale } from '../../i18n/i18n';
 
 /** What Teams tells us about the person behind an activity. */
@@ -128,7 +129,7 @@ export class PeopleService {
   }
 
   async listUsers(actor: Actor): Promise<UserSummary[]> {
-    requireRole(actor, 'admin');
+    authorize(actor, 'people.manage');
     const [users, memberships] = await Promise.all([
       this.deps.repo.listUsers(actor.tenantId, MAX_LISTED_USERS),
       this.deps.repo.memberships(actor.tenantId),
@@ -197,7 +198,7 @@ export class PeopleService {
     value: string,
     op: 'add' | 'remove',
   ): Promise<{ outcome: ChangeOutcome; user: UserSummary }> {
-    requireRole(actor, 'admin');
+    authorize(actor, 'people.manage');
     const { repo, audit, clock } = this.deps;
     if (kind === 'role' && !(ROLES as readonly string[]).includes(value))
       throw new AppError('invalidInput', { field: 'role' });
