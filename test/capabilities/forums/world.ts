@@ -6,15 +6,12 @@ import type { DomainEvent } from '../../../src/core/events';
 import type { Unit, UnitOfWork } from '../../../src/core/unit-of-work';
 import { AUDIT, EVENTS, MongoJournal } from '../../../src/infra/db/journal';
 import { MongoForumsRepository } from '../../../src/capabilities/forums/forums.repository';
-import {
-  forumInputSchema,
-  type ForumInput,
-  type ForumInputParsed,
-} from '../../../src/capabilities/forums/forums.schemas';
+import type { ForumInput, ForumInputParsed } from '../../../src/capabilities/forums/forums.schemas';
 import { ForumsService } from '../../../src/capabilities/forums/forums.service';
 import { MongoMeetingsRepository } from '../../../src/capabilities/meetings/meetings.repository';
 import { MeetingsService } from '../../../src/capabilities/meetings/meetings.service';
 import { openTestDb } from '../../harness/test-db';
+import { forumInput as caseForumInput } from '../cases/fakes';
 
 export const T = 'tenant-1';
 export const ADMIN = 'dddddddd-0000-4000-8000-00000000000d';
@@ -41,31 +38,8 @@ export const anna = actor(ANNA, ['staff'], ['school']);
  * two working days before at 12:00 (Tuesday 11:00Z), holidays skipped. Its meetings are
  * `fossam:<date>`.
  */
-export function forumInput(over: Partial<ForumInput> = {}): ForumInputParsed {
-  return forumInputSchema.parse({
-    id: 'fossam',
-    name: 'Fossam',
-    code: 'FOS',
-    kind: 'caseForum',
-    organisations: ['school', 'socialServices', 'firstLine'],
-    chairs: [CHAIR],
-    schedule: {
-      recurrence: { kind: 'weekly', interval: 1, weekdays: ['thursday'] },
-      startTime: '13:00',
-      durationMinutes: 120,
-      timeZone: 'Europe/Stockholm',
-      firstDate: '2026-08-20',
-      holidayPolicy: 'skip',
-      breakPolicy: 'skip',
-      onlyDuringTerms: false,
-      deadline: { workingDaysBefore: 2, time: '12:00' },
-      reminders: { deadlineReminder: { hoursBefore: 24 }, meetingReminderMinutesBefore: 15 },
-    },
-    place: 'Stadshuset, sal 3',
-    locale: 'sv',
-    ...over,
-  } satisfies ForumInput);
-}
+export const forumInput = (over: Partial<ForumInput> = {}): ForumInputParsed =>
+  caseForumInput({ place: 'Stadshuset, sal 3', ...over });
 
 /** The forums and meetings services on a fresh database, with the real repositories and journal. */
 export interface ForumsWorld {
