@@ -20,12 +20,15 @@ import { registerForums } from './capabilities/forums';
 import { registerMeetings, type ReminderRunStats } from './capabilities/meetings';
 import { registerCases } from './capabilities/cases';
 import { registerHelp } from './capabilities/help';
+import { registerAudit } from './capabilities/audit';
 import { createGate } from './capabilities/anonymity';
 
 export interface ModuleOptions {
   sender: ProactiveSender;
   deliveryOptions?: Partial<DeliveryOptions>;
   operationLeaseMs?: number;
+  /** Where users' browsers reach this server (download links). */
+  publicUrl?: () => string;
 }
 
 /**
@@ -64,13 +67,17 @@ export async function buildModules(
     setupState,
     gate,
   });
+  const audit = registerAudit(kernel, {
+    people: people.services,
+    publicUrl: o.publicUrl ?? (() => config.publicUrl ?? ''),
+  });
   const help = registerHelp({
     entries: () => runtime.capabilities.flatMap((c) => c.help ?? []),
     setupState,
   });
 
   /** In routing order; their jobs run in this order on every scheduler pass. */
-  const modules: Module[] = [help, people, conversations, forums, meetings, cases, delivery];
+  const modules: Module[] = [help, people, conversations, forums, meetings, cases, delivery, audit];
   const runtime = await complete(modules, {
     eventBackoffMs: (n) => backoffMs(n, undefined, Math.random),
     ...(o.operationLeaseMs ? { operationLeaseMs: o.operationLeaseMs } : {}),

@@ -64,8 +64,11 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
     // The adapter first: the outbox's sender and the bot share it.
     const adapter = createTeamsAdapter(config.bot);
     const sender = createProactiveSender({ adapter, botAppId: config.bot.appId, clock, log });
+    // The address the bot's download links point at: configured, or where it listens.
+    let listeningUrl = '';
     const modules = await buildModules(store.db.db, config, clock, log, {
       sender,
+      publicUrl: () => config.publicUrl ?? listeningUrl,
       ...(options.deliveryOptions ? { deliveryOptions: options.deliveryOptions } : {}),
       ...(options.operationLeaseMs ? { operationLeaseMs: options.operationLeaseMs } : {}),
     });
@@ -85,8 +88,14 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
       people,
       conversations,
     });
-    const http = createHttpServer({ bot, ping: () => store.db.ping(), log });
+    const http = createHttpServer({
+      bot,
+      ping: () => store.db.ping(),
+      log,
+      download: (kind, id) => modules.download(kind, id),
+    });
     const { port, url } = await http.listen(config.port, config.host);
+    listeningUrl = url;
     cleanups.push(() => http.close());
     if (config.schedulerIntervalSeconds > 0) {
       const loop = startLoop(

@@ -97,12 +97,15 @@ export function createBot(deps: BotDeps): Bot {
       conversationType: conversation.type,
       tenantId,
     });
-    const actor = await people.resolveActor({
-      tenantId,
-      aadObjectId: activity.from?.aadObjectId,
-      displayName: activity.from?.name ?? '',
-      locale: clientLocale,
-    });
+    const actor = {
+      ...(await people.resolveActor({
+        tenantId,
+        aadObjectId: activity.from?.aadObjectId,
+        displayName: activity.from?.name ?? '',
+        locale: clientLocale,
+      })),
+      correlationId,
+    };
     // The client's language; for events that carry none (install events), the user's last known.
     const locale: Locale = clientLocale ?? actor.locale ?? 'sv';
     const reference = JSON.parse(

@@ -60,6 +60,11 @@ const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
   HOST: z.string().min(1).optional(),
+  PUBLIC_URL: z
+    .string()
+    .regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, 'must be an http(s) address')
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
   MONGODB_URI: z
     .string()
     .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
@@ -89,6 +94,8 @@ export interface Config {
   nodeEnv: 'development' | 'production' | 'test';
   port: number;
   host: string;
+  /** Where users' browsers reach this server (download links); default: where it listens. */
+  publicUrl: string | undefined;
   /** No bot app id: inbound authentication is off. Only ever bound to loopback. */
   localMode: boolean;
   mongodb: { uri: string | undefined; dbName: string };
@@ -235,6 +242,7 @@ export function loadConfig(
     nodeEnv: e.NODE_ENV,
     port: e.PORT,
     host,
+    publicUrl: e.PUBLIC_URL,
     localMode,
     mongodb: { uri: e.MONGODB_URI, dbName: e.MONGODB_DB },
     dataDir: path.resolve(options.projectRoot, e.DATA_DIR),

@@ -17,6 +17,8 @@ export interface Actor {
   locale?: Locale | undefined;
   roles: ReadonlySet<Role>;
   organisations: readonly string[];
+  /** The turn's correlation id (set by the bot layer), carried into audit entries. */
+  correlationId?: string;
 }
 
 export const hasRole = (actor: Actor, role: Role): boolean => actor.roles.has(role);

@@ -8,18 +8,34 @@ export interface AuditEntry {
   at: Date;
   tenantId: string;
   actorId: string;
+  /** The actor's roles when the change was made (sorted; absent for system changes). */
+  roles?: readonly string[];
   action: string;
   target: string;
   detail?: Readonly<Record<string, string | number | boolean>>;
+  /** The turn that made the change (absent for scheduler and import changes). */
+  correlationId?: string;
+}
+
+/** A filter over one tenant's entries: exact actor and target, `at` in [from, to). */
+export interface AuditQuery {
+  tenantId: string;
+  actorId?: string;
+  target?: string;
+  from?: Date;
+  to?: Date;
+  limit: number;
 }
 
 export interface AuditLog {
   record(entry: AuditEntry): Promise<void>;
+  /** Newest first, filtered and limited in the database. */
+  query(q: AuditQuery): Promise<AuditEntry[]>;
 }
 
 /** The one place an audit entry is built (the actor is the user, or the system with an id). */
 export function auditEntry(
-  actor: Pick<Actor, 'tenantId' | 'aadObjectId'>,
+  actor: Pick<Actor, 'tenantId' | 'aadObjectId'> & Partial<Pick<Actor, 'roles' | 'correlationId'>>,
   at: Date,
   action: string,
   target: string,
@@ -29,8 +45,10 @@ export function auditEntry(
     at,
     tenantId: actor.tenantId,
     actorId: actor.aadObjectId ?? '',
+    ...(actor.roles && actor.roles.size > 0 ? { roles: [...actor.roles].sort() } : {}),
     action,
     target,
     ...(detail ? { detail } : {}),
+    ...(actor.correlationId ? { correlationId: actor.correlationId } : {}),
   };
 }

@@ -23,6 +23,8 @@ export const PERMISSIONS = {
   'cases.chair': ['chair', 'admin'],
   /** The outbox: counts, dead letters, retries. */
   'delivery.manage': ['admin'],
+  /** The audit trail: read, filter and export it (`granskningslogg`). */
+  'audit.view': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

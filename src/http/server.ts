@@ -2,12 +2,15 @@ import type { AddressInfo } from 'node:net';
 import restify from 'restify';
 import type { Bot } from '../bot/bot';
 import type { Logger } from '../core/logger';
+import type { Download } from '../core/downloads';
 
 export interface HttpServerDeps {
   bot: Pick<Bot, 'process' | 'inFlight'>;
   /** Readiness: does the database answer? */
   ping: () => Promise<boolean>;
   log: Logger;
+  /** Short-lived exports (`GET /exports/<kind>/<id>`): the file, or null for 404. */
+  download?: (kind: string, id: string) => Promise<Download | null>;
 }
 
 export interface HttpServer {
@@ -33,6 +36,35 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
   server.get('/healthz', (_req, res, next) => {
     res.send(200, { status: 'ok' });
     next();
+  });
+  // Exports: an unguessable, expiring id is the only key. Anything else is a bare 404, and an
+  // error a bare 500: no internal text leaves the server.
+  server.get('/exports/:kind/:id', async (req, res) => {
+    const params = req.params as { kind?: unknown; id?: unknown };
+    const plain = (status: number, text: string) => {
+      res.writeHead(status, {
+        'content-type': 'text/plain; charset=utf-8',
+        'cache-control': 'no-store',
+      });
+      res.end(text);
+    };
+    try {
+      const file =
+        deps.download && typeof params.kind === 'string' && typeof params.id === 'string'
+          ? await deps.download(params.kind, params.id)
+          : null;
+      if (!file) return plain(404, 'Not found');
+      res.writeHead(200, {
+        'content-type': file.contentType,
+        'content-disposition': `attachment; filename="${file.filename}"`,
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+      });
+      res.end(file.body);
+    } catch (e) {
+      deps.log.error({ err: (e as Error).name }, 'export download failed');
+      plain(500, 'Error');
+    }
   });
   server.get('/readyz', async (_req, res) => {
     const ok = !closing && (await deps.ping());

@@ -9,6 +9,7 @@ import type { UnitOfWork } from '../core/unit-of-work';
 import type { Locale, Translate } from '../i18n/i18n';
 import type { DbHandle } from '../infra/db/mongo';
 import type { Outbox } from '../core/outbox';
+import type { DownloadRoute } from '../core/downloads';
 
 /**
  * What every capability module is given: the shared services of the product. A module builds
@@ -46,4 +47,6 @@ export interface Module<S = unknown> {
   capability?: Capability;
   jobs?: readonly Job[];
   subscriptions?: readonly Subscription[];
+  /** Short-lived files served over HTTP (`GET /exports/<kind>/<id>`). */
+  downloads?: readonly DownloadRoute[];
 }

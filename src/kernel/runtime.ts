@@ -14,6 +14,7 @@ import { MongoJournal } from '../infra/db/journal';
 import type { DbHandle } from '../infra/db/mongo';
 import { MongoOperationStore } from '../infra/db/operations.repository';
 import type { Job, Kernel, Module } from './kernel';
+import { DOWNLOAD_ID, type Download, type DownloadRoute } from '../core/downloads';
 
 /** Units left in the journal this long are a crashed process's: the scheduler applies them. */
 const RECOVER_AFTER_MS = 10_000;
@@ -28,6 +29,8 @@ export interface KernelOptions {
 /** What the modules make of the kernel: the router over their capabilities, and the scheduler pass. */
 export interface Runtime {
   capabilities: Capability[];
+  /** The file for `GET /exports/<kind>/<id>`, or null (unknown kind, id or expired). */
+  download(kind: string, id: string): Promise<Download | null>;
   router: Router;
   /** One scheduler pass: crashed units, due event deliveries, then every module's jobs in order. */
   tick(): Promise<Record<string, unknown> & { recovered: number; events: DispatchStats }>;
@@ -90,8 +93,16 @@ export function createKernel(db: DbHandle, config: Config, clock: Clock, log: Lo
     // What a crashed process left half-written is completed before anything else happens.
     await d.dispatchNow((await journal.recover(0)).events);
     const capabilities = modules.flatMap((m) => (m.capability ? [m.capability] : []));
+    const downloads = new Map<string, DownloadRoute>(
+      modules.flatMap((m) => m.downloads ?? []).map((d) => [d.kind, d]),
+    );
     return {
       capabilities,
+      download: async (kind, id) => {
+        const route = downloads.get(kind);
+        if (!route || !DOWNLOAD_ID.test(id)) return null;
+        return route.fetch(id, clock.now());
+      },
       router: createRouter(capabilities, { once }),
       tick: async () => {
         const recovered = await journal.recover(RECOVER_AFTER_MS);

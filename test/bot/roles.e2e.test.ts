@@ -55,6 +55,9 @@ describe('people and roles through the bot', () => {
       },
     ]);
     expect(await audit()).toBe(1);
+    const entry = await bot.db.collection('audit').findOne({ action: 'role.grant' });
+    expect(entry).toMatchObject({ actorId: PEOPLE.admin.aadObjectId, roles: ['admin'] });
+    expect(entry?.correlationId).toEqual(expect.any(String));
 
     const again = await bot.send(
       actionExecute(

@@ -1,3 +1,4 @@
+import { auditEntry } from '../../core/audit';
 import { randomBytes } from 'node:crypto';
 import type { Actor } from '../../core/actor';
 import type { AuditLog } from '../../core/audit';
@@ -194,14 +195,12 @@ export class DeliveryService {
       ['reason'],
     );
     await repo.deleteClaims(id);
-    await audit.record({
-      at: now,
-      tenantId: actor.tenantId,
-      actorId: actor.aadObjectId ?? '',
-      action: 'delivery.retry',
-      target: id,
-      detail: { kind: fresh.kind, reason: fresh.reason ?? '-' },
-    });
+    await audit.record(
+      auditEntry(actor, now, 'delivery.retry', id, {
+        kind: fresh.kind,
+        reason: fresh.reason ?? '-',
+      }),
+    );
     this.deps.log.info({ messageId: id, kind: fresh.kind }, 'dead letter retried');
     return result('retried');
   }

@@ -1,3 +1,4 @@
+import { auditEntry } from '../../core/audit';
 import type { Actor, Role } from '../../core/actor';
 import { ROLES, hasRole } from '../../core/actor';
 import type { AuditLog } from '../../core/audit';
@@ -220,14 +221,11 @@ export class PeopleService {
         ? await repo.addMembership(actor.tenantId, membership, actor.aadObjectId ?? '', now)
         : await repo.removeMembership(actor.tenantId, membership);
     if (changed) {
-      await audit.record({
-        at: now,
-        tenantId: actor.tenantId,
-        actorId: actor.aadObjectId ?? '',
-        action: `${kind}.${op === 'add' ? 'grant' : 'revoke'}`,
-        target: targetId,
-        detail: { [kind]: value },
-      });
+      await audit.record(
+        auditEntry(actor, now, `${kind}.${op === 'add' ? 'grant' : 'revoke'}`, targetId, {
+          [kind]: value,
+        }),
+      );
     }
     const memberships = await repo.memberships(actor.tenantId, targetId);
     return {

@@ -54,6 +54,7 @@ describe('ForumsService', () => {
           at: w.clock.now(),
           tenantId: T,
           actorId: ADMIN,
+          roles: ['admin'],
           action: 'forum.create',
           target: 'fossam',
         },

@@ -188,6 +188,7 @@ describe('MeetingsService', () => {
           at: now,
           tenantId: T,
           actorId: CHAIR,
+          roles: ['chair', 'staff'],
           action: 'meeting.cancel',
           target: 'fossam:2026-12-03',
         },

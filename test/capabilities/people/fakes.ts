@@ -9,5 +9,12 @@ export const fakeAudit = (): AuditLog & { entries: AuditEntry[] } => {
       entries.push(e);
       return Promise.resolve();
     },
+    query: (q) =>
+      Promise.resolve(
+        entries
+          .filter((e) => e.tenantId === q.tenantId)
+          .sort((a, b) => b.at.getTime() - a.at.getTime())
+          .slice(0, q.limit),
+      ),
   };
 };

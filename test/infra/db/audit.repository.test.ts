@@ -47,3 +47,45 @@ describe('MongoAuditLog on the database', () => {
     expect(await db.collection(AUDIT).countDocuments({ tenantId: 't4' })).toBe(2);
   });
 });
+
+describe('MongoAuditLog.query on the database', () => {
+  let db: Db;
+  let close: () => Promise<void>;
+  let log: MongoAuditLog;
+
+  beforeAll(async () => {
+    ({ db, close } = await openTestDb('auditq'));
+    log = new MongoAuditLog(db);
+    await log.init();
+    for (const minute of [1, 2, 3, 4]) await log.record(entry('q1', minute));
+    await log.record({ ...entry('q1', 5, 'forum.create'), actorId: 'admin-2', target: 'fossam' });
+    await log.record(entry('q2', 6));
+  });
+  afterAll(async () => {
+    await close();
+  });
+
+  const minutes = (es: AuditEntry[]) => es.map((e) => e.at.getUTCMinutes());
+
+  it('filters by tenant, actor, target and period in the database, newest first, limited', async () => {
+    expect(minutes(await log.query({ tenantId: 'q1', limit: 50 }))).toEqual([5, 4, 3, 2, 1]);
+    expect(minutes(await log.query({ tenantId: 'q1', limit: 2 }))).toEqual([5, 4]);
+    expect(minutes(await log.query({ tenantId: 'q1', actorId: 'admin-2', limit: 50 }))).toEqual([
+      5,
+    ]);
+    expect(minutes(await log.query({ tenantId: 'q1', target: 'user-3', limit: 50 }))).toEqual([3]);
+    expect(
+      minutes(
+        await log.query({
+          tenantId: 'q1',
+          from: new Date(Date.UTC(2026, 10, 24, 8, 2)),
+          to: new Date(Date.UTC(2026, 10, 24, 8, 4)),
+          limit: 50,
+        }),
+      ),
+    ).toEqual([3, 2]);
+    expect(await log.query({ tenantId: 'q3', limit: 50 })).toEqual([]);
+    const [first] = await log.query({ tenantId: 'q2', limit: 1 });
+    expect(first).toEqual(entry('q2', 6));
+  });
+});

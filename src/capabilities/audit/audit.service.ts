@@ -1,0 +1,133 @@
+import { randomBytes } from 'node:crypto';
+import { DateTime } from 'luxon';
+import type { Actor } from '../../core/actor';
+import { auditEntry, type AuditEntry, type AuditLog, type AuditQuery } from '../../core/audit';
+import type { Clock } from '../../core/clock';
+import type { Download } from '../../core/downloads';
+import { AppError } from '../../core/errors';
+import { authorize } from '../../core/permissions';
+import type { Translate } from '../../i18n/i18n';
+import { auditCsv, CSV_COLUMNS, type CsvColumn } from './audit.csv';
+import type { MongoAuditExports } from './audit.repository';
+
+export const AUDIT_ZONE = 'Europe/Stockholm';
+/** Entries on the card, and at most in one export. */
+export const CARD_LIMIT = 50;
+export const EXPORT_LIMIT = 5000;
+/** How long an export's link works. */
+export const EXPORT_TTL_MS = 15 * 60_000;
+
+/** What the admin filters on: a user's id, an exact target, local dates (yyyy-MM-dd). */
+export interface AuditFilter {
+  user?: string | undefined;
+  target?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
+export interface KnownUser {
+  id: string;
+  name: string;
+}
+
+export interface AuditServiceDeps {
+  audit: AuditLog;
+  exports: MongoAuditExports;
+  clock: Clock;
+  /** The tenant's known users (for the filter and for names), as the admin may see them. */
+  users: (actor: Actor) => Promise<KnownUser[]>;
+}
+
+export const localTime = (at: Date, format = 'yyyy-MM-dd HH:mm'): string =>
+  DateTime.fromJSDate(at, { zone: AUDIT_ZONE }).toFormat(format);
+
+const localDay = (date: string, field: string): DateTime => {
+  const d = DateTime.fromISO(date, { zone: AUDIT_ZONE });
+  if (!d.isValid) throw new AppError('invalidInput', { field });
+  return d.startOf('day');
+};
+
+/** The filter as a database query: dates are whole local days, `to` included. */
+export function toQuery(tenantId: string, f: AuditFilter, limit: number): AuditQuery {
+  const from = f.from ? localDay(f.from, 'from') : undefined;
+  const to = f.to ? localDay(f.to, 'to').plus({ days: 1 }) : undefined;
+  if (from && to && to <= from) throw new AppError('invalidInput', { field: 'to' });
+  return {
+    tenantId,
+    limit,
+    ...(f.user ? { actorId: f.user } : {}),
+    ...(f.target ? { target: f.target } : {}),
+    ...(from ? { from: from.toJSDate() } : {}),
+    ...(to ? { to: to.toJSDate() } : {}),
+  };
+}
+
+/** Admins read the audit trail (`granskningslogg`) and export it as CSV for Excel. */
+export class AuditService {
+  constructor(private readonly deps: AuditServiceDeps) {}
+
+  async view(
+    actor: Actor,
+    filter: AuditFilter,
+  ): Promise<{ entries: AuditEntry[]; users: KnownUser[] }> {
+    authorize(actor, 'audit.view');
+    const query = toQuery(actor.tenantId, filter, CARD_LIMIT);
+    const [entries, users] = await Promise.all([
+      this.deps.audit.query(query),
+      this.deps.users(actor),
+    ]);
+    return { entries, users };
+  }
+
+  /**
+   * Prepares the filtered entries as CSV under a random 128-bit id that works for 15 minutes,
+   * and records the export itself in the audit trail (its count, never the id).
+   */
+  async createExport(
+    actor: Actor,
+    filter: AuditFilter,
+    t: Translate,
+  ): Promise<{ id: string; count: number; expiresAt: Date }> {
+    authorize(actor, 'audit.view');
+    const { audit, exports, clock } = this.deps;
+    const query = toQuery(actor.tenantId, filter, EXPORT_LIMIT);
+    const [entries, users] = await Promise.all([audit.query(query), this.deps.users(actor)]);
+    const names = new Map(users.map((u) => [u.id, u.name]));
+    const header = Object.fromEntries(CSV_COLUMNS.map((c) => [c, t(`audit.csv.${c}`)])) as Record<
+      CsvColumn,
+      string
+    >;
+    const body = auditCsv(entries, {
+      header,
+      time: (at) => localTime(at, 'yyyy-MM-dd HH:mm:ss'),
+      name: (id) => names.get(id) ?? '',
+    });
+    const now = clock.now();
+    const id = randomBytes(16).toString('hex');
+    const expiresAt = new Date(now.getTime() + EXPORT_TTL_MS);
+    await exports.insert({
+      _id: id,
+      tenantId: actor.tenantId,
+      actorId: actor.aadObjectId ?? '',
+      createdAt: now,
+      expiresAt,
+      filename: `granskningslogg-${localTime(now, 'yyyyMMdd-HHmm')}.csv`,
+      count: entries.length,
+      body,
+    });
+    await audit.record(auditEntry(actor, now, 'audit.export', 'audit', { count: entries.length }));
+    return { id, count: entries.length, expiresAt };
+  }
+
+  /** The export's file while its link is live; null for an unknown or expired id. */
+  async download(id: string, now: Date): Promise<Download | null> {
+    const doc = await this.deps.exports.findLive(id, now);
+    if (!doc) return null;
+    return { filename: doc.filename, contentType: 'text/csv; charset=utf-8', body: doc.body };
+  }
+
+  /** Removes expired exports (a scheduler job). */
+  async sweep(now: Date): Promise<number> {
+    return this.deps.exports.deleteExpired(now);
+  }
+}

@@ -1,0 +1,34 @@
+import type { Kernel, Module } from '../../kernel/kernel';
+import type { PeopleService } from '../people';
+import { auditCapability } from './audit.handlers';
+import { MongoAuditExports } from './audit.repository';
+import { AuditService } from './audit.service';
+
+export { AuditService } from './audit.service';
+export { auditCsv, csvField } from './audit.csv';
+
+export interface AuditModuleDeps {
+  people: Pick<PeopleService, 'listUsers'>;
+  /** Where users' browsers reach this server (the export links). */
+  publicUrl: () => string;
+}
+
+/** The audit trail for admins: `granskningslogg`, filters, and CSV exports over HTTP. */
+export function registerAudit(kernel: Kernel, deps: AuditModuleDeps): Module<AuditService> {
+  const exports = new MongoAuditExports(kernel.db);
+  const audit = new AuditService({
+    audit: kernel.audit,
+    exports,
+    clock: kernel.clock,
+    users: async (actor) =>
+      (await deps.people.listUsers(actor)).map((u) => ({ id: u.aadObjectId, name: u.displayName })),
+  });
+  return {
+    name: 'audit',
+    services: audit,
+    init: () => exports.init(),
+    capability: auditCapability(audit, deps.publicUrl),
+    jobs: [{ name: 'auditExports', run: (now) => audit.sweep(now) }],
+    downloads: [{ kind: 'audit', fetch: (id, now) => audit.download(id, now) }],
+  };
+}
