@@ -85,7 +85,13 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
       people,
       conversations,
     });
-    const http = createHttpServer({ bot, ping: () => store.db.ping(), log });
+    // Readiness: a supervised embedded database that is down says so at once; otherwise a ping
+    // with a short timeout.
+    const http = createHttpServer({
+      bot,
+      ping: async () => store.healthy() && (await store.db.ping(500)),
+      log,
+    });
     const { port, url } = await http.listen(config.port, config.host);
     cleanups.push(() => http.close());
     if (config.schedulerIntervalSeconds > 0) {
