@@ -88,9 +88,11 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
       people,
       conversations,
     });
+    // Readiness: a supervised embedded database that is down says so at once; otherwise a ping
+    // with a short timeout.
     const http = createHttpServer({
       bot,
-      ping: () => store.db.ping(),
+      ping: async () => store.healthy() && (await store.db.ping(500)),
       log,
       download: (kind, id) => modules.download(kind, id),
     });

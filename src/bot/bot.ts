@@ -20,6 +20,7 @@ import type { ConversationsService } from '../capabilities/conversations';
 import type { HelpCapability } from '../capabilities/help';
 import { actionOf, clientLocaleOf, conversationInfo, messageTextOf, tenantOf } from './activity';
 import { safeError } from './safe-error';
+import { isDatabaseUnavailable } from '../infra/db/mongo';
 
 /** The only place (with the files beside it) that knows botbuilder and teams-ai. */
 export interface BotDeps {
@@ -55,6 +56,19 @@ export function createTeamsAdapter(bot: Config['bot']): TeamsAdapter {
   };
   return new TeamsAdapter(auth, new ConfigurationServiceClientCredentialFactory(auth));
 }
+
+const isCardAction = (activity: Activity) =>
+  activity.type === 'invoke' && activity.name === 'adaptiveCard/action';
+
+/**
+ * What the user reads when a turn fails: while the database is unreachable a polite "try again
+ * in a while" (nothing was written: a unit of work is all or nothing), otherwise the error's
+ * own message (with a code for the unexpected ones).
+ */
+const failureText = (error: unknown, t: TurnCtx['t'], correlationId: string): string =>
+  isDatabaseUnavailable(error)
+    ? t('error.databaseUnavailable')
+    : describeError(error, t, correlationId);
 
 const toActivity = (reply: Reply): Partial<Activity> =>
   'card' in reply
@@ -185,7 +199,7 @@ export function createBot(deps: BotDeps): Bot {
       await send(context, replies ?? help.unknownMessage(ctx));
     } catch (error) {
       logFailure(ctx, error);
-      await send(context, [{ text: describeError(error, ctx.t, ctx.correlationId) }]);
+      await send(context, [{ text: failureText(error, ctx.t, ctx.correlationId) }]);
     }
   });
 
@@ -202,30 +216,54 @@ export function createBot(deps: BotDeps): Bot {
         return 'card' in result ? result.card : result.text;
       } catch (error) {
         logFailure(ctx, error);
-        return describeError(error, ctx.t, ctx.correlationId);
+        return failureText(error, ctx.t, ctx.correlationId);
       }
     },
   );
 
   const logFailure = (ctx: TurnCtx, error: unknown) => {
     const appCode = (error as { code?: unknown }).code;
-    if (error instanceof Error && error.name === 'AppError') ctx.log.info({ appCode }, 'refused');
+    if (isDatabaseUnavailable(error))
+      ctx.log.warn({ error: safeError(error) }, 'turn failed: database unavailable');
+    else if (error instanceof Error && error.name === 'AppError')
+      ctx.log.info({ appCode }, 'refused');
     else if (error instanceof Error && error.name === 'ZodError')
       ctx.log.info({ appCode: 'invalidInput' }, 'refused');
     else ctx.log.error({ error: safeError(error) }, 'turn failed');
   };
 
+  /**
+   * A turn that failed outside the handlers (e.g. the user or conversation could not be read in
+   * beforeTurn because the database is down). A card action still gets an invoke response with
+   * the message (not an empty 501); other activities get it as a message.
+   */
   adapter.onTurnError = async (context, error) => {
     const correlationId = newCorrelationId();
-    rootLog.error(
-      { correlationId, error: safeError(error), activityId: context.activity.id },
-      'unhandled turn error',
-    );
+    const unavailable = isDatabaseUnavailable(error);
+    const fields = { correlationId, error: safeError(error), activityId: context.activity.id };
+    if (unavailable) rootLog.warn(fields, 'turn failed: database unavailable');
+    else rootLog.error(fields, 'unhandled turn error');
     const locale =
       context.turnState.get<TurnCtx | undefined>(TURN_CTX)?.locale ??
       localeFrom(clientLocaleOf(context.activity));
+    const t = translator(locale);
+    const text = unavailable
+      ? t('error.databaseUnavailable')
+      : t('error.unexpected', { correlationId });
     try {
-      await context.sendActivity(translator(locale)('error.unexpected', { correlationId }));
+      if (isCardAction(context.activity))
+        await context.sendActivity({
+          type: ActivityTypes.InvokeResponse,
+          value: {
+            status: 200,
+            body: {
+              statusCode: 200,
+              type: 'application/vnd.microsoft.activity.message',
+              value: text,
+            },
+          },
+        });
+      else await context.sendActivity(text);
     } catch (sendError) {
       rootLog.error(
         { correlationId, error: safeError(sendError) },

@@ -6,12 +6,23 @@ import type { Download } from '../core/downloads';
 
 export interface HttpServerDeps {
   bot: Pick<Bot, 'process' | 'inFlight'>;
-  /** Readiness: does the database answer? */
+  /** Readiness: does the database answer? (Should answer within ~0.5 s; capped at READY_TIMEOUT_MS.) */
   ping: () => Promise<boolean>;
   log: Logger;
   /** Short-lived exports (`GET /exports/<kind>/<id>`): the file, or null for 404. */
   download?: (kind: string, id: string) => Promise<Download | null>;
 }
+
+/** /readyz never takes longer than this: a database that has not answered by then is not ready. */
+export const READY_TIMEOUT_MS = 800;
+
+const withinReadyTimeout = (check: Promise<boolean>): Promise<boolean> => {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), READY_TIMEOUT_MS);
+  });
+  return Promise.race([check.catch(() => false), timeout]).finally(() => clearTimeout(timer));
+};
 
 export interface HttpServer {
   listen(port: number, host: string): Promise<{ port: number; url: string }>;
@@ -67,7 +78,7 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
     }
   });
   server.get('/readyz', async (_req, res) => {
-    const ok = !closing && (await deps.ping());
+    const ok = !closing && (await withinReadyTimeout(deps.ping()));
     res.send(ok ? 200 : 503, { status: ok ? 'ready' : 'unavailable' });
   });
 

@@ -6,9 +6,12 @@ import { MongoClient } from 'mongodb';
 import {
   EmbeddedDbError,
   ensureFerretDbBinary,
+  readRunFile,
+  restartDelayMs,
   startEmbeddedDb,
 } from '../../src/infra/db/embedded-ferretdb';
 import { PROJECT_ROOT } from '../harness/test-bot';
+import { until } from '../harness/bot-process';
 
 describe('embedded FerretDB', () => {
   const temp: string[] = [];
@@ -37,6 +40,52 @@ describe('embedded FerretDB', () => {
     await client.close();
     await second.stop();
     await second.stop(); // idempotent
+  });
+
+  it('restarts a FerretDB that died on the same port and folder, and not after stop()', async () => {
+    const dataDir = tempDir('samverkan-fdb-sup-');
+    const errors: Record<string, unknown>[] = [];
+    const log = {
+      info: () => undefined,
+      warn: () => undefined,
+      error: (o: Record<string, unknown>) => void errors.push(o),
+    } as never;
+    const db = await startEmbeddedDb({ projectRoot: PROJECT_ROOT, dataDir, log });
+    const client = await new MongoClient(db.uri, { serverSelectionTimeoutMS: 5_000 }).connect();
+    try {
+      await client
+        .db('sup')
+        .collection('c')
+        .insertOne({ _id: 'kept' as never });
+      const pid = db.pid()!;
+      expect(readRunFile(dataDir)?.childPid).toBe(pid);
+      process.kill(pid, 'SIGKILL');
+      await until('down', () => (db.healthy() ? undefined : true), 1_000, 10);
+      expect(errors[0]).toMatchObject({ signal: 'SIGKILL', pid, restartInMs: 500 });
+      const again = await until(
+        'restarted',
+        () => (db.healthy() ? db.pid() : undefined),
+        5_000,
+        20,
+      );
+      expect(again).not.toBe(pid);
+      expect(readRunFile(dataDir)?.childPid).toBe(again);
+      // The same URI: the driver reconnects by itself, and the data is there.
+      expect(await client.db('sup').collection('c').findOne({})).toEqual({ _id: 'kept' });
+    } finally {
+      await client.close();
+    }
+    await db.stop();
+    expect(db.healthy()).toBe(false);
+    await new Promise((r) => setTimeout(r, 800));
+    expect(errors).toHaveLength(1); // a clean stop is no death
+    expect(readRunFile(dataDir)).toBeUndefined();
+  });
+
+  it('backs off 0.5 s, 1 s, 2 s … up to 10 s between restarts', () => {
+    expect([0, 1, 2, 3, 4, 5, 9].map(restartDelayMs)).toEqual([
+      500, 1_000, 2_000, 4_000, 8_000, 10_000, 10_000,
+    ]);
   });
 
   it('reuses the built binary while its sources are unchanged', () => {

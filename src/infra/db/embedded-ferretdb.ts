@@ -75,10 +75,7 @@ const RUN_FILE = 'ferretdb.run.json';
 /** The URI of an embedded FerretDB another live process runs on `dataDir`, if any. */
 export function runningEmbeddedDb(dataDir: string): string | undefined {
   try {
-    const { uri, pid } = JSON.parse(readFileSync(path.join(dataDir, RUN_FILE), 'utf8')) as {
-      uri?: unknown;
-      pid?: unknown;
-    };
+    const { uri, pid } = readRunFile(dataDir) ?? {};
     if (typeof uri !== 'string' || typeof pid !== 'number') return undefined;
     process.kill(pid, 0); // throws if that process is gone
     return uri;
@@ -87,75 +84,211 @@ export function runningEmbeddedDb(dataDir: string): string | undefined {
   }
 }
 
+/**
+ * What the run file in `dataDir` says: the URI, the pid of the Node process that supervises the
+ * database (`pid`) and the pid of the FerretDB process itself (`childPid`, updated on restarts).
+ */
+export function readRunFile(
+  dataDir: string,
+): { uri?: unknown; pid?: unknown; childPid?: unknown } | undefined {
+  try {
+    return JSON.parse(readFileSync(path.join(dataDir, RUN_FILE), 'utf8')) as {
+      uri?: unknown;
+      pid?: unknown;
+      childPid?: unknown;
+    };
+  } catch {
+    return undefined;
+  }
+}
+
 export interface EmbeddedDb {
   uri: string;
+  /** False from the moment the FerretDB process dies until a restarted one listens again. */
+  healthy(): boolean;
+  /** The pid of the current FerretDB process (undefined while it is down). */
+  pid(): number | undefined;
   stop(): Promise<void>;
 }
 
-/** Starts FerretDB on a free loopback port with its SQLite files in `dataDir`. */
+/** Backoff between restarts after consecutive early deaths: 0.5 s, 1 s, 2 s … at most 10 s. */
+export const restartDelayMs = (attempt: number): number =>
+  Math.min(500 * 2 ** Math.max(0, attempt), 10_000);
+/** A process that ran this long before it died resets the backoff. */
+const STABLE_MS = 30_000;
+
+type EmbeddedLog = Pick<Logger, 'info' | 'warn' | 'error'>;
+
+/**
+ * Starts FerretDB on a free loopback port with its SQLite files in `dataDir`, and supervises it:
+ * an unexpected exit is logged at once (error level, with code and signal) and the process is
+ * restarted on the same port and folder with backoff, until `stop()`. `healthy()` tells
+ * readiness at once whether it is up.
+ */
 export async function startEmbeddedDb(options: {
   projectRoot: string;
   dataDir: string;
-  log?: Pick<Logger, 'info' | 'warn'>;
+  log?: EmbeddedLog;
   startTimeoutMs?: number;
 }): Promise<EmbeddedDb> {
-  const binary = ensureFerretDbBinary(options.projectRoot, options.log);
-  mkdirSync(options.dataDir, { recursive: true });
-  const child = spawn(binary, ['-dir', options.dataDir], { stdio: ['pipe', 'pipe', 'pipe'] });
-  const uri = await waitForListening(child, options.startTimeoutMs ?? 30_000);
-  options.log?.info({ uri, dataDir: options.dataDir }, 'embedded FerretDB started');
+  const { log, dataDir } = options;
+  const binary = ensureFerretDbBinary(options.projectRoot, log);
+  mkdirSync(dataDir, { recursive: true });
+  const startTimeoutMs = options.startTimeoutMs ?? 30_000;
+  const runFile = path.join(dataDir, RUN_FILE);
+
+  const launch = async (port: number) => {
+    const child = spawn(binary, ['-dir', dataDir, '-port', String(port)], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const stderr = { tail: '' };
+    const uri = await waitForListening(child, startTimeoutMs, stderr);
+    return { child, uri, stderr, startedAt: Date.now() };
+  };
+
+  let current = await launch(0);
+  const uri = current.uri;
+  const port = Number(new URL(uri).port);
+  let up = true;
+  let stopping = false;
+  let restartTimer: NodeJS.Timeout | undefined;
+  let restarting: Promise<void> | undefined;
+  let failures = 0; // consecutive deaths and failed restarts: the backoff's exponent
+  let downSince = 0;
+
   // Lets tools (e.g. forums:import) reach the running database instead of opening the same
-  // SQLite folder a second time.
-  const runFile = path.join(options.dataDir, RUN_FILE);
-  writeFileSync(runFile, JSON.stringify({ uri, pid: process.pid }));
+  // SQLite folder a second time; `childPid` lets an operator (or a test) find FerretDB itself.
+  const writeRunFile = () =>
+    writeFileSync(runFile, JSON.stringify({ uri, pid: process.pid, childPid: current.child.pid }));
+  writeRunFile();
+  log?.info({ uri, dataDir, pid: current.child.pid }, 'embedded FerretDB started');
+
+  const scheduleRestart = (): number => {
+    const delayMs = restartDelayMs(failures);
+    failures++;
+    restartTimer = setTimeout(() => {
+      restartTimer = undefined;
+      restarting = (async () => {
+        try {
+          const next = await launch(port);
+          if (stopping) {
+            await terminate(next.child);
+            return;
+          }
+          current = next;
+          up = true;
+          watch(next);
+          writeRunFile();
+          log?.info(
+            { uri, pid: next.child.pid, downMs: Date.now() - downSince, attempt: failures },
+            'embedded FerretDB restarted',
+          );
+        } catch (e) {
+          log?.error(
+            { err: e instanceof Error ? e.message.slice(0, 2000) : String(e), attempt: failures },
+            'embedded FerretDB could not be restarted; trying again',
+          );
+          if (!stopping) scheduleRestart();
+        } finally {
+          restarting = undefined;
+        }
+      })();
+    }, delayMs);
+    restartTimer.unref?.();
+    return delayMs;
+  };
+
+  const watch = (running: typeof current) => {
+    running.child.once('exit', (code, signal) => {
+      if (stopping || running !== current) return;
+      up = false;
+      downSince = Date.now();
+      if (Date.now() - running.startedAt >= STABLE_MS) failures = 0;
+      const restartInMs = scheduleRestart();
+      log?.error(
+        {
+          code,
+          signal,
+          pid: running.child.pid,
+          uri,
+          stderr: running.stderr.tail.slice(-2000) || undefined,
+          restartInMs,
+        },
+        'embedded FerretDB exited unexpectedly; restarting it',
+      );
+    });
+  };
+  watch(current);
 
   let stopped: Promise<void> | undefined;
   return {
     uri,
+    healthy: () => up && !stopping,
+    pid: () => (up ? current.child.pid : undefined),
     stop() {
-      stopped ??= new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) {
-          rmSync(runFile, { force: true });
-          return resolve();
-        }
-        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        child.once('exit', () => {
-          clearTimeout(timer);
-          rmSync(runFile, { force: true });
-          resolve();
-        });
-        child.stdin?.end(); // the launcher exits when stdin closes …
-        child.kill('SIGTERM'); // … or on SIGTERM
-      });
+      stopped ??= (async () => {
+        stopping = true;
+        up = false;
+        if (restartTimer) clearTimeout(restartTimer);
+        await restarting;
+        await terminate(current.child);
+        rmSync(runFile, { force: true });
+      })();
       return stopped;
     },
   };
 }
 
-function waitForListening(child: ChildProcess, timeoutMs: number): Promise<string> {
+/** Stops a FerretDB process: stdin closed and SIGTERM, SIGKILL after 10 s. */
+function terminate(child: ChildProcess): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.stdin?.end(); // the launcher exits when stdin closes …
+    child.kill('SIGTERM'); // … or on SIGTERM
+  });
+}
+
+function waitForListening(
+  child: ChildProcess,
+  timeoutMs: number,
+  stderr: { tail: string },
+): Promise<string> {
   return new Promise((resolve, reject) => {
     let out = '';
-    let err = '';
+    let listening = false;
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(
-        new EmbeddedDbError(`FerretDB did not start within ${timeoutMs} ms: ${err.slice(-2000)}`),
+        new EmbeddedDbError(
+          `FerretDB did not start within ${timeoutMs} ms: ${stderr.tail.slice(-2000)}`,
+        ),
       );
     }, timeoutMs);
+    // Both streams stay drained for the life of the process (a full pipe would block it).
     child.stderr?.on('data', (d: Buffer) => {
-      err = (err + d.toString()).slice(-8000);
+      stderr.tail = (stderr.tail + d.toString()).slice(-8000);
     });
     child.stdout?.on('data', (d: Buffer) => {
+      if (listening) return;
       out += d.toString();
       const m = /LISTENING (\S+)/.exec(out);
       if (m?.[1]) {
+        listening = true;
         clearTimeout(timer);
         resolve(m[1]);
       }
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new EmbeddedDbError(`FerretDB exited early (code ${code}): ${err.slice(-2000)}`));
+      if (!listening)
+        reject(
+          new EmbeddedDbError(`FerretDB exited early (code ${code}): ${stderr.tail.slice(-2000)}`),
+        );
     });
     child.once('error', (e) => {
       clearTimeout(timer);

@@ -1,25 +1,60 @@
-import { MongoClient, type Db } from 'mongodb';
+import {
+  MongoClient,
+  MongoNetworkError,
+  MongoServerError,
+  MongoServerSelectionError,
+  type Db,
+} from 'mongodb';
 
 /** The database handle repositories are built on (modules pass it through; only repositories use it). */
 export type DbHandle = Db;
 
 export interface Database {
   db: Db;
-  ping(): Promise<boolean>;
+  /** Does the server answer `ping` within `timeoutMs` (default 500 ms)? Never throws. */
+  ping(timeoutMs?: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
-/** Connects with the official driver; fails fast (10 s) if the server does not answer `ping`. */
+/**
+ * How long an operation waits for a reachable server. The driver's default is 30 s; while the
+ * database is down a turn should fail within a couple of seconds (the user is told to try
+ * again). The driver reconnects by itself when the server is back.
+ */
+export const SERVER_SELECTION_TIMEOUT_MS = 2_000;
+const CONNECT_TIMEOUT_MS = 5_000;
+const START_DEADLINE_MS = 10_000;
+
+/**
+ * Connects with the official driver; at start it tries for 10 s until the server answers
+ * `ping`, after that each operation waits at most SERVER_SELECTION_TIMEOUT_MS for a server.
+ */
 export async function connectDatabase(uri: string, dbName: string): Promise<Database> {
-  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 10_000, appName: 'samverkan' });
-  await client.connect();
+  const client = new MongoClient(uri, {
+    serverSelectionTimeoutMS: SERVER_SELECTION_TIMEOUT_MS,
+    connectTimeoutMS: CONNECT_TIMEOUT_MS,
+    appName: 'samverkan',
+  });
   const db = client.db(dbName);
-  await db.command({ ping: 1 });
+  const deadline = Date.now() + START_DEADLINE_MS;
+  for (;;) {
+    try {
+      await client.connect();
+      await db.command({ ping: 1 });
+      break;
+    } catch (e) {
+      if (!isDatabaseUnavailable(e) || Date.now() >= deadline) {
+        await client.close().catch(() => undefined);
+        throw e;
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
   return {
     db,
-    async ping() {
+    async ping(timeoutMs = 500) {
       try {
-        const res = await db.command({ ping: 1 }, { timeoutMS: 2_000 });
+        const res = await db.command({ ping: 1 }, { timeoutMS: timeoutMs });
         return res.ok === 1;
       } catch {
         return false;
@@ -27,6 +62,40 @@ export async function connectDatabase(uri: string, dbName: string): Promise<Data
     },
     close: () => client.close(),
   };
+}
+
+/** Server error codes that mean "no usable server right now" (shutting down, stepped down …). */
+const UNAVAILABLE_CODES = new Set([
+  6, // HostUnreachable
+  7, // HostNotFound
+  89, // NetworkTimeout
+  91, // ShutdownInProgress
+  189, // PrimarySteppedDown
+  10107, // NotWritablePrimary
+  11600, // InterruptedAtShutdown
+  11602, // InterruptedDueToReplStateChange
+  13435, // NotPrimaryNoSecondaryOk
+  13436, // NotPrimaryOrSecondary
+]);
+
+/**
+ * The one place that says whether a driver error means "the database server is unavailable"
+ * (down, unreachable, restarting): no server to select, a broken connection, a cleared pool.
+ * Such a turn is answered with "try again in a while", not with an error code. A client this
+ * process closed itself (shutdown) is not "unavailable" but a bug, and is left out. Looks through
+ * `cause` (errors wrapped on the way up).
+ */
+export function isDatabaseUnavailable(e: unknown, depth = 0): boolean {
+  if (typeof e !== 'object' || e === null || depth > 5) return false;
+  if (
+    e instanceof MongoServerSelectionError ||
+    e instanceof MongoNetworkError || // also its subclasses: timeouts and a cleared pool
+    (e as { name?: unknown }).name === 'MongoPoolClearedError'
+  )
+    return true;
+  if (e instanceof MongoServerError && typeof e.code === 'number' && UNAVAILABLE_CODES.has(e.code))
+    return true;
+  return isDatabaseUnavailable((e as { cause?: unknown }).cause, depth + 1);
 }
 
 /**

@@ -6,6 +6,11 @@ import { connectDatabase, type Database } from './mongo';
 export interface Store {
   db: Database;
   uri: string;
+  /**
+   * False at once while a supervised embedded database is down (readiness answers 503 without
+   * waiting for a timeout). With MONGODB_URI there is nothing to supervise: always true.
+   */
+  healthy(): boolean;
   close(): Promise<void>;
 }
 
@@ -34,6 +39,7 @@ export async function openDatabase(
     return {
       db,
       uri,
+      healthy: () => embedded?.healthy() ?? true,
       close: async () => {
         await db.close();
         await embedded?.stop();
