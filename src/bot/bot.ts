@@ -152,7 +152,15 @@ export function createBot(deps: BotDeps): Bot {
     const locale: Locale = clientLocale ?? actor.locale ?? 'sv';
     const reference = JSON.parse(
       JSON.stringify(TurnContext.getConversationReference(activity)),
-    ) as Record<string, unknown> & { conversation?: Record<string, unknown> };
+    ) as Record<string, unknown> & {
+      conversation?: Record<string, unknown>;
+      user?: Record<string, unknown>;
+      agent?: Record<string, unknown>;
+      bot?: Record<string, unknown>;
+    };
+    // Names in the stored reference are bounded like the user's display name.
+    for (const party of [reference.user, reference.bot, reference.agent, reference.conversation])
+      if (party && typeof party.name === 'string') party.name = boundedName(party.name);
     // Stored for proactive posts: a channel's reference points at the channel, not a thread.
     if (reference.conversation)
       reference.conversation = { ...reference.conversation, id: conversation.id };

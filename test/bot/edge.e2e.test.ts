@@ -111,6 +111,9 @@ describe('the edge: inbound activities are checked before the turn', () => {
     expect(invokeMessage(res)).toContain('I do not recognise that button');
     const user = await bot.db.collection('users').findOne({ aadObjectId: PEOPLE.bo.aadObjectId });
     expect(user?.displayName).toBe('Å'.repeat(200));
+    const stored = JSON.stringify(await bot.db.collection('conversations').find().toArray());
+    expect(stored).toContain('Å'.repeat(200));
+    expect(stored).not.toContain('Å'.repeat(201));
   });
 
   it('answers a failure inside the adapter with a generic 500 body and logs it', async () => {
