@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Activity, Request, Response } from 'botbuilder';
+import type { Activity, InvokeResponse, Request, Response } from 'botbuilder';
 import {
   ActivityTypes,
   TurnContext,
@@ -21,12 +21,13 @@ import type { HelpCapability } from '../capabilities/help';
 import { actionOf, clientLocaleOf, conversationInfo, messageTextOf, tenantOf } from './activity';
 import { safeError } from './safe-error';
 import { isDatabaseUnavailable } from '../infra/db/mongo';
+import { boundedName, checkInbound } from './inbound';
 
 /** The only place (with the files beside it) that knows botbuilder and teams-ai. */
 export interface BotDeps {
   config: Pick<Config, 'bot' | 'allowedTenantIds' | 'localMode'>;
   /** Built first (createTeamsAdapter), so the proactive sender can share it. */
-  adapter: TeamsAdapter;
+  adapter: SamverkanAdapter;
   log: Logger;
   clock: Clock;
   router: Router;
@@ -40,21 +41,65 @@ export interface Bot {
   process(req: Request, res: Response): Promise<void>;
   /** Turns currently running (graceful shutdown waits for 0). */
   inFlight(): number;
-  adapter: TeamsAdapter;
+  adapter: SamverkanAdapter;
 }
 
 const TURN_CTX = Symbol('samverkan.turnCtx');
 const newCorrelationId = () => randomBytes(4).toString('hex').toUpperCase();
 
-export function createTeamsAdapter(bot: Config['bot']): TeamsAdapter {
+/** Why an inbound request was not let through authentication. */
+export class InboundAuthError extends Error {
+  constructor(
+    /** 401: the token is not good; 503: the signing keys could not be fetched. */
+    readonly status: 401 | 503,
+    readonly reason: string,
+  ) {
+    super(reason);
+    this.name = 'InboundAuthError';
+  }
+}
+
+/**
+ * TeamsAdapter that authenticates a request itself (so what failed is ours to log and answer)
+ * before running the turn on the already parsed activity.
+ */
+export class SamverkanAdapter extends TeamsAdapter {
+  async authenticateAndRun(
+    activity: Activity,
+    authHeader: string,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<InvokeResponse | undefined> {
+    let authResult;
+    try {
+      authResult = await this.botFrameworkAuthentication.authenticateRequest(activity, authHeader);
+    } catch (error) {
+      // botframework-connector's AuthenticationError carries a statusCode: 500 when the OpenID
+      // metadata or keys could not be loaded; node-fetch's FetchError when nothing answered.
+      const { name, statusCode } = error as { name?: unknown; statusCode?: unknown };
+      const unreachable =
+        name === 'FetchError' || (typeof statusCode === 'number' && statusCode >= 500);
+      const reason = (error instanceof Error ? `${error.name}: ${error.message}` : 'unknown').slice(
+        0,
+        200,
+      );
+      throw new InboundAuthError(unreachable ? 503 : 401, reason);
+    }
+    return this.processActivity(authResult, activity, logic);
+  }
+}
+
+export function createTeamsAdapter(bot: Config['bot']): SamverkanAdapter {
   const auth = {
     MicrosoftAppId: bot.appId,
     MicrosoftAppPassword: bot.appPassword ?? '',
     // With no app id (local mode) there are no credentials to check a tenant against.
     MicrosoftAppType: bot.appId ? bot.appType : 'MultiTenant',
     MicrosoftAppTenantId: bot.tenantId ?? '',
+    // Test-only: where the channel's signing keys and token issuer are (README).
+    ...(bot.openIdMetadataUrl ? { ToBotFromChannelOpenIdMetadataUrl: bot.openIdMetadataUrl } : {}),
+    ...(bot.tokenIssuer ? { ToBotFromChannelTokenIssuer: bot.tokenIssuer } : {}),
   };
-  return new TeamsAdapter(auth, new ConfigurationServiceClientCredentialFactory(auth));
+  return new SamverkanAdapter(auth, new ConfigurationServiceClientCredentialFactory(auth));
 }
 
 const isCardAction = (activity: Activity) =>
@@ -115,7 +160,7 @@ export function createBot(deps: BotDeps): Bot {
       ...(await people.resolveActor({
         tenantId,
         aadObjectId: activity.from?.aadObjectId,
-        displayName: activity.from?.name ?? '',
+        displayName: boundedName(activity.from?.name),
         locale: clientLocale,
       })),
       correlationId,
@@ -124,7 +169,15 @@ export function createBot(deps: BotDeps): Bot {
     const locale: Locale = clientLocale ?? actor.locale ?? 'sv';
     const reference = JSON.parse(
       JSON.stringify(TurnContext.getConversationReference(activity)),
-    ) as Record<string, unknown> & { conversation?: Record<string, unknown> };
+    ) as Record<string, unknown> & {
+      conversation?: Record<string, unknown>;
+      user?: Record<string, unknown>;
+      agent?: Record<string, unknown>;
+      bot?: Record<string, unknown>;
+    };
+    // Names in the stored reference are bounded like the user's display name.
+    for (const party of [reference.user, reference.bot, reference.agent, reference.conversation])
+      if (party && typeof party.name === 'string') party.name = boundedName(party.name);
     // Stored for proactive posts: a channel's reference points at the channel, not a thread.
     if (reference.conversation)
       reference.conversation = { ...reference.conversation, id: conversation.id };
@@ -276,19 +329,63 @@ export function createBot(deps: BotDeps): Bot {
     adapter,
     inFlight: () => inFlight,
     async process(req, res) {
+      const answer = (status: number, body: Record<string, unknown> | undefined) => {
+        res.status(status);
+        if (body !== undefined) res.send(body);
+        res.end();
+      };
+      const checked = checkInbound(req.body, deps.config.localMode);
+      if (!checked.ok) {
+        rootLog.warn({ fields: checked.fields }, 'inbound activity refused (bad request)');
+        answer(400, { error: 'bad request' });
+        return;
+      }
+      const activity = req.body as Activity & Record<string, unknown>;
+      // As botbuilder's own process() does: timestamps as dates, the raw strings kept.
+      for (const key of ['timestamp', 'localTimestamp', 'expiration'] as const) {
+        const raw = activity[key] as unknown;
+        if (typeof raw === 'string') {
+          activity[`raw${key[0]!.toUpperCase()}${key.slice(1)}`] = raw;
+          (activity as Record<string, unknown>)[key] = new Date(raw);
+        }
+      }
+      const header = req.headers.authorization ?? req.headers.Authorization;
       inFlight++;
       try {
-        await adapter.process(req, res, async (context) => {
-          const tenantId = tenantOf(context.activity)?.toLowerCase();
-          if (!tenantId || !allowedTenants.has(tenantId)) {
-            rootLog.warn(
-              { tenantId: tenantId ?? null, type: context.activity.type },
-              'activity from a tenant not on the allow-list ignored',
+        const invokeResponse = await adapter.authenticateAndRun(
+          activity,
+          typeof header === 'string' ? header : '',
+          async (context) => {
+            const tenantId = tenantOf(context.activity)?.toLowerCase();
+            if (!tenantId || !allowedTenants.has(tenantId)) {
+              rootLog.warn(
+                { tenantId: tenantId ?? null, type: context.activity.type },
+                'activity from a tenant not on the allow-list ignored',
+              );
+              return;
+            }
+            await app.run(context);
+          },
+        );
+        answer(
+          invokeResponse?.status ?? 200,
+          invokeResponse?.body as Record<string, unknown> | undefined,
+        );
+      } catch (error) {
+        if (error instanceof InboundAuthError) {
+          if (error.status === 503)
+            rootLog.error(
+              { reason: error.reason },
+              'inbound authentication unavailable: the signing keys could not be fetched',
             );
-            return;
-          }
-          await app.run(context);
-        });
+          else rootLog.warn({ reason: error.reason }, 'inbound request not authenticated');
+          answer(error.status, {
+            error: error.status === 503 ? 'unavailable' : 'unauthorized',
+          });
+        } else {
+          rootLog.error({ error: safeError(error) }, 'inbound request failed');
+          answer(500, { error: 'internal error' });
+        }
       } finally {
         inFlight--;
       }

@@ -78,6 +78,9 @@ const envSchema = z.object({
   SECRET_BOT_PASSWORD: z.string().optional(),
   BOT_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('SingleTenant'),
   BOT_TENANT_ID: z.string().optional(),
+  /** Test-only: the channel's OpenID metadata and token issuer (inbound authentication tests). */
+  BOT_OPENID_METADATA_URL: z.string().url().optional(),
+  BOT_TOKEN_ISSUER: z.string().min(1).optional(),
   ALLOWED_TENANT_IDS: guidList,
   ADMIN_AAD_OBJECT_IDS: guidList,
   ORGANISATIONS_FILE: z.string().min(1).default('env/organisations.json'),
@@ -105,6 +108,9 @@ export interface Config {
     appPassword: string | undefined;
     appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
     tenantId: string | undefined;
+    /** Test-only overrides of where inbound tokens' signing keys and issuer come from. */
+    openIdMetadataUrl?: string | undefined;
+    tokenIssuer?: string | undefined;
   };
   allowedTenantIds: readonly string[];
   adminAadObjectIds: readonly string[];
@@ -159,6 +165,10 @@ export function loadConfig(
       );
     if (e.ALLOWED_TENANT_IDS.length === 0)
       problems.push('ALLOWED_TENANT_IDS: required when NODE_ENV=production');
+    if (e.BOT_OPENID_METADATA_URL || e.BOT_TOKEN_ISSUER)
+      problems.push(
+        'BOT_OPENID_METADATA_URL / BOT_TOKEN_ISSUER: test-only, not allowed when NODE_ENV=production',
+      );
     if (!e.MONGODB_URI)
       problems.push(
         'MONGODB_URI: required when NODE_ENV=production (the embedded database is for development)',
@@ -251,6 +261,8 @@ export function loadConfig(
       appPassword: e.SECRET_BOT_PASSWORD,
       appType: e.BOT_TYPE,
       tenantId: e.BOT_TENANT_ID,
+      openIdMetadataUrl: e.BOT_OPENID_METADATA_URL,
+      tokenIssuer: e.BOT_TOKEN_ISSUER,
     },
     allowedTenantIds,
     adminAadObjectIds: e.ADMIN_AAD_OBJECT_IDS.map((x) => x.toLowerCase()),

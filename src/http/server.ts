@@ -35,6 +35,24 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
   const server = restify.createServer({ name: 'samverkan', handleUncaughtExceptions: false });
   let closing = false;
   server.use(restify.plugins.bodyParser({ maxBodySize: 256 * 1024, mapParams: false }));
+  // restify's own errors (a body that is not JSON, too large, no route) carry parser text that
+  // can echo the request: every error response gets a short generic body instead.
+  server.on(
+    'restifyError',
+    (
+      _req: unknown,
+      _res: unknown,
+      err: Error & { statusCode?: number },
+      callback: () => unknown,
+    ) => {
+      const status = err.statusCode ?? 500;
+      const body = {
+        error: status >= 500 ? 'internal error' : status === 404 ? 'not found' : 'bad request',
+      };
+      Object.assign(err, { toJSON: () => body, toString: () => body.error });
+      return callback();
+    },
+  );
 
   server.post('/api/messages', async (req, res) => {
     if (closing) {

@@ -111,6 +111,23 @@ describe('configuration', () => {
     expect(c.allowedTenantIds).toEqual(['3f9a1c2e-5b7d-4e8f-a1b2-c3d4e5f6a7b8']);
   });
 
+  it('takes the test-only OpenID metadata URL and token issuer, and refuses them in production', () => {
+    const c = load({
+      BOT_OPENID_METADATA_URL: 'http://127.0.0.1:9/.well-known/openidconfiguration',
+      BOT_TOKEN_ISSUER: 'https://channel.test.invalid',
+    });
+    expect(c.bot).toMatchObject({
+      openIdMetadataUrl: 'http://127.0.0.1:9/.well-known/openidconfiguration',
+      tokenIssuer: 'https://channel.test.invalid',
+    });
+    expect(problemsOf(() => load({ BOT_OPENID_METADATA_URL: 'not a url' })).join()).toMatch(
+      /BOT_OPENID_METADATA_URL/,
+    );
+    expect(
+      problemsOf(() => load({ NODE_ENV: 'production', BOT_TOKEN_ISSUER: 'x' })).join(),
+    ).toMatch(/test-only, not allowed when NODE_ENV=production/);
+  });
+
   it('will not bind a non-loopback address without authentication', () => {
     expect(problemsOf(() => load({ HOST: '0.0.0.0' })).join()).toMatch(/HOST: without BOT_ID/);
   });
