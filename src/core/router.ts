@@ -71,8 +71,9 @@ export function createRouter(
       const run = (c: TurnCtx) => (action as Action<unknown>).handle(c, parsed.data);
       if (!action.once || !options.once) return run(ctx);
       const token = (parsed.data as { token?: unknown }).token;
-      if (typeof token !== 'string' || !ctx.actor.aadObjectId)
-        throw new AppError('invalidInput', { field: 'token' });
+      if (typeof token !== 'string') throw new AppError('invalidInput', { field: 'token' });
+      // Without an Entra id the actor has no roles: a refusal, not a fault in the card.
+      if (!ctx.actor.aadObjectId) throw new AppError('forbidden', { needs: 'aadObjectId' });
       const id = operationId(ctx.actor.tenantId, ctx.actor.aadObjectId, token);
       const outcome = await options.once.run(id, () => run({ ...ctx, operationId: id }));
       if (outcome.kind === 'ran') return outcome.value;

@@ -38,6 +38,14 @@ describe('forums through the bot', () => {
   beforeAll(async () => {
     bot = await TestBot.start({ clock: new ManualClock('2027-03-01T08:00:00Z') });
     await bot.send(message('hej', { from: PEOPLE.anna }));
+    // Anna is staff (not an admin): she may see the forums' meetings (`nästa möte`), not edit them.
+    await bot.send(
+      actionExecute(
+        'people.grantRole',
+        { userId: PEOPLE.anna.aadObjectId, role: 'staff' },
+        { from: PEOPLE.admin, conversationId: 'a:personal-admin' },
+      ),
+    );
   });
   afterAll(async () => {
     await bot.stop();

@@ -2,6 +2,7 @@ import type { AdaptiveCardJson } from '../../cards/render';
 import type { ActionResult, Capability, TurnCtx } from '../../core/capability';
 import { defineAction } from '../../core/capability';
 import { AppError, isAppError } from '../../core/errors';
+import { authorize } from '../../core/permissions';
 import { describeError } from '../../core/router';
 import type { z } from 'zod';
 import { IdentifyingTextError, refusalLines } from '../anonymity';
@@ -30,6 +31,7 @@ export function meetingsCapability(meetings: MeetingsService, forums: ForumsServ
   const view = meetingsView(meetings);
 
   const nextMeetings = async (ctx: TurnCtx, name: string | undefined) => {
+    authorize(ctx.actor, 'meetings.view');
     let forum: Forum | null | undefined;
     if (name) forum = await forums.findForumByName(ctx.actor.tenantId, name);
     else [forum] = await forums.forumsInConversation(ctx.conversation.id);

@@ -2,6 +2,7 @@ import type { Actor } from '../../core/actor';
 import { auditEntry } from '../../core/audit';
 import type { Clock } from '../../core/clock';
 import { AppError } from '../../core/errors';
+import { isAllowed } from '../../core/permissions';
 import { newUnitId, type UnitOfWork } from '../../core/unit-of-work';
 import { createGate, requireAnonymous, type AnonymityGate } from '../anonymity';
 import type { MunicipalityCalendarConfig, OccurrenceOverride } from '../calendar';
@@ -129,6 +130,8 @@ export class MeetingsService {
     actor: Actor,
     meetingId: string,
   ): Promise<{ forum: Forum; meeting: Meeting }> {
+    // The role first: who may change no meeting at all learns nothing of which meetings exist.
+    if (!isAllowed(actor, 'meetings.change')) throw new AppError('forbidden', { needs: 'chair' });
     const meeting = await this.deps.repo.getMeeting(actor.tenantId, meetingId);
     if (!meeting) throw new AppError('notFound');
     const forum = await this.deps.forums.getForum(actor.tenantId, meeting.forumId);
