@@ -1,10 +1,10 @@
 import type { Collection, Db } from 'mongodb';
 import type { Write } from '../../core/unit-of-work';
+import { fromStored } from '../../infra/db/journal';
 import type { CasesRepository } from './cases.ports';
 import type { CaseRecord } from './cases.types';
 
-/** `journalId`: the unit of work that created the document (see infra/db/journal.ts). */
-type CaseDoc = CaseRecord & { _id: string; journalId?: string; journalAt?: Date };
+type CaseDoc = CaseRecord & { _id: string };
 /** The claim of one version of a case, with the state it sets (so a half-done change rolls forward). */
 interface VersionDoc {
   _id: string;
@@ -115,7 +115,8 @@ export class MongoCasesRepository implements CasesRepository {
   }
 }
 
-function toRecord({ _id, journalId: _journal, journalAt: _at, ...d }: CaseDoc): CaseRecord {
+function toRecord(doc: CaseDoc): CaseRecord {
+  const d = fromStored(doc);
   return {
     ...d,
     createdAt: new Date(d.createdAt),

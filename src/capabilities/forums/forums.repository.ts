@@ -1,5 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import type { Write } from '../../core/unit-of-work';
+import { fromStored } from '../../infra/db/journal';
 import type { ForumsRepository } from './forums.service';
 import type { Forum } from './forums.types';
 
@@ -8,12 +9,6 @@ type ForumDoc = Forum & { _id: string };
 const FORUMS = 'forums';
 
 const key = (tenantId: string, id: string) => `${tenantId}:${id}`;
-/** Drops `_id` and the journal's `journalId` (see infra/db/journal.ts). */
-const strip = <T extends { _id: string }>({ _id, ...rest }: T): Omit<T, '_id'> => {
-  delete (rest as { journalId?: unknown }).journalId;
-  delete (rest as { journalAt?: unknown }).journalAt;
-  return rest;
-};
 
 /** Forums: their definitions and where they are bound. */
 export class MongoForumsRepository implements ForumsRepository {
@@ -48,7 +43,7 @@ export class MongoForumsRepository implements ForumsRepository {
 
   async getForum(tenantId: string, forumId: string): Promise<Forum | null> {
     const doc = await this.forums.findOne({ _id: key(tenantId, forumId) });
-    return doc ? strip(doc) : null;
+    return doc ? fromStored(doc) : null;
   }
 
   async listForums(tenantId?: string): Promise<Forum[]> {
@@ -56,11 +51,11 @@ export class MongoForumsRepository implements ForumsRepository {
       .find(tenantId ? { tenantId } : {})
       .sort({ name: 1 })
       .toArray();
-    return docs.map(strip);
+    return docs.map(fromStored);
   }
 
   async forumsBoundTo(conversationId: string): Promise<Forum[]> {
     const docs = await this.forums.find({ 'binding.conversationId': conversationId }).toArray();
-    return docs.map(strip);
+    return docs.map(fromStored);
   }
 }

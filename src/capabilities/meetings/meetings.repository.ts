@@ -1,5 +1,6 @@
 import type { AnyBulkWriteOperation, Collection, Db } from 'mongodb';
 import type { Write } from '../../core/unit-of-work';
+import { fromStored } from '../../infra/db/journal';
 import { upsertRacing } from '../../infra/db/mongo';
 import type { MeetingsRepository } from './meetings.ports';
 import type { Meeting, MeetingOverrideRecord } from './meetings.types';
@@ -9,12 +10,6 @@ type OverrideDoc = MeetingOverrideRecord & { _id: string };
 
 const OVERRIDES = 'meetingOverrides';
 const key = (tenantId: string, id: string) => `${tenantId}:${id}`;
-/** Drops `_id` and the journal's markers (see infra/db/journal.ts). */
-const strip = <T extends { _id: string }>({ _id, ...rest }: T): Omit<T, '_id'> => {
-  delete (rest as { journalId?: unknown }).journalId;
-  delete (rest as { journalAt?: unknown }).journalAt;
-  return rest;
-};
 
 /** Materialized meetings and the chairs' overrides. */
 export class MongoMeetingsRepository implements MeetingsRepository {
@@ -75,12 +70,12 @@ export class MongoMeetingsRepository implements MeetingsRepository {
       .sort({ start: 1 })
       .limit(limit)
       .toArray();
-    return docs.map(strip);
+    return docs.map(fromStored);
   }
 
   async getMeeting(tenantId: string, meetingId: string): Promise<Meeting | null> {
     const doc = await this.meetings.findOne({ _id: key(tenantId, meetingId) });
-    return doc ? strip(doc) : null;
+    return doc ? fromStored(doc) : null;
   }
 
   /** Meetings whose reminder moment of the given kind lies in [from, to]. */
@@ -91,11 +86,11 @@ export class MongoMeetingsRepository implements MeetingsRepository {
   ): Promise<Meeting[]> {
     const field = kind === 'deadline' ? 'deadlineReminderAt' : 'meetingReminderAt';
     const docs = await this.meetings.find({ [field]: { $gte: from, $lte: to } }).toArray();
-    return docs.map(strip);
+    return docs.map(fromStored);
   }
 
   async overridesFor(tenantId: string, forumId: string): Promise<MeetingOverrideRecord[]> {
     const docs = await this.overrides.find({ tenantId, forumId }).sort({ at: 1 }).toArray();
-    return docs.map(strip);
+    return docs.map(fromStored);
   }
 }

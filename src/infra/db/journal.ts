@@ -28,6 +28,26 @@ export interface EventDeliveryDoc {
   lastError?: string;
 }
 
+/**
+ * A document as a repository maps it back to its domain type: without `_id` and without the
+ * markers the journal adds to the documents it writes (`journalId` on claims, `journalAt` on
+ * replaces). The one place that knows those markers outside the journal.
+ */
+export function fromStored<T extends { _id: string }>(
+  doc: T,
+): Omit<T, '_id' | 'journalId' | 'journalAt'> {
+  const {
+    _id,
+    journalId: _claimedBy,
+    journalAt: _writtenAt,
+    ...rest
+  } = doc as T & {
+    journalId?: unknown;
+    journalAt?: unknown;
+  };
+  return rest;
+}
+
 export const EVENTS = 'events';
 export const EVENT_DELIVERIES = 'eventDeliveries';
 export const OPERATIONS = 'operations';
