@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLAYGROUND_TENANT_ID } from '../../src/config/config';
 import { readRunFile } from '../../src/infra/db/embedded-ferretdb';
-import { actionExecute, message, type Person } from '../fixtures/activities';
+import { PLAYGROUND_PEOPLE, actionExecute, message } from '../fixtures/activities';
 import { BotProcess, freePort, until } from '../harness/bot-process';
 import { FakeConnector, cardOf } from '../harness/fake-connector';
 import { cardText, invokeCard, invokeMessage } from '../harness/test-bot';
@@ -15,16 +15,7 @@ import { cardText, invokeCard, invokeMessage } from '../harness/test-bot';
  * a second, turns get a polite "try again", the supervisor restarts FerretDB with backoff and the
  * bot carries on — without a restart of its own and without losing what was written before.
  */
-const ALEX: Person = {
-  aadObjectId: '00000000-0000-0000-0000-0000000000020',
-  name: 'Alex Wilber',
-  teamsId: 'user-id-0',
-};
-const MEGAN: Person = {
-  aadObjectId: '00000000-0000-0000-0000-0000000000021',
-  name: 'Megan Bowen',
-  teamsId: 'user-id-1',
-};
+const { alex: ALEX, megan: MEGAN } = PLAYGROUND_PEOPLE;
 const asPlayground = { tenantId: PLAYGROUND_TENANT_ID };
 const SV_DOWN = 'Jag kan inte nå databasen just nu. Försök igen om en stund.';
 const EN_DOWN = 'I cannot reach the database right now. Please try again in a while.';

@@ -5,21 +5,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLAYGROUND_TENANT_ID } from '../../src/config/config';
-import { actionExecute, message, type Person } from '../fixtures/activities';
+import { PLAYGROUND_PEOPLE, actionExecute, message } from '../fixtures/activities';
 import { FakeConnector, cardOf } from '../harness/fake-connector';
 import { PROJECT_ROOT, cardText, invokeCard } from '../harness/test-bot';
 
 /** `npm start` as a newcomer runs it: no configuration but env/.env.local, the embedded database in DATA_DIR. */
-const ALEX: Person = {
-  aadObjectId: '00000000-0000-0000-0000-0000000000020',
-  name: 'Alex Wilber',
-  teamsId: 'user-id-0',
-};
-const MEGAN: Person = {
-  aadObjectId: '00000000-0000-0000-0000-0000000000021',
-  name: 'Megan Bowen',
-  teamsId: 'user-id-1',
-};
+const { alex: ALEX, megan: MEGAN } = PLAYGROUND_PEOPLE;
 
 const freePort = () =>
   new Promise<number>((resolve) => {

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { PROJECT_ROOT, type HttpResult } from './test-bot';
+import { PROJECT_ROOT, postActivity, type HttpResult } from './test-bot';
 
 /** A free TCP port on loopback (the bot listens on the same one across restarts). */
 export const freePort = (): Promise<number> =>
@@ -89,20 +89,8 @@ export class BotProcess {
   }
 
   /** POSTs an activity to /api/messages; rejects if the connection fails (e.g. the process died). */
-  async send(activity: Record<string, unknown>, serviceUrl: string): Promise<HttpResult> {
-    const res = await fetch(`${this.url}/api/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ ...activity, serviceUrl }),
-    });
-    const text = await res.text();
-    let body: unknown = text;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      /* not JSON */
-    }
-    return { status: res.status, body };
+  send(activity: Record<string, unknown>, serviceUrl: string): Promise<HttpResult> {
+    return postActivity(this.url, { ...activity, serviceUrl });
   }
 
   /** Resolves when the current process has exited (or rejects after timeoutMs). */

@@ -92,20 +92,8 @@ export class TestBot {
   }
 
   /** POSTs an activity to /api/messages (serviceUrl pointed at the fake connector). */
-  async send(activity: TeamsActivity, headers: Record<string, string> = {}): Promise<HttpResult> {
-    const res = await fetch(`${this.app.url}/api/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify({ ...activity, serviceUrl: this.connector.url }),
-    });
-    const text = await res.text();
-    let body: unknown = text;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      /* not JSON */
-    }
-    return { status: res.status, body };
+  send(activity: TeamsActivity, headers: Record<string, string> = {}): Promise<HttpResult> {
+    return postActivity(this.app.url, { ...activity, serviceUrl: this.connector.url }, headers);
   }
 
   async stop(): Promise<void> {
@@ -113,6 +101,27 @@ export class TestBot {
     await this.client.close();
     await this.connector.stop();
   }
+}
+
+/** POSTs an activity to `<baseUrl>/api/messages` as Teams does; the body parsed when it is JSON. */
+export async function postActivity(
+  baseUrl: string,
+  activity: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<HttpResult> {
+  const res = await fetch(`${baseUrl}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(activity),
+  });
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    /* not JSON */
+  }
+  return { status: res.status, body };
 }
 
 /** The card an Action.Execute answered with (HTTP invoke response), or undefined. */
