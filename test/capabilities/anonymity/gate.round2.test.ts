@@ -1,22 +1,15 @@
 /** The second round of the gate (issue #8): numbers however written, names without a list,
  * units from configuration, sentence positions, and combinations that identify a child. */
 import { describe, expect, it } from 'vitest';
-import type { IdentifierType } from '../../../src/capabilities/anonymity/anonymity.gate';
 import { createGate } from '../../../src/capabilities/anonymity/anonymity.gate';
+import { probe } from './probe';
 import { lexiconOf } from '../../../src/capabilities/anonymity/lexicon';
 import { sentenceAt, sentenceStarts } from '../../../src/capabilities/anonymity/sentences';
 import { unitMatcher } from '../../../src/capabilities/anonymity/units';
 
 const UNITS = ['Lindåsskolan', 'Förskolan Sländan', 'Familjestödsenheten', 'Fritidsgården Ankaret'];
 const gate = createGate({ units: UNITS });
-const typesOf = (text: string): IdentifierType[] => [
-  ...new Set(gate.check(text).findings.map((f) => f.type)),
-];
-const spansOf = (text: string, type: IdentifierType): string[] =>
-  gate
-    .check(text)
-    .findings.filter((f) => f.type === type)
-    .map((f) => text.slice(f.start, f.end));
+const { typesOf, spansOf } = probe(gate);
 
 describe('numbers however they are written', () => {
   it.each([

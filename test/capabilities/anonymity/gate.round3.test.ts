@@ -4,8 +4,8 @@
  * that say so, and English words that introduce a name. Examples of our own, with near misses.
  */
 import { describe, expect, it } from 'vitest';
-import type { IdentifierType } from '../../../src/capabilities/anonymity/anonymity.gate';
 import { createGate } from '../../../src/capabilities/anonymity/anonymity.gate';
+import { probe } from './probe';
 import {
   detectPersonnummerInParts,
   luhnValid,
@@ -13,14 +13,7 @@ import {
 import { lexiconOf } from '../../../src/capabilities/anonymity/lexicon';
 
 const gate = createGate();
-const typesOf = (text: string): IdentifierType[] => [
-  ...new Set(gate.check(text).findings.map((f) => f.type)),
-];
-const spansOf = (text: string, type: IdentifierType): string[] =>
-  gate
-    .check(text)
-    .findings.filter((f) => f.type === type)
-    .map((f) => text.slice(f.start, f.end));
+const { typesOf, spansOf } = probe(gate);
 
 describe('a personnummer in digit groups of any lengths', () => {
   it('uses valid numbers in its examples and wrong check digits in its near misses', () => {
