@@ -5,6 +5,7 @@ import type { PeopleService } from '../people';
 import type { AnonymityGate } from '../anonymity';
 import { forumsCapability } from './forums.handlers';
 import { MongoForumsRepository } from './forums.repository';
+import { tellAdminsBindingBroken } from './forums.notices';
 import { ForumsService } from './forums.service';
 
 export type { Forum, ForumKind } from './forums.types';
@@ -34,26 +35,7 @@ export function registerForums(kernel: Kernel, deps: ForumsModuleDeps): Module<F
     gate: deps.gate,
   });
 
-  /** A forum's binding broke: each admin of the tenant is told once, in their personal chat. */
-  const tellAdmins = async (tenantId: string, forumId: string, brokenAt: string) => {
-    const forum = await forums.getForum(tenantId, forumId);
-    if (!forum) return;
-    for (const admin of await deps.people.adminRecipients(tenantId)) {
-      const chat = await deps.conversations.personalConversationOf(tenantId, admin.aadObjectId);
-      if (!chat) continue;
-      await kernel.outbox.enqueue({
-        id: `admin.notice.bindingBroken:${tenantId}:${forumId}:${brokenAt}:${admin.aadObjectId}`,
-        tenantId,
-        conversationId: chat.id,
-        kind: 'admin.notice',
-        payload: {
-          text: kernel.t(admin.locale)('forums.notice.bindingBroken', { forum: forum.name }),
-        },
-        notBefore: kernel.clock.now(),
-        refs: { forumId },
-      });
-    }
-  };
+  const notices = { forums, people: deps.people, conversations: deps.conversations, kernel };
 
   return {
     name: 'forums',
@@ -71,7 +53,8 @@ export function registerForums(kernel: Kernel, deps: ForumsModuleDeps): Module<F
       subscribe({
         name: 'forums.tellAdminsOnBindingBroken',
         type: 'forum.bindingBroken',
-        handle: (e) => tellAdmins(e.tenantId, e.data.forumId, e.data.brokenAt),
+        handle: (e) =>
+          tellAdminsBindingBroken(notices, e.tenantId, e.data.forumId, e.data.brokenAt),
       }),
     ],
   };
