@@ -27,6 +27,27 @@ export interface DomainEvents {
     to: string;
     by: string;
   };
+  /**
+   * A chair saved (or corrected) a meeting's minutes. `attendance` maps organisation code to
+   * present / absent / excused; `followedUp` lists the agenda follow-up refs (see core/agenda.ts)
+   * the minutes marked as followed up; `revision` counts saves of these minutes from 1.
+   */
+  'minutes.saved': {
+    forumId: string;
+    meetingId: string;
+    by: string;
+    revision: number;
+    attendance: Record<string, 'present' | 'absent' | 'excused'>;
+    followedUp: string[];
+  };
+  /** The minutes gave a case an outcome (a code from the configured outcome list). */
+  'case.outcome': {
+    code: string;
+    forumId: string;
+    meetingId: string;
+    outcome: string;
+    by: string;
+  };
 }
 
 export type EventType = keyof DomainEvents;
@@ -39,6 +60,8 @@ export const EVENT_TYPES: readonly EventType[] = [
   'forum.bindingBroken',
   'case.submitted',
   'case.statusChanged',
+  'minutes.saved',
+  'case.outcome',
 ];
 
 /** An event as recorded: `id` is `<unit id>:e<n>`, so recording it twice makes one event. */

@@ -10,6 +10,7 @@ import type { Locale, Translate } from '../i18n/i18n';
 import type { DbHandle } from '../infra/db/mongo';
 import type { Outbox } from '../core/outbox';
 import type { DownloadRoute } from '../core/downloads';
+import type { RetentionTarget } from '../core/retention';
 
 /**
  * What every capability module is given: the shared services of the product. A module builds
@@ -49,4 +50,6 @@ export interface Module<S = unknown> {
   subscriptions?: readonly Subscription[];
   /** Short-lived files served over HTTP (`GET /exports/<kind>/<id>`). */
   downloads?: readonly DownloadRoute[];
+  /** What the module keeps only for a while (the daily purge calls each target). */
+  retention?: readonly RetentionTarget[];
 }
