@@ -1,7 +1,6 @@
 import type { Kernel, Module } from '../../kernel/kernel';
 import type { AgendaFollowUpProvider } from '../../core/agenda';
 import { subscribe } from '../../core/events';
-import type { RetentionTarget } from '../../core/retention';
 import type { AnonymityGate } from '../anonymity';
 import type { ForumsService } from '../forums';
 import { DEFAULT_DEVIATIONS_CONFIG, type DeviationsConfig } from './deviations.config';
@@ -9,9 +8,11 @@ import { deviationsCapability } from './deviations.handlers';
 import { DeviationNotices, type ChaseStats } from './deviations.notices';
 import type { DeviationPeople, PersonalChat } from './deviations.ports';
 import { MongoDeviationsRepository } from './deviations.repository';
+import { deviationRetention } from './deviations.retention';
 import { DeviationsService } from './deviations.service';
 
 export { DeviationsService } from './deviations.service';
+export { deviationRetention } from './deviations.retention';
 export type { DeviationRecord, DeviationState } from './deviations.types';
 export type { ChaseStats as DeviationChaseStats } from './deviations.notices';
 export type { PersonalChat } from './deviations.ports';
@@ -71,18 +72,7 @@ export function registerDeviations(
     config,
     categoryName: (code, locale) => deviations.categoryName(code, locale),
   });
-  const retention: RetentionTarget[] = [
-    {
-      name: 'deviations.freeText',
-      months: settings.retention.textMonths,
-      purge: async (cutoff, now) => ({ purged: await deviations.purgeText(cutoff, now) }),
-    },
-    {
-      name: 'deviations.records',
-      months: settings.retention.recordMonths,
-      purge: async (cutoff, now) => ({ purged: await deviations.removeClosed(cutoff, now) }),
-    },
-  ];
+  const retention = deviationRetention(deviations, settings.retention);
   return {
     name: 'deviations',
     services: {
