@@ -516,7 +516,9 @@ describe('deviations through the bot', () => {
       .map((m) => cardOf(m))
       .filter((c) => cardText(c).includes('Organisation frånvarande från forum'));
     expect(offers).toHaveLength(1);
-    expect(cardText(offers[0])).toContain('var Polis frånvarande från mötet i Styrgruppen onsdag 18 november');
+    expect(cardText(offers[0])).toContain(
+      'var Polis frånvarande från mötet i Styrgruppen onsdag 18 november',
+    );
     expect((await outbox('deviation.absenceOffer')).length).toBe(1);
     expect((await stored()).length).toBe(count);
 

@@ -53,7 +53,7 @@ export interface DeviationsRepository {
   ): Promise<DeviationRecord[]>;
   /** Closed before `cutoff`; `textPurged: false` = free text still there. */
   closedBefore(cutoff: Date, o: { textPurged?: boolean }): Promise<DeviationRecord[]>;
-  /** Removes older version snapshots that still hold text of deviations closed before `cutoff`. */
+  /** Removes the earlier version snapshots (with text) of purged deviations closed before `cutoff`. */
   dropTextSnapshots(cutoff: Date): Promise<number>;
   /** Keeps the tombstone, then removes the deviation and its versions; false if already gone. */
   remove(record: DeviationRecord, tombstone: DeviationTombstone): Promise<boolean>;

@@ -161,12 +161,18 @@ export class MongoDeviationsRepository implements DeviationsRepository {
   }
 
   async dropTextSnapshots(cutoff: Date): Promise<number> {
-    const res = await this.versions.deleteMany({
-      'state.state': 'closed',
-      'state.closedAt': { $lt: cutoff },
-      'state.textPurgedAt': { $exists: false },
-    });
-    return res.deletedCount;
+    // Every earlier version of a purged deviation is a snapshot with its text (the purge's own
+    // version has none): all of them go, also after a crash between the purge and this step.
+    let dropped = 0;
+    for (const d of await this.closedBefore(cutoff, { textPurged: true })) {
+      const res = await this.versions.deleteMany({
+        tenantId: d.tenantId,
+        code: d.code,
+        'state.textPurgedAt': { $exists: false },
+      });
+      dropped += res.deletedCount;
+    }
+    return dropped;
   }
 
   async remove(record: DeviationRecord, tombstone: DeviationTombstone): Promise<boolean> {
