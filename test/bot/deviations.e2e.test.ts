@@ -89,7 +89,7 @@ describe('deviations through the bot', () => {
     await bot.app.tick();
   };
   const codeOf = (res: Awaited<ReturnType<TestBot['send']>>) =>
-    /AVV-26-\d{3}/.exec(cardText(invokeCard(res)))?.[0];
+    /AVV-\d{2}-\d{3}/.exec(cardText(invokeCard(res)))?.[0];
 
   beforeAll(async () => {
     bot = await TestBot.start({ clock: new ManualClock('2026-11-24T08:00:00Z') });
@@ -619,5 +619,31 @@ describe('deviations through the bot', () => {
     );
     expect(overdue).toContain('AVV-26-002');
     expect(overdue).toContain('Svaret är försenat.');
+  });
+  it('holds a text that may identify a child until the reporter confirms it cannot; the confirmation is stored, not the warning text', async () => {
+    const before = (await stored()).length;
+    const token = cardToken();
+    const data = {
+      ...REPORT,
+      occurredOn: '2027-01-29',
+      consequence:
+        'Eleven i 7B på Vallaskolan som använder rullstol fick vänta på stöd och har slutat komma.',
+    };
+    const warned = invokeCard(await report(PEOPLE.emma, data, token));
+    expect(cardText(warned)).toContain('Kontrollera texten');
+    expect(inputValues(warned)).toMatchObject({
+      consequence: data.consequence,
+      confirmAnonymous: 'false',
+    });
+    expect((await stored()).length).toBe(before);
+    const confirmedRes = await report(PEOPLE.emma, { ...data, confirmAnonymous: 'true' }, token);
+    const code = codeOf(confirmedRes);
+    expect(code).toBe('AVV-27-001');
+    expect((await one('AVV-27-001')).anonymityConfirmation).toMatchObject({
+      by: PEOPLE.emma.aadObjectId,
+      fields: ['consequence'],
+    });
+    const [entry] = await audit('AVV-27-001');
+    expect(entry?.detail).toMatchObject({ warningConfirmed: true });
   });
 });
