@@ -50,6 +50,8 @@ const DAY = 24 * 60 * 60 * 1000;
 export class DeviationNotices {
   /** Per-instance memo of ids already handed to the outbox (saves an insert attempt per pass). */
   private readonly queued = new Set<string>();
+  /** Per-instance memo of reminder steps already handled (saves the recipients' look-ups). */
+  private readonly stepsDone = new Set<string>();
 
   constructor(private readonly deps: NoticeDeps) {}
 
@@ -178,6 +180,8 @@ export class DeviationNotices {
     const { tenantId, code } = record;
     let enqueued = 0;
     const reminder = step !== 'routed';
+    const stepKey = `${tenantId}:${code}:${step}:${record.handledBy ?? ''}`;
+    if (reminder && this.stepsDone.has(stepKey)) return 0;
     const recipients = new Map<string, Recipient>();
     const unreachable: string[] = [];
     for (const org of record.concerned) {
@@ -234,6 +238,7 @@ export class DeviationNotices {
         if (created) enqueued++;
       }
     }
+    if (reminder) this.stepsDone.add(stepKey);
     return enqueued;
   }
 
