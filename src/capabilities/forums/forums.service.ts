@@ -73,7 +73,13 @@ export class ForumsService {
       id: newUnitId('forum.create'),
       writes: [this.deps.repo.insertForumWrite(forum)],
       audit: [auditEntry(actor, now, 'forum.create', forum.id)],
-      events: [{ type: 'forum.saved', tenantId: forum.tenantId, data: { forumId: forum.id } }],
+      events: [
+        {
+          type: 'forum.saved',
+          tenantId: forum.tenantId,
+          data: { forumId: forum.id, by: actor.aadObjectId ?? '' },
+        },
+      ],
     });
     if (!outcome.committed) throw new AppError('conflict', { reason: 'forumExists' });
     return forum;
@@ -93,7 +99,7 @@ export class ForumsService {
         id: newUnitId('forum.import'),
         writes: [this.deps.repo.insertForumWrite(forum)],
         audit: [auditEntry({ tenantId, aadObjectId: by }, now, 'forum.import', forum.id)],
-        events: [{ type: 'forum.saved', tenantId: tenantId, data: { forumId: forum.id } }],
+        events: [{ type: 'forum.saved', tenantId: tenantId, data: { forumId: forum.id, by: by } }],
       });
       if (!outcome.committed)
         throw new ForumImportError([`id: "${input.id}" was created meanwhile`]);
@@ -165,7 +171,13 @@ export class ForumsService {
       id: newUnitId('forum.update'),
       writes: [this.deps.repo.forumWrite(forum)],
       audit: [auditEntry(actor, now, 'forum.update', forum.id)],
-      events: [{ type: 'forum.saved', tenantId: forum.tenantId, data: { forumId: forum.id } }],
+      events: [
+        {
+          type: 'forum.saved',
+          tenantId: forum.tenantId,
+          data: { forumId: forum.id, by: actor.aadObjectId ?? '' },
+        },
+      ],
     });
     return forum;
   }

@@ -65,7 +65,7 @@ describe('ForumsService', () => {
           type: 'forum.saved',
           tenantId: T,
           at: w.clock.now(),
-          data: { forumId: 'fossam' },
+          data: { forumId: 'fossam', by: admin.aadObjectId },
         },
       ]);
       expect(await w.count('journal')).toBe(0);
@@ -145,8 +145,8 @@ describe('ForumsService', () => {
         ['forum.update', 'fossam'],
       ]);
       expect((await eventsOf('forum.saved')).map((e) => e.data)).toEqual([
-        { forumId: 'fossam' },
-        { forumId: 'fossam' },
+        { forumId: 'fossam', by: admin.aadObjectId },
+        { forumId: 'fossam', by: admin.aadObjectId },
       ]);
     });
 
@@ -318,7 +318,10 @@ describe('ForumsService', () => {
         ['forum.import', 'ungdom'],
       ]);
       expect((await eventsOf('forum.saved')).map((e) => e.data)).toEqual(
-        expect.arrayContaining([{ forumId: 'skolforum' }, { forumId: 'ungdom' }]),
+        expect.arrayContaining([
+          { forumId: 'skolforum', by: 'forums:import' },
+          { forumId: 'ungdom', by: 'forums:import' },
+        ]),
       );
     });
 
