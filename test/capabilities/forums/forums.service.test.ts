@@ -325,6 +325,30 @@ describe('ForumsService', () => {
       );
     });
 
+    it('two imports racing over the same forum: one imports all of its forums, the other nothing', async () => {
+      const first = [
+        entry({ id: 'skolforum', name: 'Skolforum', code: 'SKF' }),
+        entry({ id: 'ungdom', name: 'Ungdomsforum', code: 'UNG' }),
+      ];
+      const second = [
+        entry({ id: 'trygghet', name: 'Trygghetsforum', code: 'TRY' }),
+        entry({ id: 'ungdom', name: 'Ungdomsforum', code: 'UNG' }),
+      ];
+      const results = await Promise.allSettled([
+        w.forums.importForums(T, first, 'forums:import'),
+        w.forums.importForums(T, second, 'forums:import'),
+      ]);
+      expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+      const won = results.findIndex((r) => r.status === 'fulfilled');
+      const ids = (won === 0 ? first : second).map((e) => (e as { id: string }).id).sort();
+      expect((await w.forums.listForums(admin)).map((f) => f.id).sort()).toEqual(ids);
+      expect((await actions()).map(([, id]) => id).sort()).toEqual(ids);
+      const lost = results.find((r) => r.status === 'rejected');
+      expect((lost?.reason as ForumImportError).problems.join(' ')).toContain(
+        'nothing was imported',
+      );
+    });
+
     it('imports nothing when any entry has a problem, and names every problem', async () => {
       await w.forums.createForum(admin, forumInput());
       const entries = [
