@@ -11,8 +11,11 @@ export interface DomainEvents {
   /** A chair (or admin) cancelled a meeting; `by` is their Entra object id. */
   'meeting.cancelled': { forumId: string; meetingId: string; by: string };
   'meeting.moved': { forumId: string; meetingId: string; by: string; date: string };
-  /** A forum was created, edited or imported: its meetings are (re)materialized. */
-  'forum.saved': { forumId: string };
+  /**
+   * A forum was created, edited or imported: its meetings are (re)materialized. `by` is the
+   * admin's Entra object id (absent in events recorded before it was added).
+   */
+  'forum.saved': { forumId: string; by?: string };
   'forum.bound': { forumId: string; conversationId: string; by: string };
   /** Teams answered 403/404 for a conversation: the bot was removed from it. */
   'conversation.gone': { conversationId: string };
