@@ -21,10 +21,15 @@ import { registerMeetings, type ReminderRunStats } from './capabilities/meetings
 import { registerCases } from './capabilities/cases';
 import { registerHelp } from './capabilities/help';
 import { registerAudit } from './capabilities/audit';
+import { registerRoster } from './capabilities/roster';
+import { registerChairs } from './capabilities/chairs';
+import type { Roster } from './core/roster';
 import { createGate } from './capabilities/anonymity';
 
 export interface ModuleOptions {
   sender: ProactiveSender;
+  /** The Teams roster and 1:1 chats (src/bot/roster.ts). */
+  roster: Roster;
   deliveryOptions?: Partial<DeliveryOptions>;
   operationLeaseMs?: number;
   /** Where users' browsers reach this server (download links). */
@@ -47,8 +52,14 @@ export async function buildModules(
   const gate = createGate({ units: unitNames(config.units) });
   const people = registerPeople(base);
   const conversations = registerConversations(base);
-  const delivery = registerDelivery(base, {
+  const roster = registerRoster(base, {
+    roster: o.roster,
+    people: people.services,
     conversations: conversations.services,
+  });
+  const delivery = registerDelivery(base, {
+    // Stored conversations, and `person:` addresses resolved to 1:1 chats (opened if need be).
+    conversations: roster.services.directory(),
     sender: o.sender,
     ...(o.deliveryOptions ? { options: o.deliveryOptions } : {}),
   });
@@ -67,6 +78,14 @@ export async function buildModules(
     setupState,
     gate,
   });
+  const chairs = registerChairs(kernel, {
+    forums: forums.services,
+    meetings: meetings.services.meetings,
+    cases: cases.services,
+    roster: roster.services,
+    people: people.services,
+    gate,
+  });
   const audit = registerAudit(kernel, {
     people: people.services,
     publicUrl: o.publicUrl ?? (() => config.publicUrl ?? ''),
@@ -77,7 +96,18 @@ export async function buildModules(
   });
 
   /** In routing order; their jobs run in this order on every scheduler pass. */
-  const modules: Module[] = [help, people, conversations, forums, meetings, cases, delivery, audit];
+  const modules: Module[] = [
+    help,
+    people,
+    conversations,
+    roster,
+    forums,
+    meetings,
+    cases,
+    chairs,
+    delivery,
+    audit,
+  ];
   const runtime = await complete(modules, {
     eventBackoffMs: (n) => backoffMs(n, undefined, Math.random),
     ...(o.operationLeaseMs ? { operationLeaseMs: o.operationLeaseMs } : {}),
@@ -94,6 +124,8 @@ export async function buildModules(
       forums: forums.services,
       meetings: meetings.services.meetings,
       cases: cases.services,
+      roster: roster.services,
+      chairs: chairs.services,
     },
   };
 }

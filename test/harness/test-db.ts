@@ -3,6 +3,7 @@ import { MongoClient, type Db } from 'mongodb';
 import { buildModules, type Modules } from '../../src/app';
 import { loadConfig } from '../../src/config/config';
 import { ManualClock } from '../../src/core/clock';
+import { offlineRoster } from '../../src/core/roster';
 import { createLogger } from '../../src/infra/logger';
 import { PROJECT_ROOT, uniqueDbName } from './test-bot';
 
@@ -35,6 +36,7 @@ export async function openTestModules(): Promise<{
   );
   const modules = await buildModules(db, config, new ManualClock(), createLogger(config.log), {
     sender: { send: () => Promise.resolve({ ok: false, status: 0 }) },
+    roster: offlineRoster,
   });
   return { modules, close };
 }
