@@ -117,6 +117,8 @@ export async function buildModules(
     tick: () => runtime.tick() as Promise<unknown> as Promise<TickResult>,
     help: help.services,
     gate,
+    /** Every module's retention targets (the daily purge job calls them). */
+    retention: modules.flatMap((m) => m.retention ?? []),
     faces: {
       people: people.services,
       conversations: conversations.services,

@@ -34,18 +34,14 @@ export function createRoster(o: RosterOptions): Roster {
     fn: (client: ConnectorClient) => Promise<T>,
   ): Promise<T> => {
     let result: { ok: true; value: T } | { ok: false; error: unknown } | undefined;
-    await adapter().continueConversationAsync(
-      o.botAppId,
-      source.reference,
-      async (context) => {
-        try {
-          const client = context.turnState.get<ConnectorClient>(adapter().ConnectorClientKey);
-          result = { ok: true, value: await fn(client) };
-        } catch (error) {
-          result = { ok: false, error };
-        }
-      },
-    );
+    await adapter().continueConversationAsync(o.botAppId, source.reference, async (context) => {
+      try {
+        const client = context.turnState.get<ConnectorClient>(adapter().ConnectorClientKey);
+        result = { ok: true, value: await fn(client) };
+      } catch (error) {
+        result = { ok: false, error };
+      }
+    });
     if (!result) throw new Error('roster call made no turn');
     if (!result.ok) throw result.error;
     return result.value;

@@ -57,6 +57,8 @@ const COMMANDS: [id: string, text: string, who: Who][] = [
   ['forums.edit', 'ändra forum Inget sådant', 'forums.manage'],
   ['forums.link', 'koppla forum', 'forums.manage'],
   ['meetings.next', 'nästa möte', 'meetings.view'],
+  ['chairs.agenda', 'dagordning', 'agenda.view'],
+  ['chairs.minutes', 'protokoll', 'minutes.record'],
 ];
 
 const MEETING = 'inget-forum:2030-01-07';
@@ -76,6 +78,16 @@ const VERBS: Record<string, { data: () => unknown; who: Who }> = {
       question: 'Hur kan vi stödja eleven?',
     }),
     who: 'cases.raise',
+  },
+  'chairs.openMinutes': { data: () => ({ meetingId: MEETING }), who: 'minutes.record' },
+  'chairs.saveMinutes': {
+    data: () => ({
+      token: cardToken(),
+      meetingId: MEETING,
+      revision: '0',
+      'att.school': 'present',
+    }),
+    who: 'minutes.record',
   },
   'cases.withdraw': { data: () => ({ code: 'ABC-30-001' }), who: 'cases.raise' },
   'cases.mine': { data: () => ({}), who: 'cases.raise' },
