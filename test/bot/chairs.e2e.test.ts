@@ -582,6 +582,11 @@ describe('chairs: roster, agenda digest, minutes, feedback', { timeout: 120_000 
     expect(first).toBeGreaterThan(0);
     expect(digest!.indexOf(late)).toBeGreaterThan(first);
     expect(digest).toContain('flyttat från ett tidigare möte');
+    // Days have passed since the forum was bound: the roster was read again (daily).
+    expect(bot.connector.pageRequests.length).toBeGreaterThanOrEqual(6);
+    expect(
+      await bot.db.collection('rosterSources').findOne({ _id: CHANNEL as never }),
+    ).toMatchObject({ members: 6 });
     // Greta is @mentioned for this meeting too, once.
     const mentions = bot.connector
       .messagesTo(CHANNEL)
