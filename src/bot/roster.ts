@@ -1,7 +1,13 @@
 import type { ConnectorClient } from 'botframework-connector';
 import type { TeamsAdapter } from '@microsoft/teams-ai';
 import type { Logger } from '../core/logger';
-import type { OpenPersonalResult, Roster, RosterMember, RosterSource } from '../core/roster';
+import {
+  RosterUnavailableError,
+  type OpenPersonalResult,
+  type Roster,
+  type RosterMember,
+  type RosterSource,
+} from '../core/roster';
 
 /**
  * The roster port on the Bot Framework SDK: the Bot Connector's paged members
@@ -61,14 +67,20 @@ export function createRoster(o: RosterOptions): Roster {
       let pages = 0;
       do {
         const token = continuationToken;
-        const page = await withConnector(source, (client) =>
-          // As TeamsInfo.getPagedMembers does: no token on the first page (the SDK's type says
-          // otherwise; an undefined query parameter is left out of the request).
-          client.conversations.getConversationPagedMembers(conversationId, {
-            pageSize: o.pageSize ?? 200,
-            continuationToken: token as string,
-          }),
-        );
+        const page = await withConnector(source, async (client) => {
+          try {
+            return await client.conversations.getConversationPagedMembers(conversationId, {
+              pageSize: o.pageSize ?? 200,
+              // As TeamsInfo.getPagedMembers does: no token on the first page (the SDK's type
+              // says otherwise; an undefined query parameter is left out of the request).
+              continuationToken: token as string,
+            });
+          } catch (error) {
+            const status = statusOf(error);
+            if (status === 403 || status === 404) throw new RosterUnavailableError(status);
+            throw error;
+          }
+        });
         pages++;
         for (const m of page.members ?? []) {
           const member = m as { id?: unknown; name?: unknown; aadObjectId?: unknown };

@@ -33,8 +33,22 @@ export interface PersonalChat {
  */
 export type OpenPersonalResult = PersonalChat | 'unreachable';
 
+/**
+ * Teams answered 403 or 404 for a roster: the bot is not (or no longer) in that team or chat, or
+ * it is a private channel. Retrying soon will not help; other failures are thrown as they are.
+ */
+export class RosterUnavailableError extends Error {
+  constructor(readonly status: number) {
+    super(`roster unavailable (${status})`);
+    this.name = 'RosterUnavailableError';
+  }
+}
+
 export interface Roster {
-  /** Every member of the conversation's team (a channel) or group chat, page by page. */
+  /**
+   * Every member of the conversation's team (a channel) or group chat, page by page. Throws
+   * RosterUnavailableError when Teams refuses the roster (403/404).
+   */
   members(source: RosterSource): AsyncIterable<RosterMember>;
   /** Creates (or finds, Teams answers the same id) the 1:1 conversation with a member. */
   openPersonal(

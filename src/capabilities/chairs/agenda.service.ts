@@ -127,18 +127,26 @@ export class AgendaService {
    */
   async run(now: Date): Promise<{ digests: number; failed: number }> {
     const stats = { digests: 0, failed: 0 };
-    // Digest moments may lie up to a week after the deadline; look back a week beyond that.
+    // Digest moments lie between a day before and two days after the deadline; a digest missed
+    // while the bot was down is still sent if the meeting has not started (three days back).
     const due = await this.deps.meetings.meetingsWithDeadlineBetween(
-      new Date(now.getTime() - 14 * DAY),
-      new Date(now.getTime() + 7 * DAY),
+      new Date(now.getTime() - 5 * DAY),
+      new Date(now.getTime() + DAY),
+    );
+    if (due.length === 0) return stats;
+    // One read of the forums per pass; meetings known to be done cost nothing.
+    const forums = new Map(
+      (await this.deps.forums.allForums()).map((f) => [`${f.tenantId}:${f.id}`, f]),
     );
     for (const meeting of due) {
-      if (!takesPlace(meeting) || meeting.start <= now) continue;
+      const key = `${meeting.tenantId}:${meeting.id}`;
+      if (this.done.has(key) || !takesPlace(meeting) || meeting.start <= now) continue;
+      const forum = forums.get(`${meeting.tenantId}:${meeting.forumId}`);
+      if (!forum || digestMoment(forum, meeting) > now) continue;
       try {
-        if (await this.deps.repo.getDigest(meeting.tenantId, meeting.id)) continue;
-        const forum = await this.deps.forums.getForum(meeting.tenantId, meeting.forumId);
-        if (!forum || digestMoment(forum, meeting) > now) continue;
-        await this.sendDigest(forum, meeting, now);
+        if (!(await this.deps.repo.getDigest(meeting.tenantId, meeting.id)))
+          await this.sendDigest(forum, meeting, now);
+        this.remember(key);
         stats.digests++;
       } catch (error) {
         stats.failed++;
@@ -150,6 +158,13 @@ export class AgendaService {
     }
     if (stats.digests || stats.failed) this.deps.log.info(stats, 'agenda digests');
     return stats;
+  }
+
+  /** Per-instance memo of meetings whose digest is recorded (saves a read per pass). */
+  private readonly done = new Set<string>();
+  private remember(key: string): void {
+    if (this.done.size > 100_000) this.done.clear();
+    this.done.add(key);
   }
 
   private async sendDigest(forum: Forum, meeting: Meeting, now: Date): Promise<void> {

@@ -43,7 +43,7 @@ export function registerRoster(
         name: 'roster.readOnForumBound',
         type: 'forum.bound',
         handle: async (e) => {
-          await roster.readConversation(e.tenantId, e.data.conversationId);
+          await roster.track(e.tenantId, e.data.conversationId);
         },
       }),
       subscribe({

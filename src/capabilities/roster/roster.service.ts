@@ -1,6 +1,11 @@
 import type { Clock } from '../../core/clock';
 import type { Logger } from '../../core/logger';
-import { parsePersonAddress, type Roster, type RosterSource } from '../../core/roster';
+import {
+  parsePersonAddress,
+  RosterUnavailableError,
+  type Roster,
+  type RosterSource,
+} from '../../core/roster';
 import type { ConversationRecord, ConversationsService } from '../conversations';
 import type { PeopleService } from '../people';
 
@@ -92,6 +97,23 @@ export class RosterService {
     await repo.saveSource({ conversationId, tenantId, readAt: now, members: count });
     log.info({ conversationId, members: count }, 'roster read');
     return count;
+  }
+
+  /**
+   * A forum was bound in the conversation: its roster is read now and daily after. A roster Teams
+   * refuses (403/404: a private channel, the bot not in the team) is logged and left to the daily
+   * pass; other failures are thrown, so the event is retried with backoff.
+   */
+  async track(tenantId: string, conversationId: string): Promise<number> {
+    try {
+      return await this.readConversation(tenantId, conversationId);
+    } catch (error) {
+      if (!(error instanceof RosterUnavailableError)) throw error;
+      const now = this.deps.clock.now();
+      await this.deps.repo.saveSource({ conversationId, tenantId, readAt: now, members: 0 });
+      this.deps.log.warn({ conversationId, status: error.status }, 'roster unavailable');
+      return 0;
+    }
   }
 
   /** The daily pass: every roster read more than a day ago, read again (bounded per pass). */
