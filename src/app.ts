@@ -22,10 +22,15 @@ import { registerCases } from './capabilities/cases';
 import { registerHelp } from './capabilities/help';
 import { registerAudit } from './capabilities/audit';
 import { registerDeviations, type DeviationChaseStats } from './capabilities/deviations';
+import { registerRoster } from './capabilities/roster';
+import { registerChairs } from './capabilities/chairs';
+import type { Roster } from './core/roster';
 import { createGate } from './capabilities/anonymity';
 
 export interface ModuleOptions {
   sender: ProactiveSender;
+  /** The Teams roster and 1:1 chats (src/bot/roster.ts). */
+  roster: Roster;
   deliveryOptions?: Partial<DeliveryOptions>;
   operationLeaseMs?: number;
   /** Where users' browsers reach this server (download links). */
@@ -48,8 +53,14 @@ export async function buildModules(
   const gate = createGate({ units: unitNames(config.units) });
   const people = registerPeople(base);
   const conversations = registerConversations(base);
-  const delivery = registerDelivery(base, {
+  const roster = registerRoster(base, {
+    roster: o.roster,
+    people: people.services,
     conversations: conversations.services,
+  });
+  const delivery = registerDelivery(base, {
+    // Stored conversations, and `person:` addresses resolved to 1:1 chats (opened if need be).
+    conversations: roster.services.directory(),
     sender: o.sender,
     ...(o.deliveryOptions ? { options: o.deliveryOptions } : {}),
   });
@@ -71,10 +82,22 @@ export async function buildModules(
   const deviations = registerDeviations(kernel, {
     forums: forums.services,
     people: people.services,
-    // Today the personal chat a user opened with the bot (stored references): a manager who never
-    // wrote to the bot cannot be reached. Roster reading and 1:1 creation will replace this.
-    personalChat: async (tenantId, aadObjectId) =>
-      (await conversations.services.personalConversationOf(tenantId, aadObjectId))?.id ?? null,
+    // The person's 1:1 chat: the one they opened by writing, or one the roster capability opens
+    // through the connector for a member of a team or chat the bot has read (null: unreachable).
+    personalChat: async (tenantId, aadObjectId) => {
+      const reach = await roster.services.reach(tenantId, aadObjectId);
+      return reach.kind === 'chat' ? reach.conversationId : null;
+    },
+    gate,
+  });
+  const chairs = registerChairs(kernel, {
+    forums: forums.services,
+    meetings: meetings.services.meetings,
+    cases: cases.services,
+    roster: roster.services,
+    people: people.services,
+    // Deviations escalated to a steering forum are on its agenda "to follow up".
+    followUps: [deviations.services.followUps],
     gate,
   });
   const audit = registerAudit(kernel, {
@@ -91,9 +114,11 @@ export async function buildModules(
     help,
     people,
     conversations,
+    roster,
     forums,
     meetings,
     cases,
+    chairs,
     deviations,
     delivery,
     audit,
@@ -109,7 +134,7 @@ export async function buildModules(
     gate,
     /** The kernel's unit of work (tests record other capabilities' events through it). */
     units: kernel.units,
-    /** Every module's retention targets (the daily purge calls them). */
+    /** Every module's retention targets (the daily purge job calls them). */
     retention: modules.flatMap((m) => m.retention ?? []),
     faces: {
       people: people.services,
@@ -121,6 +146,8 @@ export async function buildModules(
       deviations: deviations.services.deviations,
       /** Agenda "to follow up" providers (deviations escalated to a steering forum). */
       agendaFollowUps: [deviations.services.followUps],
+      roster: roster.services,
+      chairs: chairs.services,
     },
   };
 }

@@ -8,6 +8,7 @@ import type { Database } from './infra/db/mongo';
 import { openDatabase } from './infra/db/open-database';
 import { startLoop } from './infra/scheduler';
 import { createProactiveSender } from './bot/proactive-sender';
+import { createRoster } from './bot/roster';
 import { createBot, createTeamsAdapter, type Bot } from './bot/bot';
 import { createHttpServer } from './http/server';
 
@@ -66,8 +67,10 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
     const sender = createProactiveSender({ adapter, botAppId: config.bot.appId, clock, log });
     // The address the bot's download links point at: configured, or where it listens.
     let listeningUrl = '';
+    const roster = createRoster({ adapter, botAppId: config.bot.appId, log });
     const modules = await buildModules(store.db.db, config, clock, log, {
       sender,
+      roster,
       publicUrl: () => config.publicUrl ?? listeningUrl,
       ...(options.deliveryOptions ? { deliveryOptions: options.deliveryOptions } : {}),
       ...(options.operationLeaseMs ? { operationLeaseMs: options.operationLeaseMs } : {}),

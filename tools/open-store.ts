@@ -1,6 +1,7 @@
 import { buildModules, openDatabase, type Modules } from '../src/app';
 import { loadConfig, readEnvFiles } from '../src/config/config';
 import { systemClock } from '../src/core/clock';
+import { offlineRoster } from '../src/core/roster';
 import { findProjectRoot } from '../src/infra/db/project-root';
 import { createLogger } from '../src/infra/logger';
 
@@ -22,6 +23,7 @@ export async function openStore(): Promise<{
   // Tools send nothing: the outbox keeps what they queue for the bot to deliver.
   const modules = await buildModules(store.db.db, config, systemClock, log, {
     sender: { send: () => Promise.resolve({ ok: false, status: 0 }) },
+    roster: offlineRoster,
   });
   return { services: modules.faces, close: () => store.close() };
 }

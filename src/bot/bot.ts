@@ -181,6 +181,10 @@ export function createBot(deps: BotDeps): Bot {
     // Stored for proactive posts: a channel's reference points at the channel, not a thread.
     if (reference.conversation)
       reference.conversation = { ...reference.conversation, id: conversation.id };
+    // A channel's roster is its team's (src/bot/roster.ts): keep the team id with the reference.
+    const teamId = (activity.channelData as { team?: { id?: unknown } } | undefined)?.team?.id;
+    if (conversation.type === 'channel' && typeof teamId === 'string' && teamId.length <= 512)
+      reference.teamId = teamId;
     delete reference.activityId;
     await conversations.remember(conversation, reference, activity.serviceUrl ?? '');
     const ctx: TurnCtx = {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
 import { calendarConfigSchema, type MunicipalityCalendarConfig } from '../capabilities/calendar';
+import { DEFAULT_OUTCOMES, OUTCOME_EFFECTS, type OutcomeOption } from '../core/outcomes';
 
 /** The Agents Playground's mock tenant: allowed in local mode so `npm run playground` works. */
 export const PLAYGROUND_TENANT_ID = '00000000-0000-0000-0000-0000000000001';
@@ -38,6 +39,21 @@ export const unitsFileSchema = z
     (units) => new Set(units.map((u) => u.name.toLowerCase())).size === units.length,
     'names must be unique',
   );
+
+/** The outcomes the minutes may record (OUTCOMES_FILE): codes, labels, what each does to a case. */
+const outcomesFileSchema = z
+  .array(
+    z
+      .object({
+        code: z.string().regex(/^[a-zA-Z][a-zA-Z0-9]{1,39}$/, 'code: letters and digits, 2–40'),
+        label: z.object({ sv: z.string().min(1).max(80), en: z.string().min(1).max(80) }).strict(),
+        effect: z.enum(OUTCOME_EFFECTS),
+      })
+      .strict(),
+  )
+  .min(1)
+  .max(30)
+  .refine((list) => new Set(list.map((o) => o.code)).size === list.length, 'codes must be unique');
 
 /** Every name a unit goes by (its name and aliases): what the anonymity gate is given. */
 export const unitNames = (units: readonly UnitConfig[]): string[] =>
@@ -100,6 +116,8 @@ const envSchema = z.object({
   ORGANISATIONS_FILE: z.string().min(1).default('env/organisations.json'),
   CALENDAR_FILE: z.string().min(1).default('env/calendar.json'),
   UNITS_FILE: z.string().min(1).default('env/units.json'),
+  OUTCOMES_FILE: z.string().min(1).optional(),
+  RETENTION_MINUTES_TEXT_MONTHS: z.coerce.number().int().min(1).max(240).default(24),
   SCHEDULER_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   MEETINGS_HORIZON_DAYS: z.coerce.number().int().min(7).max(730).default(120),
   OPERATION_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
@@ -140,6 +158,10 @@ export interface Config {
   calendar: MunicipalityCalendarConfig;
   /** The municipality's named schools and units (UNITS_FILE). */
   units: readonly UnitConfig[];
+  /** The outcomes the minutes may record (OUTCOMES_FILE, or the defaults). */
+  outcomes: readonly OutcomeOption[];
+  /** Months after a meeting that the free text of its minutes (notes) is kept. */
+  retentionMinutesTextMonths: number;
   /** 0 = no background loop (tests drive the scheduler by hand). */
   schedulerIntervalSeconds: number;
   meetingsHorizonDays: number;
@@ -304,6 +326,22 @@ export function loadConfig(
     problems.push(
       'RETENTION_DEVIATIONS_MONTHS: must not be less than RETENTION_DEVIATION_TEXT_MONTHS',
     );
+  let outcomes: readonly OutcomeOption[] = DEFAULT_OUTCOMES;
+  if (e.OUTCOMES_FILE) {
+    try {
+      const parsedOutcomes = outcomesFileSchema.safeParse(
+        JSON.parse(readFile(path.resolve(options.projectRoot, e.OUTCOMES_FILE))),
+      );
+      if (parsedOutcomes.success) outcomes = parsedOutcomes.data;
+      else
+        for (const issue of parsedOutcomes.error.issues)
+          problems.push(
+            `OUTCOMES_FILE (${e.OUTCOMES_FILE}) ${issue.path.join('.')}: ${issue.message}`,
+          );
+    } catch (err) {
+      problems.push(`OUTCOMES_FILE: cannot read ${e.OUTCOMES_FILE} (${(err as Error).message})`);
+    }
+  }
 
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -331,6 +369,8 @@ export function loadConfig(
     organisations,
     calendar,
     units,
+    outcomes,
+    retentionMinutesTextMonths: e.RETENTION_MINUTES_TEXT_MONTHS,
     schedulerIntervalSeconds: e.SCHEDULER_INTERVAL_SECONDS,
     meetingsHorizonDays: e.MEETINGS_HORIZON_DAYS,
     operationLeaseSeconds: e.OPERATION_LEASE_SECONDS,

@@ -21,6 +21,10 @@ export const PERMISSIONS = {
   'cases.raise': ANY_ROLE,
   /** A chair's steps in a case's lifecycle (on the agenda, discussed, closed, moved). */
   'cases.chair': ['chair', 'admin'],
+  /** See a forum's agenda (`dagordning`): a chair of that forum, or an admin. */
+  'agenda.view': ['chair', 'admin'],
+  /** Keep a meeting's minutes (`protokoll`): a chair of that forum, or an admin. */
+  'minutes.record': ['chair', 'admin'],
   /** The outbox: counts, dead letters, retries. */
   'delivery.manage': ['admin'],
   /** Report a deviation (avvikelse) and see one's own (`avvikelse`, `avvikelser`). */

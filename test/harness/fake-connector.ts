@@ -16,6 +16,17 @@ export interface SentActivity {
   headers: IncomingMessage['headers'];
 }
 
+/** A member of a team or group chat, as the Bot Connector lists it (`TeamsChannelAccount`). */
+export interface FakeMember {
+  id: string;
+  name: string;
+  aadObjectId: string;
+  email?: string;
+  userPrincipalName?: string;
+  tenantId?: string;
+  userRole?: string;
+}
+
 export interface ScriptedResponse {
   status: number;
   headers?: Record<string, string>;
@@ -36,6 +47,16 @@ export class FakeConnector {
   requests = 0;
   /** The conversation of every request, answered or failed, in order. */
   readonly requestLog: string[] = [];
+  /** Team (or group chat) id → its members: served by `GET …/pagedmembers`, page by page. */
+  readonly rosters = new Map<string, FakeMember[]>();
+  /** Members per page when the bot asks for more (Teams pages too; small here to test paging). */
+  pageSize = 2;
+  /** Roster ids of users the bot cannot reach 1:1 (Teams answers 403 BotNotInConversationRoster). */
+  readonly unreachable = new Set<string>();
+  /** Every conversation the bot created (`POST /v3/conversations`), in order. */
+  readonly created: { id: string; memberId: string; tenantId: string | undefined }[] = [];
+  /** Roster page requests made (conversation id, continuation token). */
+  readonly pageRequests: { conversationId: string; continuationToken: string | undefined }[] = [];
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => void this.handle(req, res));
@@ -86,6 +107,51 @@ export class FakeConnector {
     this.sent.length = 0;
   }
 
+  /** Teams' paged members: `continuationToken` until the last page, as many as asked (≤ pageSize). */
+  private servePage(conversationId: string, url: URL, res: ServerResponse): void {
+    const roster = this.rosters.get(conversationId);
+    const token = url.searchParams.get('continuationToken') ?? undefined;
+    this.pageRequests.push({ conversationId, continuationToken: token });
+    if (!roster) {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { code: 'ConversationNotFound', message: 'not found' } }));
+      return;
+    }
+    const asked = Number(url.searchParams.get('pageSize') ?? this.pageSize);
+    const size = Math.max(1, Math.min(asked, this.pageSize));
+    const start = token ? Number(token.replace(/^page-/, '')) : 0;
+    const members = roster.slice(start, start + size);
+    const next = start + size < roster.length ? `page-${start + size}` : undefined;
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ members, ...(next ? { continuationToken: next } : {}) }));
+  }
+
+  /** `POST /v3/conversations`: a 1:1 chat with one member, or 403 when the bot cannot reach them. */
+  private createConversation(body: string, res: ServerResponse): void {
+    const params = JSON.parse(body) as {
+      members?: { id?: string }[];
+      tenantId?: string;
+      isGroup?: boolean;
+    };
+    const memberId = params.members?.[0]?.id ?? '';
+    if (!memberId || this.unreachable.has(memberId)) {
+      res.writeHead(403, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          error: {
+            code: 'BotNotInConversationRoster',
+            message: 'The bot is not part of the conversation roster.',
+          },
+        }),
+      );
+      return;
+    }
+    const id = `a:1${Buffer.from(memberId).toString('hex')}`;
+    this.created.push({ id, memberId, tenantId: params.tenantId });
+    res.writeHead(201, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ id }));
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     this.requests++;
     const chunks: Buffer[] = [];
@@ -108,6 +174,15 @@ export class FakeConnector {
       return;
     }
     const url = new URL(req.url ?? '/', 'http://x');
+    const paged = /^\/v3\/conversations\/([^/]+)\/pagedmembers$/.exec(url.pathname);
+    if (req.method === 'GET' && paged) {
+      this.servePage(decodeURIComponent(paged[1]!), url, res);
+      return;
+    }
+    if (req.method === 'POST' && url.pathname === '/v3/conversations') {
+      this.createConversation(body, res);
+      return;
+    }
     const m = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(url.pathname);
     if (req.method === 'POST' && m) {
       const activity = JSON.parse(body) as SentActivity['activity'];

@@ -3,6 +3,7 @@ import { MongoClient, type Db } from 'mongodb';
 import { buildModules, type Modules } from '../../src/app';
 import { loadConfig } from '../../src/config/config';
 import { ManualClock } from '../../src/core/clock';
+import { offlineRoster } from '../../src/core/roster';
 import { createLogger } from '../../src/infra/logger';
 import { PROJECT_ROOT, uniqueDbName } from './test-bot';
 
@@ -24,8 +25,9 @@ export async function openTestDb(prefix = 'db'): Promise<{ db: Db; close: () => 
  * The kernel and every module on a fresh test database, without a bot or a server (for tests of
  * the wiring: routes, verbs, templates). Nothing is sent: the sender refuses.
  */
-export async function openTestModules(): Promise<{
+export async function openTestModules(clock: ManualClock = new ManualClock()): Promise<{
   modules: Modules;
+  db: Db;
   close: () => Promise<void>;
 }> {
   const { db, close } = await openTestDb('mod');
@@ -33,8 +35,9 @@ export async function openTestModules(): Promise<{
     { NODE_ENV: 'test', MONGODB_URI: inject('mongoUri'), LOG_LEVEL: 'silent' },
     { projectRoot: PROJECT_ROOT },
   );
-  const modules = await buildModules(db, config, new ManualClock(), createLogger(config.log), {
+  const modules = await buildModules(db, config, clock, createLogger(config.log), {
     sender: { send: () => Promise.resolve({ ok: false, status: 0 }) },
+    roster: offlineRoster,
   });
-  return { modules, close };
+  return { modules, db, close };
 }

@@ -14,6 +14,7 @@ import {
 import { instantToLocalDate } from '../calendar';
 import { isChairOf, takesPartIn, type Forum } from '../forums';
 import { openForCases, takesPlace, type Meeting } from '../meetings';
+import type { OutcomeOption } from '../../core/outcomes';
 import type { CasesConfig } from './cases.config';
 import { DEFAULT_CASES_CONFIG } from './cases.config';
 import type { CaseForums, CaseMeetings, CasesRepository } from './cases.ports';
@@ -37,7 +38,13 @@ export interface CasesServiceDeps {
   config?: CasesConfig;
   /** The anonymity gate with the municipality's units (default: one without configured units). */
   gate?: AnonymityGate;
+  /** The configured outcomes and what each does to a case (config.outcomes). */
+  outcomes?: readonly OutcomeOption[];
 }
+
+/** A case raised for an earlier meeting and moved on (not reached, follow-up, a cancellation). */
+export const isCarriedOver = (record: CaseRecord): boolean =>
+  !!record.history[0]?.meetingId && record.history[0].meetingId !== record.meetingId;
 
 export interface ForumChoice {
   forum: Forum;
@@ -339,6 +346,67 @@ export class CasesService {
       await applyTransition(this.deps, actor, record, 'moved', 'submitted', { meetingId: next.id });
     }
     return waiting.length;
+  }
+
+  /** Every case raised for (or moved to) a meeting, in the order raised (system use: the agenda). */
+  casesOfMeeting(tenantId: string, meetingId: string): Promise<CaseRecord[]> {
+    return this.deps.repo.listByMeeting(tenantId, meetingId);
+  }
+
+  /** One case (system use: feedback to its submitter). */
+  getCase(tenantId: string, code: string): Promise<CaseRecord | null> {
+    return this.deps.repo.get(tenantId, code);
+  }
+
+  /**
+   * The minutes gave a case an outcome (`case.outcome`): its status follows, in the chair's name.
+   * `discussed` and `closed` set the status (with the outcome) at the meeting; `moved` takes it to
+   * the forum's next meeting, where it comes first on the agenda. A correction of the minutes
+   * applies on top: a case moved by the earlier outcome and still waiting at its new meeting
+   * comes back to this one. Idempotent: an outcome already applied changes nothing. Returns the
+   * case as it now is, or null when nothing applied (unknown case or outcome, withdrawn, or the
+   * case has moved on at its new meeting).
+   */
+  async applyOutcome(
+    actor: Actor,
+    code: string,
+    meetingId: string,
+    outcome: string,
+  ): Promise<CaseRecord | null> {
+    const option = (this.deps.outcomes ?? []).find((o) => o.code === outcome);
+    const record = await this.deps.repo.get(actor.tenantId, code);
+    if (!option || !record || record.status === 'withdrawn') return null;
+    const here = record.meetingId === meetingId;
+    const moves = record.history.filter((h) => h.meetingId);
+    const movedFromHere =
+      !here &&
+      WAITING_STATUSES.includes(record.status) &&
+      moves.at(-1)?.action === 'moved' &&
+      moves.at(-2)?.meetingId === meetingId;
+    if (!here && !movedFromHere) return null;
+    if (option.effect === 'moved') {
+      if (!here) return null; // already moved on by an earlier outcome of the same meeting
+      const meeting = await this.deps.meetings.getMeeting(actor.tenantId, meetingId);
+      const upcoming = await this.deps.meetings.upcomingMeetings(actor.tenantId, record.forumId, 6);
+      const next = upcoming.find(
+        (m) => m.id !== meetingId && (!meeting || m.start > meeting.start),
+      );
+      if (!next) {
+        // No later meeting yet: the outcome is kept on the case; it stays waiting here.
+        if (record.outcome === outcome) return null;
+        return applyTransition(this.deps, actor, record, 'discussed', record.status, { outcome });
+      }
+      return applyTransition(this.deps, actor, record, 'moved', 'submitted', {
+        outcome,
+        meetingId: next.id,
+      });
+    }
+    const to: CaseStatus = option.effect === 'closed' ? 'closed' : 'discussed';
+    if (here && record.status === to && record.outcome === outcome) return null;
+    return applyTransition(this.deps, actor, record, to === 'closed' ? 'closed' : 'discussed', to, {
+      outcome,
+      ...(here ? {} : { meetingId }),
+    });
   }
 
   /** The chosen meeting, or, if it no longer takes cases, the forum's next open meeting. */

@@ -21,16 +21,11 @@ export type AgeBand = (typeof AGE_BANDS)[number];
 export const URGENCIES = ['normal', 'urgent'] as const;
 export type Urgency = (typeof URGENCIES)[number];
 
-/** What the chair records after the meeting (utfall). */
-export const OUTCOMES = [
-  'adviceGiven',
-  'openIntervention',
-  'sipRecommended',
-  'reportOfConcern',
-  'followUp',
-  'noAction',
-] as const;
-export type Outcome = (typeof OUTCOMES)[number];
+/**
+ * What the chair records after the meeting (utfall): a code from the configured outcome list
+ * (src/core/outcomes.ts, OUTCOMES_FILE).
+ */
+export type Outcome = string;
 
 export type CaseAction = 'submitted' | 'onAgenda' | 'discussed' | 'closed' | 'withdrawn' | 'moved';
 

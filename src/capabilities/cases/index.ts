@@ -9,7 +9,7 @@ import { casesCapability } from './cases.handlers';
 import { MongoCasesRepository } from './cases.repository';
 import { CasesService } from './cases.service';
 
-export { CasesService } from './cases.service';
+export { CasesService, isCarriedOver } from './cases.service';
 export type { CaseRecord } from './cases.types';
 
 export interface CasesModuleDeps {
@@ -29,6 +29,14 @@ export function registerCases(kernel: Kernel, deps: CasesModuleDeps): Module<Cas
     units: kernel.units,
     clock: kernel.clock,
     gate: deps.gate,
+    outcomes: kernel.config.outcomes,
+  });
+  const chairActor = (tenantId: string, by: string) => ({
+    tenantId,
+    aadObjectId: by,
+    displayName: '',
+    roles: new Set<never>(),
+    organisations: [],
   });
   return {
     name: 'cases',
@@ -43,15 +51,19 @@ export function registerCases(kernel: Kernel, deps: CasesModuleDeps): Module<Cas
         handle: async (e) => {
           const meeting = await deps.meetings.getMeeting(e.tenantId, e.data.meetingId);
           if (!meeting) return;
-          await cases.followCancelledMeeting(
-            {
-              tenantId: e.tenantId,
-              aadObjectId: e.data.by,
-              displayName: '',
-              roles: new Set(),
-              organisations: [],
-            },
-            meeting,
+          await cases.followCancelledMeeting(chairActor(e.tenantId, e.data.by), meeting);
+        },
+      }),
+      // The minutes gave a case its outcome: its status follows (discussed, closed or moved on).
+      subscribe({
+        name: 'cases.followOutcome',
+        type: 'case.outcome',
+        handle: async (e) => {
+          await cases.applyOutcome(
+            chairActor(e.tenantId, e.data.by),
+            e.data.code,
+            e.data.meetingId,
+            e.data.outcome,
           );
         },
       }),

@@ -1,13 +1,13 @@
 import type { Kernel, Module } from '../../kernel/kernel';
 import { subscribe } from '../../core/events';
 import type { UnitOfWork } from '../../core/unit-of-work';
-import type { ConversationsService } from '../conversations';
 import { deliveryCapability } from './delivery.handlers';
 import { MongoDeliveryRepository } from './delivery.repository';
 import { DeliveryService, type DeliveryOptions } from './delivery.service';
-import type { DeliveryRepository, ProactiveSender } from './delivery.types';
+import type { ConversationDirectory, DeliveryRepository, ProactiveSender } from './delivery.types';
 
 export type {
+  ConversationDirectory,
   OutboxPayload,
   DeliveryOptions,
   DeliveryRunStats,
@@ -32,7 +32,8 @@ export const goneRecorder =
   };
 
 export interface DeliveryModuleDeps {
-  conversations: ConversationsService;
+  /** Where references come from (the roster capability's directory also resolves `person:` addresses). */
+  conversations: ConversationDirectory;
   sender: ProactiveSender;
   options?: Partial<DeliveryOptions>;
 }

@@ -28,6 +28,8 @@ export const forumInputSchema = z
       .refine((u) => u.startsWith('https://'), 'must be an https:// link')
       .optional(),
     locale: z.enum(['sv', 'en']).default('sv'),
+    /** When the chairs get the agenda digest: minutes after the case deadline (−1 day … +2 days; default 0). */
+    digestMinutesAfterDeadline: z.number().int().min(-1440).max(2880).optional(),
   })
   .strict()
   .transform((forum, ctx) => {

@@ -46,6 +46,8 @@ export interface Forum {
   /** Language of the forum's posts in its conversation. */
   locale: Locale;
   binding?: ForumBinding | undefined;
+  /** When the chairs get the agenda digest: minutes after the case deadline (absent = 0). */
+  digestMinutesAfterDeadline?: number | undefined;
   createdAt: Date;
   updatedAt: Date;
   createdBy: string;

@@ -15,6 +15,8 @@ export interface MeetingsRepository {
     from: Date,
     to: Date,
   ): Promise<Meeting[]>;
+  /** Meetings of every forum whose case deadline lies in [from, to] (the agenda digests). */
+  meetingsWithDeadlineBetween(from: Date, to: Date): Promise<Meeting[]>;
   overridesFor(tenantId: string, forumId: string): Promise<MeetingOverrideRecord[]>;
   /** One meeting replaced, for a unit of work (a chair's change). */
   meetingWrite(meeting: Meeting): Write;

@@ -25,6 +25,7 @@ export class MongoMeetingsRepository implements MeetingsRepository {
     await this.meetings.createIndex({ tenantId: 1, forumId: 1, start: 1 });
     await this.meetings.createIndex({ deadlineReminderAt: 1 });
     await this.meetings.createIndex({ meetingReminderAt: 1 });
+    await this.meetings.createIndex({ deadlineAt: 1 });
     await this.overrides.createIndex({ tenantId: 1, forumId: 1 });
   }
 
@@ -86,6 +87,11 @@ export class MongoMeetingsRepository implements MeetingsRepository {
   ): Promise<Meeting[]> {
     const field = kind === 'deadline' ? 'deadlineReminderAt' : 'meetingReminderAt';
     const docs = await this.meetings.find({ [field]: { $gte: from, $lte: to } }).toArray();
+    return docs.map(fromStored);
+  }
+
+  async meetingsWithDeadlineBetween(from: Date, to: Date): Promise<Meeting[]> {
+    const docs = await this.meetings.find({ deadlineAt: { $gte: from, $lte: to } }).toArray();
     return docs.map(fromStored);
   }
 

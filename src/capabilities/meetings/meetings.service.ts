@@ -166,6 +166,23 @@ export class MeetingsService {
       .slice(0, limit);
   }
 
+  /** Meetings that have started (and took place), latest first, within `days` back. */
+  async startedMeetings(tenantId: string, forumId: string, days = 60): Promise<Meeting[]> {
+    const now = this.deps.clock.now();
+    const meetings = await this.deps.repo.meetingsFrom(
+      tenantId,
+      forumId,
+      new Date(now.getTime() - days * DAY),
+      days + 20,
+    );
+    return meetings.filter((m) => takesPlace(m) && m.start <= now).reverse();
+  }
+
+  /** Meetings of every forum whose case deadline lies in [from, to] (the agenda digests). */
+  meetingsWithDeadlineBetween(from: Date, to: Date): Promise<Meeting[]> {
+    return this.deps.repo.meetingsWithDeadlineBetween(from, to);
+  }
+
   getMeeting(tenantId: string, meetingId: string): Promise<Meeting | null> {
     return this.deps.repo.getMeeting(tenantId, meetingId);
   }

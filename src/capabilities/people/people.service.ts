@@ -129,6 +129,37 @@ export class PeopleService {
     };
   }
 
+  /**
+   * A member read from a team's or group chat's roster: known as a user (listed in the roles card,
+   * reachable by the bot) before they ever write. An existing record is left as it is; two
+   * readers racing insert once (a duplicate key is ignored).
+   */
+  async knowMember(m: {
+    tenantId: string;
+    aadObjectId: string;
+    displayName: string;
+  }): Promise<void> {
+    const oid = m.aadObjectId.toLowerCase();
+    if (await this.deps.repo.findUser(m.tenantId, oid)) return;
+    const now = this.deps.clock.now();
+    await this.deps.repo.insertUser({
+      tenantId: m.tenantId,
+      aadObjectId: oid,
+      displayName: m.displayName,
+      firstSeenAt: now,
+      lastSeenAt: now,
+    });
+  }
+
+  /** The display name and language of a known user (system use: personal messages). */
+  async profile(
+    tenantId: string,
+    aadObjectId: string,
+  ): Promise<{ displayName: string; locale: Locale } | null> {
+    const user = await this.deps.repo.findUser(tenantId, aadObjectId.toLowerCase());
+    return user ? { displayName: user.displayName, locale: user.locale ?? 'sv' } : null;
+  }
+
   async listUsers(actor: Actor): Promise<UserSummary[]> {
     authorize(actor, 'people.manage');
     const [users, memberships] = await Promise.all([
