@@ -22,6 +22,7 @@ import { registerCases } from './capabilities/cases';
 import { registerHelp } from './capabilities/help';
 import { registerAudit } from './capabilities/audit';
 import { createGate } from './capabilities/anonymity';
+import { registerRetention, type RetentionOutcome } from './capabilities/retention';
 
 export interface ModuleOptions {
   sender: ProactiveSender;
@@ -76,8 +77,23 @@ export async function buildModules(
     setupState,
   });
 
+  // The daily purge runs every module's retention targets (read when it runs).
+  const retention = registerRetention(kernel, {
+    targets: () => modules.flatMap((m) => m.retention ?? []),
+  });
+
   /** In routing order; their jobs run in this order on every scheduler pass. */
-  const modules: Module[] = [help, people, conversations, forums, meetings, cases, delivery, audit];
+  const modules: Module[] = [
+    help,
+    people,
+    conversations,
+    forums,
+    meetings,
+    cases,
+    delivery,
+    audit,
+    retention,
+  ];
   const runtime = await complete(modules, {
     eventBackoffMs: (n) => backoffMs(n, undefined, Math.random),
     ...(o.operationLeaseMs ? { operationLeaseMs: o.operationLeaseMs } : {}),
@@ -105,4 +121,5 @@ export interface TickResult {
   events: DispatchStats;
   reminders: ReminderRunStats;
   delivery: DeliveryRunStats;
+  retention: Record<string, RetentionOutcome>;
 }

@@ -11,6 +11,7 @@ import type { DbHandle } from '../infra/db/mongo';
 import type { Outbox } from '../core/outbox';
 import type { DownloadRoute } from '../core/downloads';
 import type { RetentionTarget } from '../core/retention';
+import type { PersonalDataSource } from '../core/personal-data';
 
 /**
  * What every capability module is given: the shared services of the product. A module builds
@@ -52,4 +53,6 @@ export interface Module<S = unknown> {
   downloads?: readonly DownloadRoute[];
   /** What the module keeps only for a while (the daily purge calls each target). */
   retention?: readonly RetentionTarget[];
+  /** What the module stores about a person, for requests about a person (registerutdrag). */
+  personalData?: readonly PersonalDataSource[];
 }

@@ -7,7 +7,8 @@ import type { Download } from '../../core/downloads';
 import { AppError } from '../../core/errors';
 import { authorize } from '../../core/permissions';
 import type { Translate } from '../../i18n/i18n';
-import { auditCsv, CSV_COLUMNS, type CsvColumn } from './audit.csv';
+import { isoDate, type PersonalDataItem } from '../../core/personal-data';
+import { auditCsv, CSV_COLUMNS, detailText, type CsvColumn } from './audit.csv';
 import type { MongoAuditExports } from './audit.repository';
 
 export const AUDIT_ZONE = 'Europe/Stockholm';
@@ -124,6 +125,26 @@ export class AuditService {
     const doc = await this.deps.exports.findLive(id, now);
     if (!doc) return null;
     return { filename: doc.filename, contentType: 'text/csv; charset=utf-8', body: doc.body };
+  }
+
+  /**
+   * A request about a person: the audit entries the user made or that name them as the target
+   * (newest first, at most EXPORT_LIMIT of each). Ids, actions and details only.
+   */
+  async entriesAbout(tenantId: string, userId: string): Promise<PersonalDataItem[]> {
+    const [made, about] = await Promise.all([
+      this.deps.audit.query({ tenantId, actorId: userId, limit: EXPORT_LIMIT }),
+      this.deps.audit.query({ tenantId, target: userId, limit: EXPORT_LIMIT }),
+    ]);
+    const item = (e: AuditEntry, as: 'actor' | 'target'): PersonalDataItem => ({
+      at: isoDate(e.at),
+      as,
+      action: e.action,
+      target: e.target,
+      roles: (e.roles ?? []).join(' '),
+      detail: detailText(e.detail),
+    });
+    return [...made.map((e) => item(e, 'actor')), ...about.map((e) => item(e, 'target'))];
   }
 
   /** Removes expired exports (a scheduler job). */

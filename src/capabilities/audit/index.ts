@@ -30,5 +30,21 @@ export function registerAudit(kernel: Kernel, deps: AuditModuleDeps): Module<Aud
     capability: auditCapability(audit, deps.publicUrl),
     jobs: [{ name: 'auditExports', run: (now) => audit.sweep(now) }],
     downloads: [{ kind: 'audit', fetch: (id, now) => audit.download(id, now) }],
+    retention: [
+      {
+        name: 'audit.entries',
+        months: kernel.config.retention.auditMonths,
+        purge: async (cutoff) => ({ purged: await kernel.audit.purgeBefore(cutoff) }),
+      },
+    ],
+    personalData: [
+      {
+        name: 'audit',
+        label: { sv: 'Granskningslogg', en: 'Audit log' },
+        collect: (tenantId, userId) => audit.entriesAbout(tenantId, userId),
+        pseudonymize: (tenantId, userId, pseudonym) =>
+          kernel.audit.pseudonymize(tenantId, userId, pseudonym),
+      },
+    ],
   };
 }
