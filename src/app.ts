@@ -6,6 +6,7 @@ import type { DispatchStats } from './core/event-dispatcher';
 import type { Kernel, Module } from './kernel/kernel';
 import { createKernel } from './kernel/runtime';
 import type { DbHandle } from './infra/db/mongo';
+import { isAllowed } from './core/permissions';
 export { openDatabase, type Store } from './infra/db/open-database';
 import { registerPeople } from './capabilities/people';
 import { registerConversations } from './capabilities/conversations';
@@ -43,7 +44,9 @@ export async function buildModules(
   log: Logger,
   o: ModuleOptions,
 ) {
-  const { base, complete } = createKernel(db, config, clock, log);
+  const { base, complete } = createKernel(db, config, clock, log, {
+    publicUrl: o.publicUrl ?? (() => config.publicUrl ?? ''),
+  });
   // One anonymity gate for every free-text field, with the municipality's schools and units.
   const gate = createGate({ units: unitNames(config.units) });
   const people = registerPeople(base);
@@ -68,10 +71,7 @@ export async function buildModules(
     setupState,
     gate,
   });
-  const audit = registerAudit(kernel, {
-    people: people.services,
-    publicUrl: o.publicUrl ?? (() => config.publicUrl ?? ''),
-  });
+  const audit = registerAudit(kernel, { people: people.services });
   const help = registerHelp({
     entries: () => runtime.capabilities.flatMap((c) => c.help ?? []),
     setupState,
@@ -96,6 +96,11 @@ export async function buildModules(
   ];
   const runtime = await complete(modules, {
     eventBackoffMs: (n) => backoffMs(n, undefined, Math.random),
+    // A download link works while the user it was made for still holds the permission.
+    holds: async (owner, permission) => {
+      const actor = await people.services.actorFor(owner.tenantId, owner.userId);
+      return actor !== null && isAllowed(actor, permission);
+    },
     ...(o.operationLeaseMs ? { operationLeaseMs: o.operationLeaseMs } : {}),
   });
   return {

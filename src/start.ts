@@ -108,6 +108,10 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
       );
       cleanups.push(() => loop.stop());
     }
+    if (!config.downloadSigningKey && !config.localMode)
+      log.warn(
+        'SECRET_DOWNLOAD_SIGNING_KEY is not set: download links are signed with a key of this process only (they fail on other instances and after a restart)',
+      );
     if (config.localMode) {
       log.warn(
         { host: config.host },

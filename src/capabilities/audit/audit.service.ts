@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import type { Actor } from '../../core/actor';
 import { auditEntry, type AuditEntry, type AuditLog, type AuditQuery } from '../../core/audit';
 import type { Clock } from '../../core/clock';
-import type { Download } from '../../core/downloads';
+import type { Download, DownloadLinks, DownloadOwner } from '../../core/downloads';
 import { AppError } from '../../core/errors';
 import { authorize } from '../../core/permissions';
 import type { Translate } from '../../i18n/i18n';
@@ -35,6 +35,7 @@ export interface AuditServiceDeps {
   audit: AuditLog;
   exports: MongoAuditExports;
   clock: Clock;
+  links: DownloadLinks;
   /** The tenant's known users (for the filter and for names), as the admin may see them. */
   users: (actor: Actor) => Promise<KnownUser[]>;
 }
@@ -81,14 +82,14 @@ export class AuditService {
   }
 
   /**
-   * Prepares the filtered entries as CSV under a random 128-bit id that works for 15 minutes,
-   * and records the export itself in the audit trail (its count, never the id).
+   * Prepares the filtered entries as CSV under a random 128-bit id, and a link signed for this
+   * admin that works for 15 minutes; records the export itself in the audit trail (its count).
    */
   async createExport(
     actor: Actor,
     filter: AuditFilter,
     t: Translate,
-  ): Promise<{ id: string; count: number; expiresAt: Date }> {
+  ): Promise<{ id: string; url: string; count: number; expiresAt: Date }> {
     authorize(actor, 'audit.view');
     const { audit, exports, clock } = this.deps;
     const query = toQuery(actor.tenantId, filter, EXPORT_LIMIT);
@@ -117,13 +118,15 @@ export class AuditService {
       body,
     });
     await audit.record(auditEntry(actor, now, 'audit.export', 'audit', { count: entries.length }));
-    return { id, count: entries.length, expiresAt };
+    const owner = { tenantId: actor.tenantId, userId: actor.aadObjectId ?? '' };
+    const url = this.deps.links.link('audit', id, owner, expiresAt);
+    return { id, url, count: entries.length, expiresAt };
   }
 
-  /** The export's file while its link is live; null for an unknown or expired id. */
-  async download(id: string, now: Date): Promise<Download | null> {
+  /** The export's file while it is live, for the admin who made it; null otherwise. */
+  async download(id: string, now: Date, owner: DownloadOwner): Promise<Download | null> {
     const doc = await this.deps.exports.findLive(id, now);
-    if (!doc) return null;
+    if (!doc || doc.tenantId !== owner.tenantId || doc.actorId !== owner.userId) return null;
     return { filename: doc.filename, contentType: 'text/csv; charset=utf-8', body: doc.body };
   }
 

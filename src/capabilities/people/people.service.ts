@@ -129,6 +129,32 @@ export class PeopleService {
     };
   }
 
+  /**
+   * The actor a stored user is now (roles and organisations), read only; null for a user the
+   * bot does not know. For checks made outside a turn (a download link being opened).
+   */
+  async actorFor(tenantId: string, aadObjectIdRaw: string): Promise<Actor | null> {
+    const oid = aadObjectIdRaw.toLowerCase();
+    const user = await this.deps.repo.findUser(tenantId, oid);
+    if (!user) return null;
+    const memberships = await this.deps.repo.memberships(tenantId, oid);
+    const roles = new Set<Role>(
+      memberships.filter((m) => m.kind === 'role').map((m) => m.value as Role),
+    );
+    if (this.isConfigAdmin(oid)) roles.add('admin');
+    return {
+      tenantId,
+      aadObjectId: oid,
+      displayName: user.displayName,
+      locale: user.locale,
+      roles,
+      organisations: memberships
+        .filter((m) => m.kind === 'organisation')
+        .map((m) => m.value)
+        .sort(),
+    };
+  }
+
   async listUsers(actor: Actor): Promise<UserSummary[]> {
     authorize(actor, 'people.manage');
     const [users, memberships] = await Promise.all([
