@@ -38,7 +38,7 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
     name: 'samverkan',
     handleUncaughtExceptions: false,
     maxParamLength: 600,
-  } as restify.ServerOptions);
+  });
   let closing = false;
   server.use(restify.plugins.bodyParser({ maxBodySize: 256 * 1024, mapParams: false }));
   // restify's own errors (a body that is not JSON, too large, no route) carry parser text that
