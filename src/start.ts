@@ -63,7 +63,13 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
     cleanups.push(() => store.close());
     // The adapter first: the outbox's sender and the bot share it.
     const adapter = createTeamsAdapter(config.bot);
-    const sender = createProactiveSender({ adapter, botAppId: config.bot.appId, clock, log });
+    const sender = createProactiveSender({
+      adapter,
+      botAppId: config.bot.appId,
+      clock,
+      log,
+      timeoutMs: config.outboundTimeoutMs,
+    });
     // The address the bot's download links point at: configured, or where it listens.
     let listeningUrl = '';
     const modules = await buildModules(store.db.db, config, clock, log, {

@@ -34,16 +34,23 @@ export class ConversationsService {
   constructor(
     private readonly repo: ConversationsRepository,
     private readonly clock: Clock,
+    /** The reply addresses that may be stored (core/service-url.ts: loopback only in local mode). */
+    private readonly accepts: (serviceUrl: string) => boolean,
     private readonly cacheSize = 10_000,
   ) {}
 
-  /** Stores the reference the first time, and again when Teams changes the serviceUrl. */
+  /**
+   * Stores the reference the first time, and again when Teams changes the serviceUrl; never one
+   * whose serviceUrl fails the check (the stored one, if any, stays). Returns whether the
+   * reference as given is (now) the stored one.
+   */
   async remember(
     info: ConversationInfo,
     reference: Readonly<Record<string, unknown>>,
     serviceUrl: string,
-  ): Promise<void> {
-    if (this.known.get(info.id) === serviceUrl) return;
+  ): Promise<boolean> {
+    if (!this.accepts(serviceUrl)) return false;
+    if (this.known.get(info.id) === serviceUrl) return true;
     const now = this.clock.now();
     const existing = await this.repo.find(info.id);
     if (!existing || existing.serviceUrl !== serviceUrl) {
@@ -57,6 +64,7 @@ export class ConversationsService {
     }
     if (this.known.size >= this.cacheSize) this.known.clear();
     this.known.set(info.id, serviceUrl);
+    return true;
   }
 
   /** True exactly once per conversation, across restarts and instances. */
