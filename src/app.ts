@@ -24,6 +24,8 @@ import { registerHelp } from './capabilities/help';
 import { registerAudit } from './capabilities/audit';
 import { createGate } from './capabilities/anonymity';
 import { registerRetention, type RetentionOutcome } from './capabilities/retention';
+import { registerPrivacy } from './capabilities/privacy';
+import { kernelPersonalData } from './infra/db/personal-data';
 
 export interface ModuleOptions {
   sender: ProactiveSender;
@@ -77,6 +79,11 @@ export async function buildModules(
     setupState,
   });
 
+  // Requests about a person ask every module (and the kernel's own collections) what they hold.
+  const privacy = registerPrivacy(kernel, {
+    people: people.services,
+    sources: () => [...modules.flatMap((m) => m.personalData ?? []), ...kernelPersonalData(db)],
+  });
   // The daily purge runs every module's retention targets (read when it runs).
   const retention = registerRetention(kernel, {
     targets: () => modules.flatMap((m) => m.retention ?? []),
@@ -92,6 +99,7 @@ export async function buildModules(
     cases,
     delivery,
     audit,
+    privacy,
     retention,
   ];
   const runtime = await complete(modules, {

@@ -25,6 +25,8 @@ export const PERMISSIONS = {
   'delivery.manage': ['admin'],
   /** The audit trail: read, filter and export it (`granskningslogg`). */
   'audit.view': ['admin'],
+  /** Requests about a person: list and export what is stored about a user; pseudonymize them. */
+  'people.privacy': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

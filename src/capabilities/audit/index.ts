@@ -47,8 +47,10 @@ export function registerAudit(kernel: Kernel, deps: AuditModuleDeps): Module<Aud
         name: 'audit',
         label: { sv: 'Granskningslogg', en: 'Audit log' },
         collect: (tenantId, userId) => audit.entriesAbout(tenantId, userId),
-        pseudonymize: (tenantId, userId, pseudonym) =>
-          kernel.audit.pseudonymize(tenantId, userId, pseudonym),
+        // Prepared CSV exports are snapshots with names and ids: the tenant's are dropped.
+        pseudonymize: async (tenantId, userId, pseudonym) =>
+          (await exports.deleteTenant(tenantId)) +
+          (await kernel.audit.pseudonymize(tenantId, userId, pseudonym)),
       },
     ],
   };

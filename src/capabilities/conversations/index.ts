@@ -12,11 +12,20 @@ export function registerConversations(
 ): Module<ConversationsService> {
   const repo = new MongoConversationsRepository(kernel.db);
   const localMode = kernel.config.localMode;
+  const service = new ConversationsService(repo, kernel.clock, (url) =>
+    acceptableServiceUrl(url, localMode),
+  );
   return {
     name: 'conversations',
-    services: new ConversationsService(repo, kernel.clock, (url) =>
-      acceptableServiceUrl(url, localMode),
-    ),
+    services: service,
+    personalData: [
+      {
+        name: 'conversations',
+        label: { sv: 'Personliga chattar med boten', en: 'Personal chats with the bot' },
+        collect: (tenantId, userId) => service.personalData(tenantId, userId),
+        pseudonymize: (tenantId, userId) => service.forgetPersonal(tenantId, userId),
+      },
+    ],
     init: () => repo.init(),
   };
 }

@@ -73,6 +73,7 @@ export interface UserSummary {
 export type ChangeOutcome = 'changed' | 'unchanged';
 
 const MAX_LISTED_USERS = 100;
+const MAX_SEARCHED_USERS = 10_000;
 
 export class PeopleService {
   constructor(private readonly deps: PeopleServiceDeps) {}
@@ -153,6 +154,20 @@ export class PeopleService {
         .map((m) => m.value)
         .sort(),
     };
+  }
+
+  /**
+   * Requests about a person: the tenant's users whose Entra id is `query`, or whose name
+   * contains it (case-insensitive). E-mail addresses are not stored, so they match nothing.
+   */
+  async findPeople(actor: Actor, query: string): Promise<UserRecord[]> {
+    authorize(actor, 'people.privacy');
+    const q = query.trim().toLowerCase();
+    if (!q) return [];
+    const users = await this.deps.repo.listUsers(actor.tenantId, MAX_SEARCHED_USERS);
+    const exact = users.filter((u) => u.aadObjectId === q || u.displayName.toLowerCase() === q);
+    if (exact.length > 0) return exact;
+    return users.filter((u) => u.displayName.toLowerCase().includes(q));
   }
 
   async listUsers(actor: Actor): Promise<UserSummary[]> {

@@ -1,13 +1,15 @@
 import type { Collection, Db, ObjectId } from 'mongodb';
 import type { AuditEntry, AuditLog, AuditQuery } from '../../core/audit';
+import { AUDIT } from './journal';
+import { renameIdsOf } from './personal-data';
 
 const BATCH = 500;
 
 export class MongoAuditLog implements AuditLog {
   private readonly col: Collection<AuditEntry>;
 
-  constructor(db: Db) {
-    this.col = db.collection<AuditEntry>('audit');
+  constructor(private readonly db: Db) {
+    this.col = db.collection<AuditEntry>(AUDIT);
   }
 
   async init(): Promise<void> {
@@ -65,7 +67,9 @@ export class MongoAuditLog implements AuditLog {
       { tenantId, target: userId },
       { $set: { target: pseudonym } },
     );
-    return asActor.modifiedCount + asTarget.modifiedCount;
+    // Entries of the user's once-only actions carry the operation's id (with theirs) in `_id`.
+    const moved = await renameIdsOf(this.db, AUDIT, tenantId, userId, pseudonym);
+    return asActor.modifiedCount + asTarget.modifiedCount + moved;
   }
 
   async list(tenantId: string, limit = 100): Promise<AuditEntry[]> {
