@@ -57,9 +57,13 @@ const COMMANDS: [id: string, text: string, who: Who][] = [
   ['forums.edit', 'ändra forum Inget sådant', 'forums.manage'],
   ['forums.link', 'koppla forum', 'forums.manage'],
   ['meetings.next', 'nästa möte', 'meetings.view'],
+  ['privacy.report', 'registerutdrag Inget sådant', 'people.privacy'],
+  ['privacy.pseudonymize', 'pseudonymisera Inget sådant', 'people.privacy'],
 ];
 
 const MEETING = 'inget-forum:2030-01-07';
+/** An Entra id no user has (requests about a person). */
+const NO_USER = 'd0d0d0d0-3333-4333-8333-00000000dead';
 /** Every Action.Execute verb, minimal data that passes its schema, and who may use it. */
 const VERBS: Record<string, { data: () => unknown; who: Who }> = {
   'audit.filter': { data: () => ({}), who: 'audit.view' },
@@ -117,6 +121,13 @@ const VERBS: Record<string, { data: () => unknown; who: Who }> = {
     who: 'meetings.change',
   },
   'people.grantRole': { data: () => ({}), who: 'people.manage' },
+  'privacy.show': { data: () => ({ userId: NO_USER }), who: 'people.privacy' },
+  'privacy.export': { data: () => ({ userId: NO_USER, format: 'csv' }), who: 'people.privacy' },
+  'privacy.confirm': { data: () => ({ userId: NO_USER }), who: 'people.privacy' },
+  'privacy.pseudonymize': {
+    data: () => ({ userId: NO_USER, token: cardToken() }),
+    who: 'people.privacy',
+  },
   'people.revokeRole': { data: () => ({}), who: 'people.manage' },
   'people.addOrganisation': { data: () => ({}), who: 'people.manage' },
   'people.removeOrganisation': { data: () => ({}), who: 'people.manage' },

@@ -87,6 +87,7 @@ describe('requests about a person (registerutdrag, pseudonymisering)', () => {
         name: 'Fossam',
         code: 'FOS',
         organisations: ['school', 'socialServices', 'firstLine'],
+        chairs: [PEOPLE.anna.aadObjectId],
         schedule: {
           recurrence: { kind: 'weekly', interval: 1, weekdays: ['thursday'] },
           startTime: '13:00',
@@ -140,6 +141,8 @@ describe('requests about a person (registerutdrag, pseudonymisering)', () => {
     expect(text).toContain('action=case.submit');
     expect(text).toContain('as=target · action=role.grant');
     expect(text).toContain('Personliga chattar med boten (2)');
+    expect(text).toContain('Forum (ordförande, skapat, kopplat) (1)');
+    expect(text).toContain('forumId=fossam · chair=true');
     expect(text).not.toContain(TEXT.question); // the child's text is not about the person
     expect(text).not.toContain(codes[2]); // Bo's case
     expect(await bot.db.collection('audit').findOne({ action: 'person.report' })).toMatchObject({
@@ -189,7 +192,16 @@ describe('requests about a person (registerutdrag, pseudonymisering)', () => {
     expect(body.sections.cases!.map((c) => c.code)).toEqual(codes.slice(0, 2));
     expect(body.sections.people![0]).toMatchObject({ record: 'user', displayName: 'Anna Lind' });
     expect(Object.keys(body.sections)).toEqual(
-      expect.arrayContaining(['people', 'conversations', 'cases', 'audit', 'events', 'operations']),
+      expect.arrayContaining([
+        'people',
+        'conversations',
+        'forums',
+        'meetings',
+        'cases',
+        'audit',
+        'events',
+        'operations',
+      ]),
     );
     expect(JSON.stringify(body)).not.toContain(TEXT.question);
 
@@ -278,6 +290,7 @@ describe('requests about a person (registerutdrag, pseudonymisering)', () => {
       ['pseudonymized', ''],
     ]);
     expect(cases[0]).toMatchObject(TEXT); // the case itself is not about her
+    expect(await bot.db.collection('forums').findOne({})).toMatchObject({ chairs: [pseudonym] });
     expect(
       await bot.db.collection('memberships').find({ aadObjectId: pseudonym }).toArray(),
     ).toHaveLength(2);
