@@ -229,5 +229,5 @@ describe('authorization matrix', () => {
     expect(tested).toBe(PAIRS);
     expect(wrong).toEqual([]);
     expect(changed).toEqual([]);
-  });
+  }, 180_000); // 222 pairs, each with two database snapshots: minutes on a loaded machine
 });
