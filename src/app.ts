@@ -6,6 +6,7 @@ import type { DispatchStats } from './core/event-dispatcher';
 import type { Kernel, Module } from './kernel/kernel';
 import { createKernel } from './kernel/runtime';
 import type { DbHandle } from './infra/db/mongo';
+import { isAllowed } from './core/permissions';
 export { openDatabase, type Store } from './infra/db/open-database';
 import { registerPeople } from './capabilities/people';
 import { registerConversations } from './capabilities/conversations';
@@ -26,6 +27,9 @@ import { registerRoster } from './capabilities/roster';
 import { registerChairs } from './capabilities/chairs';
 import type { Roster } from './core/roster';
 import { createGate } from './capabilities/anonymity';
+import { registerRetention, type RetentionOutcome } from './capabilities/retention';
+import { registerPrivacy } from './capabilities/privacy';
+import { kernelPersonalData } from './infra/db/personal-data';
 
 export interface ModuleOptions {
   sender: ProactiveSender;
@@ -48,7 +52,9 @@ export async function buildModules(
   log: Logger,
   o: ModuleOptions,
 ) {
-  const { base, complete } = createKernel(db, config, clock, log);
+  const { base, complete } = createKernel(db, config, clock, log, {
+    publicUrl: o.publicUrl ?? (() => config.publicUrl ?? ''),
+  });
   // One anonymity gate for every free-text field, with the municipality's schools and units.
   const gate = createGate({ units: unitNames(config.units) });
   const people = registerPeople(base);
@@ -100,13 +106,20 @@ export async function buildModules(
     followUps: [deviations.services.followUps],
     gate,
   });
-  const audit = registerAudit(kernel, {
-    people: people.services,
-    publicUrl: o.publicUrl ?? (() => config.publicUrl ?? ''),
-  });
+  const audit = registerAudit(kernel, { people: people.services });
   const help = registerHelp({
     entries: () => runtime.capabilities.flatMap((c) => c.help ?? []),
     setupState,
+  });
+
+  // Requests about a person ask every module (and the kernel's own collections) what they hold.
+  const privacy = registerPrivacy(kernel, {
+    people: people.services,
+    sources: () => [...modules.flatMap((m) => m.personalData ?? []), ...kernelPersonalData(db)],
+  });
+  // The daily purge runs every module's retention targets (read when it runs).
+  const retention = registerRetention(kernel, {
+    targets: () => modules.flatMap((m) => m.retention ?? []),
   });
 
   /** In routing order; their jobs run in this order on every scheduler pass. */
@@ -122,9 +135,16 @@ export async function buildModules(
     deviations,
     delivery,
     audit,
+    privacy,
+    retention,
   ];
   const runtime = await complete(modules, {
     eventBackoffMs: (n) => backoffMs(n, undefined, Math.random),
+    // A download link works while the user it was made for still holds the permission.
+    holds: async (owner, permission) => {
+      const actor = await people.services.actorFor(owner.tenantId, owner.userId);
+      return actor !== null && isAllowed(actor, permission);
+    },
     ...(o.operationLeaseMs ? { operationLeaseMs: o.operationLeaseMs } : {}),
   });
   return {
@@ -160,4 +180,5 @@ export interface TickResult {
   reminders: ReminderRunStats;
   deviations: DeviationChaseStats;
   delivery: DeliveryRunStats;
+  retention: Record<string, RetentionOutcome>;
 }

@@ -64,7 +64,13 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
     cleanups.push(() => store.close());
     // The adapter first: the outbox's sender and the bot share it.
     const adapter = createTeamsAdapter(config.bot);
-    const sender = createProactiveSender({ adapter, botAppId: config.bot.appId, clock, log });
+    const sender = createProactiveSender({
+      adapter,
+      botAppId: config.bot.appId,
+      clock,
+      log,
+      timeoutMs: config.outboundTimeoutMs,
+    });
     // The address the bot's download links point at: configured, or where it listens.
     let listeningUrl = '';
     const roster = createRoster({ adapter, botAppId: config.bot.appId, log });
@@ -111,6 +117,10 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
       );
       cleanups.push(() => loop.stop());
     }
+    if (!config.downloadSigningKey && !config.localMode)
+      log.warn(
+        'SECRET_DOWNLOAD_SIGNING_KEY is not set: download links are signed with a key of this process only (they fail on other instances and after a restart)',
+      );
     if (config.localMode) {
       log.warn(
         { host: config.host },

@@ -22,10 +22,11 @@ import { actionOf, clientLocaleOf, conversationInfo, messageTextOf, tenantOf } f
 import { safeError } from './safe-error';
 import { isDatabaseUnavailable } from '../infra/db/mongo';
 import { boundedName, checkInbound } from './inbound';
+import { isOutboundTimeout, limitOutbound } from './outbound';
 
 /** The only place (with the files beside it) that knows botbuilder and teams-ai. */
 export interface BotDeps {
-  config: Pick<Config, 'bot' | 'allowedTenantIds' | 'localMode'>;
+  config: Pick<Config, 'bot' | 'allowedTenantIds' | 'localMode' | 'outboundTimeoutMs'>;
   /** Built first (createTeamsAdapter), so the proactive sender can share it. */
   adapter: SamverkanAdapter;
   log: Logger;
@@ -256,6 +257,8 @@ export function createBot(deps: BotDeps): Bot {
       await send(context, replies ?? help.unknownMessage(ctx));
     } catch (error) {
       logFailure(ctx, error);
+      // The conversation's service did not answer: telling the user would not reach them either.
+      if (isOutboundTimeout(error)) return;
       await send(context, [{ text: failureText(error, ctx.t, ctx.correlationId) }]);
     }
   });
@@ -280,7 +283,12 @@ export function createBot(deps: BotDeps): Bot {
 
   const logFailure = (ctx: TurnCtx, error: unknown) => {
     const appCode = (error as { code?: unknown }).code;
-    if (isDatabaseUnavailable(error))
+    if (isOutboundTimeout(error))
+      ctx.log.warn(
+        { timeoutMs: error.timeoutMs },
+        "reply not delivered: the conversation's service did not answer in time",
+      );
+    else if (isDatabaseUnavailable(error))
       ctx.log.warn({ error: safeError(error) }, 'turn failed: database unavailable');
     else if (error instanceof Error && error.name === 'AppError')
       ctx.log.info({ appCode }, 'refused');
@@ -296,6 +304,13 @@ export function createBot(deps: BotDeps): Bot {
    */
   adapter.onTurnError = async (context, error) => {
     const correlationId = newCorrelationId();
+    if (isOutboundTimeout(error)) {
+      rootLog.warn(
+        { correlationId, timeoutMs: error.timeoutMs, activityId: context.activity.id },
+        "reply not delivered: the conversation's service did not answer in time",
+      );
+      return;
+    }
     const unavailable = isDatabaseUnavailable(error);
     const fields = { correlationId, error: safeError(error), activityId: context.activity.id };
     if (unavailable) rootLog.warn(fields, 'turn failed: database unavailable');
@@ -361,6 +376,8 @@ export function createBot(deps: BotDeps): Bot {
           typeof header === 'string' ? header : '',
           async (context) => {
             const tenantId = tenantOf(context.activity)?.toLowerCase();
+            // Every call to this activity's serviceUrl shares one short deadline.
+            limitOutbound(context, adapter.ConnectorClientKey, deps.config.outboundTimeoutMs);
             if (!tenantId || !allowedTenants.has(tenantId)) {
               rootLog.warn(
                 { tenantId: tenantId ?? null, type: context.activity.type },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { acceptableServiceUrl, MAX_SERVICE_URL_LENGTH } from '../core/service-url';
 
 /**
  * The edge: what an inbound activity may look like before botbuilder or a turn sees it. Fields
@@ -9,7 +10,6 @@ import { z } from 'zod';
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12,13}$/;
 /** BCP-47-ish: `sv`, `en-US`, `zh-Hant-TW`. */
 const LOCALE = /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8}){0,4}$/;
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
 export const LIMITS = {
   text: 30_000,
@@ -43,17 +43,8 @@ const account = z
 const serviceUrl = (localMode: boolean) =>
   z
     .string()
-    .max(2048)
-    .refine((s) => {
-      let url: URL;
-      try {
-        url = new URL(s);
-      } catch {
-        return false;
-      }
-      if (url.protocol !== 'https:' && url.protocol !== 'http:') return false;
-      return !localMode || LOOPBACK_HOSTS.has(url.hostname);
-    });
+    .max(MAX_SERVICE_URL_LENGTH)
+    .refine((s) => acceptableServiceUrl(s, localMode));
 
 export const inboundActivitySchema = (localMode: boolean) =>
   z

@@ -4,6 +4,7 @@ import type { TeamsAdapter } from '@microsoft/teams-ai';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import type { OutboxPayload, ProactiveSender, SendResult } from '../capabilities/delivery';
+import { limitOutbound } from './outbound';
 
 /**
  * Posts outbox messages with `adapter.continueConversationAsync`. It never throws: every
@@ -23,6 +24,8 @@ export interface ProactiveSenderOptions {
   botAppId: string;
   clock: Clock;
   log: Logger;
+  /** The whole budget for one send's calls to the conversation's serviceUrl (OUTBOUND_TIMEOUT_MS). */
+  timeoutMs: number;
 }
 
 const SDK_RETRY_POLICY = 'defaultRetryPolicy';
@@ -69,6 +72,7 @@ export function createProactiveSender(o: ProactiveSenderOptions): ProactiveSende
         // The stored reference is opaque JSON to the domain; it came from getConversationReference.
         await adapter().continueConversationAsync(o.botAppId, reference, async (context) => {
           disableSdkRetries(context);
+          limitOutbound(context, adapter().ConnectorClientKey, o.timeoutMs);
           // A new post (sendToConversation), not a reply to the continuation event's made-up id.
           context.onSendActivities(async (_ctx, activities, next) => {
             for (const activity of activities) delete activity.replyToId;

@@ -129,6 +129,13 @@ const envSchema = z.object({
   DEVIATION_CATEGORIES_FILE: z.string().min(1).optional(),
   RETENTION_DEVIATION_TEXT_MONTHS: z.coerce.number().int().min(1).max(240).default(12),
   RETENTION_DEVIATIONS_MONTHS: z.coerce.number().int().min(1).max(600).default(36),
+  /** Retention in months after closing (0 = kept without limit). */
+  RETENTION_CASE_TEXT_MONTHS: z.coerce.number().int().min(0).max(600).default(12),
+  RETENTION_AUDIT_MONTHS: z.coerce.number().int().min(0).max(600).default(36),
+  /** Calls to a conversation's serviceUrl (replies, proactive posts): at most this long in all. */
+  OUTBOUND_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  /** HMAC key for download links (at least 32 characters); random per process when unset. */
+  SECRET_DOWNLOAD_SIGNING_KEY: z.string().min(32, 'at least 32 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
 });
@@ -167,6 +174,15 @@ export interface Config {
   meetingsHorizonDays: number;
   /** How long a once-only card action's attempt holds its operation before a retry may take over. */
   operationLeaseSeconds: number;
+  /**
+   * Months each retention target keeps what closed (0 = without limit). Keys are the targets'
+   * names (`Module.retention`); a capability adds its own key and `RETENTION_…_MONTHS` variable.
+   */
+  retention: { caseTextMonths: number; auditMonths: number };
+  /** The whole budget for calls to a conversation's serviceUrl in one turn or proactive send. */
+  outboundTimeoutMs: number;
+  /** The key download links are signed with; undefined = a random key per process. */
+  downloadSigningKey: string | undefined;
   log: { level: string; pretty: boolean };
   projectRoot: string;
   deviations: {
@@ -374,6 +390,12 @@ export function loadConfig(
     schedulerIntervalSeconds: e.SCHEDULER_INTERVAL_SECONDS,
     meetingsHorizonDays: e.MEETINGS_HORIZON_DAYS,
     operationLeaseSeconds: e.OPERATION_LEASE_SECONDS,
+    retention: {
+      caseTextMonths: e.RETENTION_CASE_TEXT_MONTHS,
+      auditMonths: e.RETENTION_AUDIT_MONTHS,
+    },
+    outboundTimeoutMs: e.OUTBOUND_TIMEOUT_MS,
+    downloadSigningKey: e.SECRET_DOWNLOAD_SIGNING_KEY,
     log: {
       level: e.LOG_LEVEL,
       pretty: (e.LOG_FORMAT ?? (e.NODE_ENV === 'production' ? 'json' : 'pretty')) === 'pretty',

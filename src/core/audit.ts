@@ -31,6 +31,16 @@ export interface AuditLog {
   record(entry: AuditEntry): Promise<void>;
   /** Newest first, filtered and limited in the database. */
   query(q: AuditQuery): Promise<AuditEntry[]>;
+  /**
+   * Retention, the one deletion: removes every entry older than `cutoff`; returns their ids as
+   * `<tenantId>:<id>`.
+   */
+  purgeBefore(cutoff: Date): Promise<string[]>;
+  /**
+   * A request about a person: their Entra id as actor or target replaced by a pseudonym.
+   * Returns how many entries changed.
+   */
+  pseudonymize(tenantId: string, userId: string, pseudonym: string): Promise<number>;
 }
 
 /** The one place an audit entry is built (the actor is the user, or the system with an id). */

@@ -36,6 +36,8 @@ export const PERMISSIONS = {
   'deviations.handle': ['manager', 'admin'],
   /** The audit trail: read, filter and export it (`granskningslogg`). */
   'audit.view': ['admin'],
+  /** Requests about a person: list and export what is stored about a user; pseudonymize them. */
+  'people.privacy': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -9,8 +9,8 @@ export interface HttpServerDeps {
   /** Readiness: does the database answer? (Should answer within ~0.5 s; capped at READY_TIMEOUT_MS.) */
   ping: () => Promise<boolean>;
   log: Logger;
-  /** Short-lived exports (`GET /exports/<kind>/<id>`): the file, or null for 404. */
-  download?: (kind: string, id: string) => Promise<Download | null>;
+  /** Short-lived exports (`GET /exports/<kind>/<signed token>`): the file, or null for 404. */
+  download?: (kind: string, token: string) => Promise<Download | null>;
 }
 
 /** /readyz never takes longer than this: a database that has not answered by then is not ready. */
@@ -32,7 +32,13 @@ export interface HttpServer {
 
 /** restify: POST /api/messages, GET /healthz (process up), GET /readyz (database answers). */
 export function createHttpServer(deps: HttpServerDeps): HttpServer {
-  const server = restify.createServer({ name: 'samverkan', handleUncaughtExceptions: false });
+  // find-my-way (restify's router) refuses path parameters over 100 characters by default; a
+  // signed download link's token is about 230.
+  const server = restify.createServer({
+    name: 'samverkan',
+    handleUncaughtExceptions: false,
+    maxParamLength: 600,
+  });
   let closing = false;
   server.use(restify.plugins.bodyParser({ maxBodySize: 256 * 1024, mapParams: false }));
   // restify's own errors (a body that is not JSON, too large, no route) carry parser text that
@@ -66,8 +72,8 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
     res.send(200, { status: 'ok' });
     next();
   });
-  // Exports: an unguessable, expiring id is the only key. Anything else is a bare 404, and an
-  // error a bare 500: no internal text leaves the server.
+  // Exports: a signed, expiring link made for one user is the only key (the kernel verifies it).
+  // Anything else is a bare 404, and an error a bare 500: no internal text leaves the server.
   server.get('/exports/:kind/:id', async (req, res) => {
     const params = req.params as { kind?: unknown; id?: unknown };
     const plain = (status: number, text: string) => {

@@ -9,8 +9,9 @@ import type { UnitOfWork } from '../core/unit-of-work';
 import type { Locale, Translate } from '../i18n/i18n';
 import type { DbHandle } from '../infra/db/mongo';
 import type { Outbox } from '../core/outbox';
-import type { DownloadRoute } from '../core/downloads';
+import type { DownloadLinks, DownloadRoute } from '../core/downloads';
 import type { RetentionTarget } from '../core/retention';
+import type { PersonalDataSource } from '../core/personal-data';
 
 /**
  * What every capability module is given: the shared services of the product. A module builds
@@ -27,6 +28,8 @@ export interface Kernel {
   outbox: Outbox;
   t: (locale: Locale) => Translate;
   orgs: OrganisationDirectory;
+  /** Signed, expiring download links bound to the user they are made for (`Module.downloads`). */
+  downloads: DownloadLinks;
 }
 
 /** A job the scheduler runs on every pass (reminders, deliveries …). */
@@ -48,8 +51,10 @@ export interface Module<S = unknown> {
   capability?: Capability;
   jobs?: readonly Job[];
   subscriptions?: readonly Subscription[];
-  /** Short-lived files served over HTTP (`GET /exports/<kind>/<id>`). */
+  /** Short-lived files served over HTTP (`GET /exports/<kind>/<signed token>`). */
   downloads?: readonly DownloadRoute[];
   /** What the module keeps only for a while (the daily purge calls each target). */
   retention?: readonly RetentionTarget[];
+  /** What the module stores about a person, for requests about a person (registerutdrag). */
+  personalData?: readonly PersonalDataSource[];
 }

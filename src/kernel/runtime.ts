@@ -14,7 +14,14 @@ import { MongoJournal } from '../infra/db/journal';
 import type { DbHandle } from '../infra/db/mongo';
 import { MongoOperationStore } from '../infra/db/operations.repository';
 import type { Job, Kernel, Module } from './kernel';
-import { DOWNLOAD_ID, type Download, type DownloadRoute } from '../core/downloads';
+import { auditEntry } from '../core/audit';
+import {
+  DownloadSigner,
+  type Download,
+  type DownloadOwner,
+  type DownloadRoute,
+} from '../core/downloads';
+import type { Permission } from '../core/permissions';
 
 /** Units left in the journal this long are a crashed process's: the scheduler applies them. */
 const RECOVER_AFTER_MS = 10_000;
@@ -24,13 +31,27 @@ export interface KernelOptions {
   operationLeaseMs?: number;
   /** Delay before an event handler's attempt n+1 (the outbox's backoff). */
   eventBackoffMs: (failures: number) => number;
+  /**
+   * Whether a user still holds a permission now (read-only): a download link works only while
+   * the user it was made for may still fetch it. Without it, links are refused.
+   */
+  holds?: (owner: DownloadOwner, permission: Permission) => Promise<boolean>;
+}
+
+export interface KernelSetup {
+  /** Where users' browsers reach this server (download links). */
+  publicUrl: () => string;
 }
 
 /** What the modules make of the kernel: the router over their capabilities, and the scheduler pass. */
 export interface Runtime {
   capabilities: Capability[];
-  /** The file for `GET /exports/<kind>/<id>`, or null (unknown kind, id or expired). */
-  download(kind: string, id: string): Promise<Download | null>;
+  /**
+   * The file for `GET /exports/<kind>/<token>`, or null: unknown kind, a token that does not
+   * verify (tampered, another kind, expired), a user no longer allowed, or a file the module
+   * does not give that user. A fetched file is audited (who, which kind and id).
+   */
+  download(kind: string, token: string): Promise<Download | null>;
   router: Router;
   /** One scheduler pass: crashed units, due event deliveries, then every module's jobs in order. */
   tick(): Promise<Record<string, unknown> & { recovered: number; events: DispatchStats }>;
@@ -41,10 +62,17 @@ export interface Runtime {
  * provides), and `complete`, which wires the registered modules together: event subscriptions,
  * once-only actions, indexes, recovery of what a crash left, the router and the scheduler pass.
  */
-export function createKernel(db: DbHandle, config: Config, clock: Clock, log: Logger) {
+export function createKernel(
+  db: DbHandle,
+  config: Config,
+  clock: Clock,
+  log: Logger,
+  setup: KernelSetup = { publicUrl: () => config.publicUrl ?? '' },
+) {
   const audit = new MongoAuditLog(db);
   const events = new MongoEventStore(db);
   const operations = new MongoOperationStore(db);
+  const signer = new DownloadSigner(config.downloadSigningKey, setup.publicUrl);
   let dispatcher: EventDispatcher | undefined;
   const journal = new MongoJournal(db, clock, (type) => dispatcher?.subscribersOf(type) ?? []);
   const base: Omit<Kernel, 'outbox'> = {
@@ -55,6 +83,7 @@ export function createKernel(db: DbHandle, config: Config, clock: Clock, log: Lo
     audit,
     t: translator,
     orgs: organisationDirectory(config.organisations),
+    downloads: signer,
     // Every change is journaled with its audit entries and events; its events are handed to
     // their subscribers at once (and again by the scheduler if that fails or the process dies).
     units: {
@@ -98,10 +127,23 @@ export function createKernel(db: DbHandle, config: Config, clock: Clock, log: Lo
     );
     return {
       capabilities,
-      download: async (kind, id) => {
+      download: async (kind, token) => {
         const route = downloads.get(kind);
-        if (!route || !DOWNLOAD_ID.test(id)) return null;
-        return route.fetch(id, clock.now());
+        const now = clock.now();
+        const link = route ? signer.verify(kind, token, now) : null;
+        if (!route || !link) return null;
+        if (!o.holds || !(await o.holds(link.owner, route.permission))) return null;
+        const file = await route.fetch(link.id, now, link.owner);
+        if (file)
+          await audit.record(
+            auditEntry(
+              { tenantId: link.owner.tenantId, aadObjectId: link.owner.userId },
+              now,
+              'export.download',
+              `${kind}:${link.id}`,
+            ),
+          );
+        return file;
       },
       router: createRouter(capabilities, { once }),
       tick: async () => {

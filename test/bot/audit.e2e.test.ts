@@ -144,7 +144,9 @@ describe('the audit log (granskningslogg) through the bot and HTTP', () => {
     const card = invokeCard(res);
     expect(cardText(card)).toContain('Exporten är klar: 2 poster.');
     const url = openUrl(card);
-    expect(url).toMatch(new RegExp(`^${bot.app.url}/exports/audit/[0-9a-f]{32}$`));
+    expect(url).toMatch(
+      new RegExp(`^${bot.app.url}/exports/audit/[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]{43}$`),
+    );
 
     const download = await fetch(url!);
     expect(download.status).toBe(200);
@@ -176,10 +178,37 @@ describe('the audit log (granskningslogg) through the bot and HTTP', () => {
     ]);
     for (const r of rows.slice(1)) expect(r[7]).toMatch(/.+/); // the turn's correlation id
 
-    // The export itself is audited (count only, never the link's id).
+    // The export itself is audited (count only, never the link), and so is the download: who
+    // fetched which export.
     const exported = await bot.db.collection('audit').findOne({ action: 'audit.export' });
     expect(exported).toMatchObject({ target: 'audit', detail: { count: 2 } });
-    expect(JSON.stringify(exported)).not.toContain(url!.split('/').pop());
+    const token = url!.split('/').pop()!;
+    expect(JSON.stringify(exported)).not.toContain(token);
+    const fetched = await bot.db.collection('audit').find({ action: 'export.download' }).toArray();
+    expect(fetched).toHaveLength(1);
+    expect(fetched[0]).toMatchObject({
+      actorId: PEOPLE.admin.aadObjectId,
+      target: expect.stringMatching(/^audit:[0-9a-f]{32}$/) as unknown,
+    });
+    expect(JSON.stringify(fetched)).not.toContain(token.split('.')[1]);
+
+    // Tampered: another signature, another payload (someone else, a later expiry), another kind.
+    const [payload, signature] = token.split('.') as [string, string];
+    const fields = JSON.parse(Buffer.from(payload, 'base64url').toString()) as unknown[];
+    const forged = (f: unknown[]) => Buffer.from(JSON.stringify(f)).toString('base64url');
+    const flipped = `${signature.slice(0, -1)}${signature.endsWith('A') ? 'B' : 'A'}`;
+    for (const bad of [
+      `${bot.app.url}/exports/audit/${payload}.${flipped}`,
+      `${bot.app.url}/exports/audit/${forged([1, fields[1], fields[2], PEOPLE.bo.aadObjectId, fields[4]])}.${signature}`,
+      `${bot.app.url}/exports/audit/${forged([1, fields[1], fields[2], fields[3], Number(fields[4]) + 3600])}.${signature}`,
+      `${bot.app.url}/exports/other/${token}`,
+      `${bot.app.url}/exports/audit/${String(fields[1])}`,
+    ]) {
+      const res = await fetch(bad);
+      expect(res.status, bad).toBe(404);
+      expect(await res.text()).toBe('Not found');
+    }
+    expect(await bot.db.collection('audit').countDocuments({ action: 'export.download' })).toBe(1);
 
     clock.advance(15 * 60_000);
     const expired = await fetch(url!);
@@ -200,6 +229,26 @@ describe('the audit log (granskningslogg) through the bot and HTTP', () => {
       expect(res.status, path).toBe(404);
       expect(await res.text()).toBe('Not found');
     }
+  });
+
+  it("binds a link to the admin it was made for: it stops working when that admin's role is revoked", async () => {
+    const boChat = { from: PEOPLE.bo, conversationId: 'a:personal-bo' };
+    const grant = (verb: string) =>
+      bot.send(actionExecute(verb, { userId: PEOPLE.bo.aadObjectId, role: 'admin' }, ADMIN_CHAT));
+    await grant('people.grantRole');
+    const url = openUrl(invokeCard(await bot.send(actionExecute('audit.export', {}, boChat))));
+    const payload = JSON.parse(
+      Buffer.from(url!.split('/').pop()!.split('.')[0]!, 'base64url').toString(),
+    ) as unknown[];
+    expect(payload[3]).toBe(PEOPLE.bo.aadObjectId); // made for Bo
+    await grant('people.revokeRole');
+    const res = await fetch(url!);
+    expect(res.status).toBe(404);
+    expect(await res.text()).toBe('Not found');
+    await grant('people.grantRole');
+    expect((await fetch(url!)).status).toBe(200);
+    await grant('people.revokeRole');
+    await bot.db.collection('auditExports').deleteMany({});
   });
 
   it('refuses a member of staff politely, for the command and the actions', async () => {

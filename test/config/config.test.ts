@@ -29,6 +29,42 @@ describe('configuration', () => {
     expect(c.organisations.map((o) => o.code)).toContain('socialServices');
   });
 
+  it('reads retention, the outbound deadline and the download signing key, with defaults', () => {
+    expect(load({})).toMatchObject({
+      retention: { caseTextMonths: 12, auditMonths: 36 },
+      outboundTimeoutMs: 5000,
+      downloadSigningKey: undefined,
+    });
+    const key = 'k'.repeat(32);
+    expect(
+      load({
+        RETENTION_CASE_TEXT_MONTHS: '0',
+        RETENTION_AUDIT_MONTHS: '60',
+        OUTBOUND_TIMEOUT_MS: '2500',
+        SECRET_DOWNLOAD_SIGNING_KEY: key,
+      }),
+    ).toMatchObject({
+      retention: { caseTextMonths: 0, auditMonths: 60 },
+      outboundTimeoutMs: 2500,
+      downloadSigningKey: key,
+    });
+    const problems = problemsOf(() =>
+      load({
+        RETENTION_CASE_TEXT_MONTHS: '-1',
+        RETENTION_AUDIT_MONTHS: 'ever',
+        OUTBOUND_TIMEOUT_MS: '10',
+        SECRET_DOWNLOAD_SIGNING_KEY: 'short',
+      }),
+    ).join('\n');
+    for (const name of [
+      'RETENTION_CASE_TEXT_MONTHS',
+      'RETENTION_AUDIT_MONTHS',
+      'OUTBOUND_TIMEOUT_MS',
+      'SECRET_DOWNLOAD_SIGNING_KEY',
+    ])
+      expect(problems).toContain(name);
+  });
+
   it("reads the municipality's schools and units (UNITS_FILE) for the anonymity gate", () => {
     const c = load({});
     expect(c.units.map((u) => u.name)).toEqual(

@@ -8,20 +8,20 @@ export const AUDIT_VERBS = { filter: 'audit.filter', export: 'audit.export' } as
 
 /**
  * Admins: `granskningslogg` / `audit log` shows the latest entries with a filter; "Filtrera"
- * re-renders it, "Exportera CSV" prepares a download link that works for 15 minutes.
+ * re-renders it, "Exportera CSV" prepares a signed download link for this admin, for 15 minutes.
  */
-export function auditCapability(audit: AuditService, publicUrl: () => string): Capability {
+export function auditCapability(audit: AuditService): Capability {
   const show = async (ctx: TurnCtx, filter: FilterInput, state: AuditCardState = {}) => {
     const { entries, users } = await audit.view(ctx.actor, filter);
     return auditCard(ctx.t, entries, users, filter, state);
   };
 
   const exportCsv = async (ctx: TurnCtx, filter: FilterInput): Promise<ActionResult> => {
-    const { id, count } = await audit.createExport(ctx.actor, filter, ctx.t);
+    const { url, count } = await audit.createExport(ctx.actor, filter, ctx.t);
     return {
       card: await show(ctx, filter, {
         status: ctx.t('audit.exported', { count }),
-        downloadUrl: `${publicUrl()}/exports/audit/${id}`,
+        downloadUrl: url,
       }),
     };
   };

@@ -35,6 +35,11 @@ export class MongoAuditExports {
     return doc && doc.expiresAt > now ? doc : null;
   }
 
+  /** A tenant's prepared exports (they hold names and ids; a pseudonymization removes them). */
+  async deleteTenant(tenantId: string): Promise<number> {
+    return (await this.col.deleteMany({ tenantId })).deletedCount;
+  }
+
   async deleteExpired(now: Date): Promise<number> {
     return (await this.col.deleteMany({ expiresAt: { $lte: now } })).deletedCount;
   }

@@ -3,11 +3,12 @@ import { DateTime } from 'luxon';
 import type { Actor } from '../../core/actor';
 import { auditEntry, type AuditEntry, type AuditLog, type AuditQuery } from '../../core/audit';
 import type { Clock } from '../../core/clock';
-import type { Download } from '../../core/downloads';
+import type { Download, DownloadLinks, DownloadOwner } from '../../core/downloads';
 import { AppError } from '../../core/errors';
 import { authorize } from '../../core/permissions';
 import type { Translate } from '../../i18n/i18n';
-import { auditCsv, CSV_COLUMNS, type CsvColumn } from './audit.csv';
+import { isoDate, type PersonalDataItem } from '../../core/personal-data';
+import { auditCsv, CSV_COLUMNS, detailText, type CsvColumn } from './audit.csv';
 import type { MongoAuditExports } from './audit.repository';
 
 export const AUDIT_ZONE = 'Europe/Stockholm';
@@ -34,6 +35,7 @@ export interface AuditServiceDeps {
   audit: AuditLog;
   exports: MongoAuditExports;
   clock: Clock;
+  links: DownloadLinks;
   /** The tenant's known users (for the filter and for names), as the admin may see them. */
   users: (actor: Actor) => Promise<KnownUser[]>;
 }
@@ -80,14 +82,14 @@ export class AuditService {
   }
 
   /**
-   * Prepares the filtered entries as CSV under a random 128-bit id that works for 15 minutes,
-   * and records the export itself in the audit trail (its count, never the id).
+   * Prepares the filtered entries as CSV under a random 128-bit id, and a link signed for this
+   * admin that works for 15 minutes; records the export itself in the audit trail (its count).
    */
   async createExport(
     actor: Actor,
     filter: AuditFilter,
     t: Translate,
-  ): Promise<{ id: string; count: number; expiresAt: Date }> {
+  ): Promise<{ id: string; url: string; count: number; expiresAt: Date }> {
     authorize(actor, 'audit.view');
     const { audit, exports, clock } = this.deps;
     const query = toQuery(actor.tenantId, filter, EXPORT_LIMIT);
@@ -116,14 +118,36 @@ export class AuditService {
       body,
     });
     await audit.record(auditEntry(actor, now, 'audit.export', 'audit', { count: entries.length }));
-    return { id, count: entries.length, expiresAt };
+    const owner = { tenantId: actor.tenantId, userId: actor.aadObjectId ?? '' };
+    const url = this.deps.links.link('audit', id, owner, expiresAt);
+    return { id, url, count: entries.length, expiresAt };
   }
 
-  /** The export's file while its link is live; null for an unknown or expired id. */
-  async download(id: string, now: Date): Promise<Download | null> {
+  /** The export's file while it is live, for the admin who made it; null otherwise. */
+  async download(id: string, now: Date, owner: DownloadOwner): Promise<Download | null> {
     const doc = await this.deps.exports.findLive(id, now);
-    if (!doc) return null;
+    if (!doc || doc.tenantId !== owner.tenantId || doc.actorId !== owner.userId) return null;
     return { filename: doc.filename, contentType: 'text/csv; charset=utf-8', body: doc.body };
+  }
+
+  /**
+   * A request about a person: the audit entries the user made or that name them as the target
+   * (newest first, at most EXPORT_LIMIT of each). Ids, actions and details only.
+   */
+  async entriesAbout(tenantId: string, userId: string): Promise<PersonalDataItem[]> {
+    const [made, about] = await Promise.all([
+      this.deps.audit.query({ tenantId, actorId: userId, limit: EXPORT_LIMIT }),
+      this.deps.audit.query({ tenantId, target: userId, limit: EXPORT_LIMIT }),
+    ]);
+    const item = (e: AuditEntry, as: 'actor' | 'target'): PersonalDataItem => ({
+      at: isoDate(e.at),
+      as,
+      action: e.action,
+      target: e.target,
+      roles: (e.roles ?? []).join(' '),
+      detail: detailText(e.detail),
+    });
+    return [...made.map((e) => item(e, 'actor')), ...about.map((e) => item(e, 'target'))];
   }
 
   /** Removes expired exports (a scheduler job). */

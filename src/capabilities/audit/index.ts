@@ -9,8 +9,6 @@ export { auditCsv, csvField } from './audit.csv';
 
 export interface AuditModuleDeps {
   people: Pick<PeopleService, 'listUsers'>;
-  /** Where users' browsers reach this server (the export links). */
-  publicUrl: () => string;
 }
 
 /** The audit trail for admins: `granskningslogg`, filters, and CSV exports over HTTP. */
@@ -20,6 +18,7 @@ export function registerAudit(kernel: Kernel, deps: AuditModuleDeps): Module<Aud
     audit: kernel.audit,
     exports,
     clock: kernel.clock,
+    links: kernel.downloads,
     users: async (actor) =>
       (await deps.people.listUsers(actor)).map((u) => ({ id: u.aadObjectId, name: u.displayName })),
   });
@@ -27,8 +26,32 @@ export function registerAudit(kernel: Kernel, deps: AuditModuleDeps): Module<Aud
     name: 'audit',
     services: audit,
     init: () => exports.init(),
-    capability: auditCapability(audit, deps.publicUrl),
+    capability: auditCapability(audit),
     jobs: [{ name: 'auditExports', run: (now) => audit.sweep(now) }],
-    downloads: [{ kind: 'audit', fetch: (id, now) => audit.download(id, now) }],
+    downloads: [
+      {
+        kind: 'audit',
+        permission: 'audit.view',
+        fetch: (id, now, owner) => audit.download(id, now, owner),
+      },
+    ],
+    retention: [
+      {
+        name: 'audit.entries',
+        months: kernel.config.retention.auditMonths,
+        purge: async (cutoff) => ({ purged: await kernel.audit.purgeBefore(cutoff) }),
+      },
+    ],
+    personalData: [
+      {
+        name: 'audit',
+        label: { sv: 'Granskningslogg', en: 'Audit log' },
+        collect: (tenantId, userId) => audit.entriesAbout(tenantId, userId),
+        // Prepared CSV exports are snapshots with names and ids: the tenant's are dropped.
+        pseudonymize: async (tenantId, userId, pseudonym) =>
+          (await exports.deleteTenant(tenantId)) +
+          (await kernel.audit.pseudonymize(tenantId, userId, pseudonym)),
+      },
+    ],
   };
 }

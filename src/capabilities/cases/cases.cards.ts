@@ -224,9 +224,15 @@ export function myCasesCard(
         ageBand: t(`cases.ageBand.${c.record.ageBand}`),
         concerns: c.record.concerns.map(concernLabel).join(', '),
       }),
-      question: c.record.question.trim()
-        ? t('cases.mine.question', { question: excerpt(c.record.question) })
-        : '',
+      question: c.record.textPurgedAt
+        ? t('cases.mine.textPurged', {
+            date: formatMeetingDate(c.record.textPurgedAt, 'Europe/Stockholm', locale, {
+              withYear: true,
+            }),
+          })
+        : c.record.question.trim()
+          ? t('cases.mine.question', { question: excerpt(c.record.question) })
+          : '',
       confirming,
       confirmText: confirming ? t('cases.mine.confirm', { code: c.record.code }) : '',
     };

@@ -20,6 +20,19 @@ export interface CasesRepository {
    * is `next.version - 1`; a conflict when someone else won), then the case replaced.
    */
   versionWrites(next: CaseRecord): Write[];
+  /** Cases that are closed or withdrawn and still hold their free text (retention). */
+  closedWithText(): Promise<CaseRecord[]>;
+  /** Empties the free-text fields in every stored version of a case (retention). */
+  scrubVersions(tenantId: string, code: string): Promise<void>;
+  /** Every case a user raised, or changed (history), or confirmed (requests about a person). */
+  listInvolving(tenantId: string, userId: string): Promise<CaseRecord[]>;
+  /** Replaces the user's id with the pseudonym in every stored version of a case. */
+  pseudonymizeVersions(
+    tenantId: string,
+    code: string,
+    userId: string,
+    pseudonym: string,
+  ): Promise<void>;
 }
 
 /** What the case flow needs from the forums capability (ForumsService fits it). */

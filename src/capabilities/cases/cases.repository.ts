@@ -3,6 +3,8 @@ import type { Write } from '../../core/unit-of-work';
 import { fromStored } from '../../infra/db/journal';
 import type { CasesRepository } from './cases.ports';
 import type { CaseRecord } from './cases.types';
+import { CLOSED_STATUSES, FREE_TEXT_FIELDS } from './cases.types';
+import { involves, pseudonymizeCase } from './cases.privacy';
 
 type CaseDoc = CaseRecord & { _id: string };
 /** The claim of one version of a case, with the state it sets (so a half-done change rolls forward). */
@@ -113,6 +115,42 @@ export class MongoCasesRepository implements CasesRepository {
       },
     ];
   }
+
+  async closedWithText(): Promise<CaseRecord[]> {
+    const docs = await this.cases
+      .find({ status: { $in: [...CLOSED_STATUSES] }, textPurgedAt: { $exists: false } })
+      .toArray();
+    return docs.map(toRecord);
+  }
+
+  async scrubVersions(tenantId: string, code: string): Promise<void> {
+    const empty = Object.fromEntries(FREE_TEXT_FIELDS.map((f) => [`state.${f}`, '']));
+    await this.versions.updateMany({ tenantId, code }, { $set: empty });
+  }
+
+  async listInvolving(tenantId: string, userId: string): Promise<CaseRecord[]> {
+    // A scan of the tenant's cases: requests about a person are rare, and the history is an
+    // array the query subset cannot filter on everywhere.
+    const docs = await this.cases.find({ tenantId }).sort({ createdAt: 1, _id: 1 }).toArray();
+    return docs.map(toRecord).filter((r) => involves(r, userId));
+  }
+
+  async pseudonymizeVersions(
+    tenantId: string,
+    code: string,
+    userId: string,
+    pseudonym: string,
+  ): Promise<void> {
+    const docs = await this.versions.find({ tenantId, code }).toArray();
+    for (const doc of docs) {
+      const state = toRecord({ _id: doc._id, ...doc.state });
+      if (!involves(state, userId)) continue;
+      await this.versions.updateOne(
+        { _id: doc._id },
+        { $set: { state: pseudonymizeCase(state, userId, pseudonym) } },
+      );
+    }
+  }
 }
 
 function toRecord(doc: CaseDoc): CaseRecord {
@@ -121,6 +159,7 @@ function toRecord(doc: CaseDoc): CaseRecord {
     ...d,
     createdAt: new Date(d.createdAt),
     updatedAt: new Date(d.updatedAt),
+    ...(d.textPurgedAt ? { textPurgedAt: new Date(d.textPurgedAt) } : {}),
     history: d.history.map((h) => ({ ...h, at: new Date(h.at) })),
     ...(d.anonymityConfirmation
       ? {

@@ -27,7 +27,20 @@ export type Urgency = (typeof URGENCIES)[number];
  */
 export type Outcome = string;
 
-export type CaseAction = 'submitted' | 'onAgenda' | 'discussed' | 'closed' | 'withdrawn' | 'moved';
+export type CaseAction =
+  | 'submitted'
+  | 'onAgenda'
+  | 'discussed'
+  | 'closed'
+  | 'withdrawn'
+  | 'moved'
+  /** Retention removed the free text (the status stays). */
+  | 'textPurged'
+  /** A request about a person replaced the submitter's or a chair's identity with a pseudonym. */
+  | 'pseudonymized';
+
+/** Statuses that end a case: its retention counts from the change that reached one. */
+export const CLOSED_STATUSES: readonly CaseStatus[] = ['closed', 'withdrawn'];
 
 /** One change of a case. Holds ids and codes only, never text. */
 export interface CaseHistoryEntry {
@@ -83,6 +96,11 @@ export interface CaseRecord extends CaseContent {
   /** Set when a warning about an identifying combination was confirmed by the submitter. */
   anonymityConfirmation?: AnonymityConfirmation | undefined;
   history: CaseHistoryEntry[];
+  /**
+   * Set when retention removed the free text (`description`, `tried`, `question` are then
+   * empty); the coded fields stay, so statistics stay right.
+   */
+  textPurgedAt?: Date | undefined;
   /** Incremented by every change; a change is a compare-and-swap on it. */
   version: number;
   createdAt: Date;

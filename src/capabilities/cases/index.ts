@@ -8,6 +8,7 @@ import type { AnonymityGate } from '../anonymity';
 import { casesCapability } from './cases.handlers';
 import { MongoCasesRepository } from './cases.repository';
 import { CasesService } from './cases.service';
+import { CasesPrivacy } from './cases.privacy';
 
 export { CasesService, isCarriedOver } from './cases.service';
 export type { CaseRecord } from './cases.types';
@@ -38,11 +39,28 @@ export function registerCases(kernel: Kernel, deps: CasesModuleDeps): Module<Cas
     roles: new Set<never>(),
     organisations: [],
   });
+  const privacy = new CasesPrivacy({ repo, units: kernel.units, clock: kernel.clock });
   return {
     name: 'cases',
     services: cases,
     init: () => repo.init(),
     capability: casesCapability(cases, kernel.orgs, deps.setupState),
+    retention: [
+      {
+        name: 'cases.freeText',
+        months: kernel.config.retention.caseTextMonths,
+        purge: (cutoff, now) => privacy.purgeText(cutoff, now),
+      },
+    ],
+    personalData: [
+      {
+        name: 'cases',
+        label: { sv: 'Ärenden', en: 'Cases' },
+        collect: (tenantId, userId) => privacy.collect(tenantId, userId),
+        pseudonymize: (tenantId, userId, pseudonym) =>
+          privacy.pseudonymize(tenantId, userId, pseudonym),
+      },
+    ],
     subscriptions: [
       // A cancelled meeting's waiting cases move to the forum's next meeting (in the chair's name).
       subscribe({

@@ -46,6 +46,29 @@ export class MongoConversationsRepository implements ConversationsRepository {
     return doc ? this.find(doc._id) : null;
   }
 
+  /** Every personal chat of the user with the bot (requests about a person). */
+  async personalConversationsOf(
+    tenantId: string,
+    aadObjectId: string,
+  ): Promise<ConversationRecord[]> {
+    const docs = await this.col
+      .find({
+        tenantId,
+        type: 'personal',
+        'reference.user.aadObjectId': { $in: [aadObjectId, aadObjectId.toUpperCase()] },
+      })
+      .toArray();
+    return (await Promise.all(docs.map((d) => this.find(d._id)))).filter(
+      (r): r is ConversationRecord => r !== null,
+    );
+  }
+
+  /** The conversation's reference (its reply address, the user's name in it) and markers. */
+  async forget(conversationId: string): Promise<void> {
+    await this.col.deleteOne({ _id: conversationId });
+    await this.intros.deleteMany({ _id: { $in: [conversationId, `deferred:${conversationId}`] } });
+  }
+
   async save(record: ConversationRecord): Promise<void> {
     const { id, ...rest } = record;
     await upsertRacing(() => this.col.replaceOne({ _id: id }, rest, { upsert: true }));

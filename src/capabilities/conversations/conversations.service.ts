@@ -1,5 +1,6 @@
 import type { ConversationInfo } from '../../core/capability';
 import type { Clock } from '../../core/clock';
+import { isoDate, type PersonalDataItem } from '../../core/personal-data';
 
 /**
  * Where the bot lives: every conversation it has seen, with the (opaque) conversation reference
@@ -19,6 +20,9 @@ export interface ConversationsRepository {
   save(record: ConversationRecord): Promise<void>;
   /** The personal chat between the bot and a user, if the user has one with the bot. */
   personalConversationOf(tenantId: string, aadObjectId: string): Promise<ConversationRecord | null>;
+  personalConversationsOf(tenantId: string, aadObjectId: string): Promise<ConversationRecord[]>;
+  /** Deletes the conversation's reference and its introduction markers. */
+  forget(conversationId: string): Promise<void>;
   /** Unique insert of the introduction marker: true only for the first caller, ever. */
   markIntroduced(conversationId: string, at: Date): Promise<boolean>;
   /** Notes (idempotently) that the introduction waits for the conversation's first message. */
@@ -34,16 +38,23 @@ export class ConversationsService {
   constructor(
     private readonly repo: ConversationsRepository,
     private readonly clock: Clock,
+    /** The reply addresses that may be stored (core/service-url.ts: loopback only in local mode). */
+    private readonly accepts: (serviceUrl: string) => boolean,
     private readonly cacheSize = 10_000,
   ) {}
 
-  /** Stores the reference the first time, and again when Teams changes the serviceUrl. */
+  /**
+   * Stores the reference the first time, and again when Teams changes the serviceUrl; never one
+   * whose serviceUrl fails the check (the stored one, if any, stays). Returns whether the
+   * reference as given is (now) the stored one.
+   */
   async remember(
     info: ConversationInfo,
     reference: Readonly<Record<string, unknown>>,
     serviceUrl: string,
-  ): Promise<void> {
-    if (this.known.get(info.id) === serviceUrl) return;
+  ): Promise<boolean> {
+    if (!this.accepts(serviceUrl)) return false;
+    if (this.known.get(info.id) === serviceUrl) return true;
     const now = this.clock.now();
     const existing = await this.repo.find(info.id);
     if (!existing || existing.serviceUrl !== serviceUrl) {
@@ -57,6 +68,30 @@ export class ConversationsService {
     }
     if (this.known.size >= this.cacheSize) this.known.clear();
     this.known.set(info.id, serviceUrl);
+    return true;
+  }
+
+  /** The user's personal chats with the bot: ids and dates (requests about a person). */
+  async personalData(tenantId: string, aadObjectId: string): Promise<PersonalDataItem[]> {
+    return (await this.repo.personalConversationsOf(tenantId, aadObjectId)).map((c) => ({
+      conversationId: c.id,
+      type: c.type,
+      firstSeenAt: isoDate(c.firstSeenAt),
+      lastSeenAt: isoDate(c.lastSeenAt),
+    }));
+  }
+
+  /**
+   * Pseudonymizing a user: their personal chats' references (which hold their Entra id, Teams id
+   * and name) are deleted: the bot can no longer write to them, which is the point.
+   */
+  async forgetPersonal(tenantId: string, aadObjectId: string): Promise<number> {
+    const mine = await this.repo.personalConversationsOf(tenantId, aadObjectId);
+    for (const c of mine) {
+      await this.repo.forget(c.id);
+      this.known.delete(c.id);
+    }
+    return mine.length;
   }
 
   /** True exactly once per conversation, across restarts and instances. */

@@ -55,6 +55,34 @@ export class MongoDeliveryRepository extends ClaimsBacked implements DeliveryRep
     await this.slots.createIndex({ expiresAt: 1 });
   }
 
+  /**
+   * Requests about a person: messages whose id names the user (notices to one admin end with
+   * their Entra id). A scan of the tenant's outbox: rare, and ids are not prefixed by user.
+   */
+  async messagesNaming(
+    tenantId: string,
+    userId: string,
+  ): Promise<{ id: string; kind: string; status: string; createdAt: Date }[]> {
+    const docs = await this.outbox
+      .find({ tenantId }, { projection: { _id: 1, kind: 1, status: 1, createdAt: 1 } })
+      .toArray();
+    return docs
+      .filter((d) => d._id.includes(userId))
+      .map((d) => ({
+        id: d._id,
+        kind: d.kind,
+        status: d.status,
+        createdAt: new Date(d.createdAt),
+      }));
+  }
+
+  /** Deletes the messages (their reference holds the user's name) and their claims. */
+  async forgetMessages(ids: readonly string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    for (const id of ids) await this.claims.deleteClaims(id);
+    return (await this.outbox.deleteMany({ _id: { $in: [...ids] } })).deletedCount;
+  }
+
   async insert(msg: OutboxMessage): Promise<boolean> {
     const { id, payload, ...rest } = msg;
     // Absent optional fields stay absent (the driver would store `undefined` as null).

@@ -1,3 +1,4 @@
+import { isoDate } from '../../core/personal-data';
 import type { Kernel, Module } from '../../kernel/kernel';
 import { subscribe } from '../../core/events';
 import type { UnitOfWork } from '../../core/unit-of-work';
@@ -60,6 +61,25 @@ export function registerDelivery(
     init: () => repo.init(),
     capability: deliveryCapability(delivery),
     jobs: [{ name: 'delivery', run: () => delivery.drainDue() }],
+    personalData: [
+      {
+        name: 'outbox',
+        label: {
+          sv: 'Utkorgen (meddelanden till personen)',
+          en: 'Outbox (messages to the person)',
+        },
+        collect: async (tenantId, userId) =>
+          (await repo.messagesNaming(tenantId, userId)).map((m) => ({
+            messageId: m.id,
+            kind: m.kind,
+            status: m.status,
+            createdAt: isoDate(m.createdAt),
+          })),
+        // Messages to the person only (their personal chat is forgotten too): deleted.
+        pseudonymize: async (tenantId, userId) =>
+          repo.forgetMessages((await repo.messagesNaming(tenantId, userId)).map((m) => m.id)),
+      },
+    ],
     subscriptions: [
       // A (re)linked forum's conversation is reachable again: stop skipping it.
       subscribe({

@@ -54,6 +54,31 @@ export class MongoForumsRepository implements ForumsRepository {
     return docs.map(fromStored);
   }
 
+  /** Forums that name the user as chair, creator or who bound them (requests about a person). */
+  async forumsNaming(tenantId: string, userId: string): Promise<Forum[]> {
+    return (await this.listForums(tenantId)).filter(
+      (f) => f.chairs.includes(userId) || f.createdBy === userId || f.binding?.boundBy === userId,
+    );
+  }
+
+  /** The user's Entra id replaced by the pseudonym in every forum that names them. */
+  async pseudonymize(tenantId: string, userId: string, pseudonym: string): Promise<number> {
+    const swap = (id: string) => (id === userId ? pseudonym : id);
+    const forums = await this.forumsNaming(tenantId, userId);
+    for (const f of forums)
+      await this.forums.updateOne(
+        { _id: key(tenantId, f.id) },
+        {
+          $set: {
+            chairs: f.chairs.map(swap),
+            createdBy: swap(f.createdBy),
+            ...(f.binding ? { 'binding.boundBy': swap(f.binding.boundBy) } : {}),
+          },
+        },
+      );
+    return forums.length;
+  }
+
   async forumsBoundTo(conversationId: string): Promise<Forum[]> {
     const docs = await this.forums.find({ 'binding.conversationId': conversationId }).toArray();
     return docs.map(fromStored);

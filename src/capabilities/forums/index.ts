@@ -39,6 +39,21 @@ export function registerForums(kernel: Kernel, deps: ForumsModuleDeps): Module<F
 
   return {
     name: 'forums',
+    personalData: [
+      {
+        name: 'forums',
+        label: { sv: 'Forum (ordförande, skapat, kopplat)', en: 'Forums (chair, created, linked)' },
+        collect: async (tenantId, userId) =>
+          (await repo.forumsNaming(tenantId, userId)).map((f) => ({
+            forumId: f.id,
+            chair: f.chairs.includes(userId),
+            createdBy: f.createdBy === userId,
+            boundBy: f.binding?.boundBy === userId,
+          })),
+        pseudonymize: (tenantId, userId, pseudonym) =>
+          repo.pseudonymize(tenantId, userId, pseudonym),
+      },
+    ],
     services: forums,
     init: () => repo.init(),
     capability: forumsCapability(forums, deps.people, kernel.orgs, deps.meetings),

@@ -1,3 +1,4 @@
+import { isoDate } from '../../core/personal-data';
 import type { Kernel, Module } from '../../kernel/kernel';
 import { subscribe } from '../../core/events';
 import type { ForumsService } from '../forums';
@@ -46,6 +47,21 @@ export function registerMeetings(
   });
   return {
     name: 'meetings',
+    personalData: [
+      {
+        name: 'meetings',
+        label: { sv: 'Inställda och flyttade möten', en: 'Cancelled and moved meetings' },
+        collect: async (tenantId, userId) =>
+          (await repo.overridesBy(tenantId, userId)).map((o) => ({
+            meetingId: o.meetingId,
+            forumId: o.forumId,
+            change: o.override.action,
+            at: isoDate(new Date(o.at)),
+          })),
+        pseudonymize: (tenantId, userId, pseudonym) =>
+          repo.pseudonymizeOverrides(tenantId, userId, pseudonym),
+      },
+    ],
     services: { meetings, view: meetingsView(meetings) },
     init: () => repo.init(),
     capability: meetingsCapability(meetings, deps.forums),

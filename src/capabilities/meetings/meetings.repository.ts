@@ -95,6 +95,20 @@ export class MongoMeetingsRepository implements MeetingsRepository {
     return docs.map(fromStored);
   }
 
+  /** The cancellations and moves a user made (requests about a person). */
+  async overridesBy(tenantId: string, userId: string): Promise<MeetingOverrideRecord[]> {
+    return (await this.overrides.find({ tenantId, by: userId }).toArray()).map(fromStored);
+  }
+
+  async pseudonymizeOverrides(
+    tenantId: string,
+    userId: string,
+    pseudonym: string,
+  ): Promise<number> {
+    return (await this.overrides.updateMany({ tenantId, by: userId }, { $set: { by: pseudonym } }))
+      .modifiedCount;
+  }
+
   async overridesFor(tenantId: string, forumId: string): Promise<MeetingOverrideRecord[]> {
     const docs = await this.overrides.find({ tenantId, forumId }).sort({ at: 1 }).toArray();
     return docs.map(fromStored);

@@ -1,6 +1,7 @@
 import type { Collection, Db } from 'mongodb';
 import { isDuplicateKey } from '../../infra/db/mongo';
 import type { Locale } from '../../i18n/i18n';
+import { isoDate, type PersonalDataItem } from '../../core/personal-data';
 import type { Membership, PeopleRepository, UserRecord } from './people.service';
 
 interface UserDoc extends UserRecord {
@@ -91,6 +92,98 @@ export class MongoPeopleRepository implements PeopleRepository {
   async removeMembership(tenantId: string, m: Membership): Promise<boolean> {
     const res = await this.memberships_.deleteOne({ _id: membershipId(tenantId, m) });
     return res.deletedCount === 1;
+  }
+}
+
+/** What the people capability stores about a person (requests about a person). */
+export class MongoPeoplePrivacy {
+  private readonly users: Collection<UserDoc>;
+  private readonly memberships: Collection<MembershipDoc>;
+
+  constructor(db: Db) {
+    this.users = db.collection<UserDoc>('users');
+    this.memberships = db.collection<MembershipDoc>('memberships');
+  }
+
+  async collect(tenantId: string, oid: string): Promise<PersonalDataItem[]> {
+    const user = await this.users.findOne({ _id: userId(tenantId, oid) });
+    const own = await this.memberships.find({ tenantId, aadObjectId: oid }).toArray();
+    const granted = await this.memberships.find({ tenantId, grantedBy: oid }).toArray();
+    return [
+      ...(user
+        ? [
+            {
+              record: 'user',
+              aadObjectId: user.aadObjectId,
+              displayName: user.displayName,
+              locale: user.locale ?? '',
+              firstSeenAt: isoDate(new Date(user.firstSeenAt)),
+              lastSeenAt: isoDate(new Date(user.lastSeenAt)),
+            },
+          ]
+        : []),
+      ...own.map((m) => ({
+        record: 'membership',
+        kind: m.kind,
+        value: m.value,
+        grantedBy: m.grantedBy,
+        grantedAt: isoDate(new Date(m.grantedAt)),
+      })),
+      ...granted.map((m) => ({
+        record: 'grantedByThem',
+        kind: m.kind,
+        value: m.value,
+        to: m.aadObjectId,
+        grantedAt: isoDate(new Date(m.grantedAt)),
+      })),
+    ];
+  }
+
+  /**
+   * The user record and memberships moved to the pseudonym (new `_id`s: they hold the Entra
+   * id), the name replaced and the language dropped; grants they made name the pseudonym.
+   * Each step is idempotent: inserts ignore duplicates, then the old documents go.
+   */
+  async pseudonymize(tenantId: string, oid: string, pseudonym: string): Promise<number> {
+    let count = 0;
+    const user = await this.users.findOne({ _id: userId(tenantId, oid) });
+    if (user) {
+      await insertOnce(this.users, {
+        _id: userId(tenantId, pseudonym),
+        tenantId,
+        aadObjectId: pseudonym,
+        displayName: pseudonym,
+        firstSeenAt: user.firstSeenAt,
+        lastSeenAt: user.lastSeenAt,
+      });
+      await this.users.deleteOne({ _id: user._id });
+      count++;
+    }
+    for (const m of await this.memberships.find({ tenantId, aadObjectId: oid }).toArray()) {
+      const moved: Membership = { aadObjectId: pseudonym, kind: m.kind, value: m.value };
+      await insertOnce(this.memberships, {
+        _id: membershipId(tenantId, moved),
+        tenantId,
+        ...moved,
+        grantedBy: m.grantedBy === oid ? pseudonym : m.grantedBy,
+        grantedAt: m.grantedAt,
+      });
+      await this.memberships.deleteOne({ _id: m._id });
+      count++;
+    }
+    const grants = await this.memberships.updateMany(
+      { tenantId, grantedBy: oid },
+      { $set: { grantedBy: pseudonym } },
+    );
+    return count + grants.modifiedCount;
+  }
+}
+
+async function insertOnce<T extends { _id: string }>(col: Collection<T>, doc: T): Promise<void> {
+  try {
+    await col.insertOne(doc as never);
+  } catch (e) {
+    if (!isDuplicateKey(e)) throw e;
   }
 }
 

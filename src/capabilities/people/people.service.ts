@@ -73,6 +73,7 @@ export interface UserSummary {
 export type ChangeOutcome = 'changed' | 'unchanged';
 
 const MAX_LISTED_USERS = 100;
+const MAX_SEARCHED_USERS = 10_000;
 
 export class PeopleService {
   constructor(private readonly deps: PeopleServiceDeps) {}
@@ -158,6 +159,46 @@ export class PeopleService {
   ): Promise<{ displayName: string; locale: Locale } | null> {
     const user = await this.deps.repo.findUser(tenantId, aadObjectId.toLowerCase());
     return user ? { displayName: user.displayName, locale: user.locale ?? 'sv' } : null;
+  }
+
+  /**
+   * The actor a stored user is now (roles and organisations), read only; null for a user the
+   * bot does not know. For checks made outside a turn (a download link being opened).
+   */
+  async actorFor(tenantId: string, aadObjectIdRaw: string): Promise<Actor | null> {
+    const oid = aadObjectIdRaw.toLowerCase();
+    const user = await this.deps.repo.findUser(tenantId, oid);
+    if (!user) return null;
+    const memberships = await this.deps.repo.memberships(tenantId, oid);
+    const roles = new Set<Role>(
+      memberships.filter((m) => m.kind === 'role').map((m) => m.value as Role),
+    );
+    if (this.isConfigAdmin(oid)) roles.add('admin');
+    return {
+      tenantId,
+      aadObjectId: oid,
+      displayName: user.displayName,
+      locale: user.locale,
+      roles,
+      organisations: memberships
+        .filter((m) => m.kind === 'organisation')
+        .map((m) => m.value)
+        .sort(),
+    };
+  }
+
+  /**
+   * Requests about a person: the tenant's users whose Entra id is `query`, or whose name
+   * contains it (case-insensitive). E-mail addresses are not stored, so they match nothing.
+   */
+  async findPeople(actor: Actor, query: string): Promise<UserRecord[]> {
+    authorize(actor, 'people.privacy');
+    const q = query.trim().toLowerCase();
+    if (!q) return [];
+    const users = await this.deps.repo.listUsers(actor.tenantId, MAX_SEARCHED_USERS);
+    const exact = users.filter((u) => u.aadObjectId === q || u.displayName.toLowerCase() === q);
+    if (exact.length > 0) return exact;
+    return users.filter((u) => u.displayName.toLowerCase().includes(q));
   }
 
   async listUsers(actor: Actor): Promise<UserSummary[]> {

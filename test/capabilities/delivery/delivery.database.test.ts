@@ -50,7 +50,13 @@ describe('delivery on the database', () => {
     const repo = new MongoDeliveryRepository(db);
     await repo.init();
     const adapter = createTeamsAdapter({ appType: 'MultiTenant' } as never);
-    const sender = createProactiveSender({ adapter, botAppId: '', clock, log: silentLog });
+    const sender = createProactiveSender({
+      adapter,
+      botAppId: '',
+      clock,
+      log: silentLog,
+      timeoutMs: 5000,
+    });
     let s = seed;
     const service = new DeliveryService({
       repo,

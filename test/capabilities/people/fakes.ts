@@ -16,5 +16,23 @@ export const fakeAudit = (): AuditLog & { entries: AuditEntry[] } => {
           .sort((a, b) => b.at.getTime() - a.at.getTime())
           .slice(0, q.limit),
       ),
+    purgeBefore: (cutoff) => {
+      const kept = entries.filter((e) => e.at >= cutoff);
+      const purged = entries.filter((e) => e.at < cutoff).map((e, i) => `${e.tenantId}:${i}`);
+      entries.splice(0, entries.length, ...kept);
+      return Promise.resolve(purged);
+    },
+    pseudonymize: (tenantId, userId, pseudonym) => {
+      let n = 0;
+      for (const e of entries)
+        if (e.tenantId === tenantId && (e.actorId === userId || e.target === userId)) {
+          Object.assign(e, {
+            actorId: e.actorId === userId ? pseudonym : e.actorId,
+            target: e.target === userId ? pseudonym : e.target,
+          });
+          n++;
+        }
+      return Promise.resolve(n);
+    },
   };
 };
