@@ -1,0 +1,1 @@
+export { parseStatusQuestion, type StatusQuery } from './status.parser';
