@@ -1,7 +1,7 @@
 import type { Collection, Db } from 'mongodb';
 import type { Write } from '../../core/unit-of-work';
 import { fromStored } from '../../infra/db/journal';
-import type { CasesRepository } from './cases.ports';
+import type { CaseCountRow, CaseScope, CasesRepository, CodedCase } from './cases.ports';
 import type { CaseRecord } from './cases.types';
 
 type CaseDoc = CaseRecord & { _id: string };
@@ -40,6 +40,82 @@ export class MongoCasesRepository implements CasesRepository {
     await this.cases.createIndex({ tenantId: 1, submittedBy: 1, createdAt: -1 });
     await this.cases.createIndex({ tenantId: 1, meetingId: 1 });
     await this.versions.createIndex({ tenantId: 1, code: 1, version: -1 });
+    await this.cases.createIndex({ tenantId: 1, periods: 1 });
+  }
+
+  async countCases(tenantId: string, scope: CaseScope): Promise<CaseCountRow[]> {
+    const match = matchOf(tenantId, scope);
+    const group = async (
+      kind: CaseCountRow['kind'],
+      field: string,
+      extra: Record<string, unknown> = {},
+    ): Promise<CaseCountRow[]> => {
+      const rows = await this.cases
+        .aggregate<{ _id: { f: string; o: string; k: unknown }; n: number }>([
+          { $match: { ...match, ...extra } },
+          {
+            $group: {
+              _id: { f: '$forumId', o: '$raisingOrganisation', k: `$${field}` },
+              n: { $sum: 1 },
+            },
+          },
+        ])
+        .toArray();
+      // FerretDB v1 drops the other keys of a compound group _id after $unwind, so the concerns
+      // are grouped as whole arrays and spread here (few distinct combinations).
+      return rows.flatMap(({ _id, n }) => {
+        const keys = Array.isArray(_id.k) ? (_id.k as unknown[]) : [_id.k];
+        return keys
+          .filter((k) => k !== null && k !== undefined)
+          .map((k) => ({ forumId: _id.f, org: _id.o, kind, key: String(k), n }));
+      });
+    };
+    const endBy = 'endBy' in scope ? scope.endBy : scope.to;
+    const results = await Promise.all([
+      group('status', 'status'),
+      group('ageBand', 'ageBand'),
+      group('concern', 'concerns'),
+      group('days', 'discussedDays', { discussedDays: { $exists: true } }),
+      group('outcome', 'outcome', { outcome: { $exists: true } }),
+      group('endedBy', 'status', { endedOn: { $lte: endBy } }),
+      group('raisedOn', 'raisedOn'),
+    ]);
+    return results.flat();
+  }
+
+  async codedCases(tenantId: string, scope: CaseScope): Promise<CodedCase[]> {
+    const docs = await this.cases
+      .find(matchOf(tenantId, scope), {
+        // Codes and dates only: the free-text fields never leave the database here.
+        projection: {
+          code: 1,
+          forumId: 1,
+          raisingOrganisation: 1,
+          ageBand: 1,
+          concerns: 1,
+          urgency: 1,
+          status: 1,
+          outcome: 1,
+          raisedOn: 1,
+          discussedDays: 1,
+          endedOn: 1,
+        },
+      })
+      .sort({ _id: 1 })
+      .toArray();
+    return docs.map((d) => ({
+      code: d.code,
+      forumId: d.forumId,
+      organisation: d.raisingOrganisation,
+      ageBand: d.ageBand,
+      concerns: [...(d.concerns ?? [])],
+      urgency: d.urgency,
+      status: d.status,
+      outcome: d.outcome ?? '',
+      raisedOn: d.raisedOn ?? '',
+      discussedDays: d.discussedDays ?? null,
+      endedOn: d.endedOn ?? '',
+    }));
   }
 
   async maxSequence(tenantId: string, forumId: string, year: number): Promise<number> {
@@ -113,6 +189,13 @@ export class MongoCasesRepository implements CasesRepository {
       },
     ];
   }
+}
+
+/** Cases counted under a period key, or raised within dates. */
+function matchOf(tenantId: string, scope: CaseScope): Record<string, unknown> {
+  return 'period' in scope
+    ? { tenantId, periods: scope.period }
+    : { tenantId, raisedOn: { $gte: scope.from, $lte: scope.to } };
 }
 
 function toRecord(doc: CaseDoc): CaseRecord {

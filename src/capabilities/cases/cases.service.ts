@@ -11,12 +11,19 @@ import {
   reviewFields,
   type AnonymityGate,
 } from '../anonymity';
-import { instantToLocalDate } from '../calendar';
+import { instantToLocalDate, periodKeysOn, type Terms } from '../calendar';
 import { isChairOf, takesPartIn, type Forum } from '../forums';
 import { openForCases, takesPlace, type Meeting } from '../meetings';
 import type { CasesConfig } from './cases.config';
 import { DEFAULT_CASES_CONFIG } from './cases.config';
-import type { CaseForums, CaseMeetings, CasesRepository } from './cases.ports';
+import type {
+  CaseCountRow,
+  CaseForums,
+  CaseMeetings,
+  CaseScope,
+  CasesRepository,
+  CodedCase,
+} from './cases.ports';
 import { applyTransition, insertWithCode } from './cases.records';
 import type {
   AnonymityConfirmation,
@@ -37,6 +44,8 @@ export interface CasesServiceDeps {
   config?: CasesConfig;
   /** The anonymity gate with the municipality's units (default: one without configured units). */
   gate?: AnonymityGate;
+  /** The municipality's terms: each case is stored with the periods it counts under. */
+  calendar?: Terms;
 }
 
 export interface ForumChoice {
@@ -123,6 +132,24 @@ export class CasesService {
    * has passed hands the case on to the forum's next open meeting. Nothing is stored unless all
    * of that holds.
    */
+  /**
+   * A case as stored, for other modules' reactions to its events (no actor: subscriptions run
+   * for the system). Callers show nothing of it to users without their own authorization.
+   */
+  record(tenantId: string, code: string): Promise<CaseRecord | null> {
+    return this.deps.repo.get(tenantId, code);
+  }
+
+  /** Counts in the database for follow-up (the summaries' recount). */
+  countCases(tenantId: string, scope: CaseScope): Promise<CaseCountRow[]> {
+    return this.deps.repo.countCases(tenantId, scope);
+  }
+
+  /** The coded data of the cases in scope (no free text), for the forums' own analysis. */
+  codedCases(tenantId: string, scope: CaseScope): Promise<CodedCase[]> {
+    return this.deps.repo.codedCases(tenantId, scope);
+  }
+
   async submit(actor: Actor, input: CaseInput, operationId?: string): Promise<SubmitResult> {
     authorize(actor, 'cases.raise');
     const { forums, meetings } = this.deps;
@@ -163,7 +190,8 @@ export class CasesService {
           }
         : undefined;
     const meeting = await this.meetingFor(forum, chosen, now);
-    const year = Number(instantToLocalDate(now, forum.schedule.timeZone).slice(0, 4));
+    const raisedOn = instantToLocalDate(now, forum.schedule.timeZone);
+    const year = Number(raisedOn.slice(0, 4));
     const base = {
       tenantId: actor.tenantId,
       forumId: forum.id,
@@ -188,6 +216,8 @@ export class CasesService {
           meetingId: meeting.id,
         },
       ],
+      raisedOn,
+      periods: periodKeysOn(this.deps.calendar ?? { terms: [] }, raisedOn),
       version: 1,
       createdAt: now,
       updatedAt: now,

@@ -11,6 +11,9 @@ import { CasesService } from './cases.service';
 
 export { CasesService } from './cases.service';
 export type { CaseRecord } from './cases.types';
+export type { CaseCountRow, CaseScope, CodedCase } from './cases.ports';
+export { AGE_BANDS, OUTCOMES } from './cases.types';
+export { DEFAULT_CONCERNS } from './cases.config';
 
 export interface CasesModuleDeps {
   forums: ForumsService;
@@ -29,6 +32,7 @@ export function registerCases(kernel: Kernel, deps: CasesModuleDeps): Module<Cas
     units: kernel.units,
     clock: kernel.clock,
     gate: deps.gate,
+    calendar: kernel.config.calendar,
   });
   return {
     name: 'cases',

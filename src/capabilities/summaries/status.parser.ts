@@ -1,8 +1,7 @@
 // Status questions in plain Swedish or English → a structured query. Rules only, offline:
 // a Swedish stemmer (snowball) for word forms and Levenshtein distance for typos. Pure.
 import { distance } from 'fastest-levenshtein';
-import { addDays, type LocalDate } from '../calendar';
-import { periodOf, previousPeriod, termOf, type Terms } from './summaries.periods';
+import { addDays, periodOf, previousPeriod, termOf, type LocalDate, type Terms } from '../calendar';
 import { foldText, ORG_ALIASES, stemWord, TOPIC_WORDS, type Topic } from './status.lexicon';
 
 export type StatusIntent = 'status' | 'cases' | 'deviations' | 'meetings' | 'unknown';
@@ -19,6 +18,10 @@ export interface StatusQuery {
   /** Compare with the previous period of the same kind. */
   compare: boolean;
   filter: StatusFilter | null;
+  /** The question names something (after "status", "hur går det för" …) that is no known forum, organisation or period. */
+  unknownName?: boolean;
+  /** The question names a period that does not exist (`HT1990`, `2026-02-30..2026-03-01`). */
+  badPeriod?: boolean;
 }
 
 export interface ParseContext {
@@ -119,7 +122,7 @@ function matchOrg(
   tokens: Token[],
   organisations: ParseContext['organisations'],
   skip: Set<number>,
-): string | null {
+): { code: string; used: Set<number> } | null {
   // Longer aliases first ("fristående skolor" before "skolor").
   const aliases = [
     ...ORG_ALIASES,
@@ -132,7 +135,7 @@ function matchOrg(
   for (const alias of aliases) {
     for (let i = 0; i + alias.words.length <= tokens.length; i++) {
       if (alias.words.every((w, j) => !skip.has(i + j) && orgWordMatches(tokens[i + j]!, w)))
-        return alias.code;
+        return { code: alias.code, used: new Set(alias.words.map((_, j) => i + j)) };
     }
   }
   return null;
@@ -157,14 +160,16 @@ const has = (folded: string, re: RegExp): boolean => re.test(folded);
 function matchPeriod(
   folded: string,
   ctx: ParseContext,
-): { period: string | null; compare: boolean } {
+): { period: string | null; compare: boolean; bad: boolean } {
   const { calendar: cal, today } = ctx;
   const current = termOf(cal, today);
   const thisYear = today.slice(0, 4);
   const compare = has(folded, /\b(jamfor\w*|compare\w*|jamfort|hur star sig|versus|vs)\b/);
   const found: string[] = [];
+  let bad = false;
   const add = (key: string | null) => {
     if (key && periodOf(cal, key)) found.push(key);
+    else bad = true;
   };
   const year4 = (y: string) => (y.length === 2 ? `20${y}` : y);
 
@@ -213,14 +218,14 @@ function matchPeriod(
     if (compare && /\b(med|mot|with|to|against)\s*$/.test(before)) continue;
     add(key());
   }
-  return { period: found[0] ?? null, compare };
+  return { period: found[0] ?? null, compare, bad: bad && found.length === 0 };
 }
 
 /** Parses a status question. What it cannot place is `intent: 'unknown'`. */
 export function parseStatusQuestion(text: string, ctx: ParseContext): StatusQuery {
   const tokens = tokenize(text);
   const folded = tokens.map((t) => t.folded).join(' ');
-  const { period, compare } = matchPeriod(folded, ctx);
+  const { period, compare, bad } = matchPeriod(folded, ctx);
   const forum = matchForum(tokens, ctx.forums);
   const org = matchOrg(tokens, ctx.organisations, forum?.used ?? new Set());
 
@@ -246,14 +251,50 @@ export function parseStatusQuestion(text: string, ctx: ParseContext): StatusQuer
   if (intent === 'unknown')
     return { intent, forum: null, org: null, period: null, compare: false, filter: null };
   if (intent === 'status' && filter === 'open') filter = null;
+  const explained = new Set([...(forum?.used ?? []), ...(org?.used ?? [])]);
   return {
     intent,
     forum: forum?.id ?? null,
-    org,
+    org: org?.code ?? null,
+    ...(namesSomethingUnknown(tokens, explained) ? { unknownName: true } : {}),
+    ...(bad ? { badPeriod: true } : {}),
     period,
     compare,
     filter: intent === 'meetings' ? null : filter,
   };
+}
+
+/** Words a question is made of besides names (Swedish and English, folded). */
+const FILLER = new Set(
+  (
+    'status oversikt overview lage laget lagesbild hur gar gick det for med i pa till ligger vi ser star sig ' +
+    'how is are was were doing going things in at for of the what whats open oppet oppna vad ar om ' +
+    'arenden arende cases case avvikelser deviations moten mote meetings meeting nasta next upcoming ' +
+    'denna den har nuvarande this current forra foregaende last previous termin terminen term ' +
+    'ht vt hosten varen autumn spring fall hostas varas ar year aret helaret fjol ifjol delar from to ' +
+    'jamfor compare med mot with against sa far hittills kom in fick har lyft lyfte fran many manga antal ' +
+    'please tack snalla summary sammanfattning summering centrum'
+  ).split(' '),
+);
+
+/** "status Foobar": a word in the name slot that nothing explains. */
+function namesSomethingUnknown(tokens: Token[], explained: Set<number>): boolean {
+  const cue = tokens.findIndex(
+    (t, i) =>
+      ['status', 'oversikt', 'overview'].includes(t.folded) ||
+      (['for', 'med'].includes(t.folded) && tokens[i - 1]?.folded === 'det') ||
+      (['is', 'are'].includes(t.folded) && tokens[i - 1]?.folded === 'how') ||
+      (t.folded === 'for' && ['open', 'oppet'].includes(tokens[i - 1]?.folded ?? '')),
+  );
+  if (cue < 0) return false;
+  return tokens.some(
+    (t, i) =>
+      i > cue &&
+      !explained.has(i) &&
+      t.folded.length >= 3 &&
+      !/\d/.test(t.folded) &&
+      !FILLER.has(t.folded),
+  );
 }
 
 /** Today's date in a zone, for the parse context (kept here so callers need not import calendar). */

@@ -1,12 +1,7 @@
 // Reporting periods: terms (HT/VT), calendar years, months and any date range. Pure.
 import type { Locale } from '../../i18n/i18n';
-import {
-  addDays,
-  type LocalDate,
-  type MunicipalityCalendarConfig,
-  type SchoolTerm,
-  type TermKind,
-} from '../calendar';
+import { addDays } from './dates';
+import type { LocalDate, MunicipalityCalendarConfig, SchoolTerm, TermKind } from './calendar.types';
 
 export type PeriodKind = 'term' | 'year' | 'month' | 'range';
 

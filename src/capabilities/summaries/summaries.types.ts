@@ -1,0 +1,146 @@
+/** Term summaries: the counters kept from events, and the figures compiled from them. */
+
+/** Case counts of one organisation in one period and forum (kept with `$inc` from case events). */
+export interface OrgCaseCounts {
+  raised: number;
+  withdrawn: number;
+  closed: number;
+  discussed: number;
+  /** Closed / withdrawn before the period ended (the rest were carried over). */
+  closedInPeriod: number;
+  withdrawnInPeriod: number;
+  age: Record<string, number>;
+  concern: Record<string, number>;
+  /** Days from raised to discussed → how many cases. */
+  days: Record<string, number>;
+  /** Local day raised → how many (for "the same point of the previous period"). */
+  day: Record<string, number>;
+}
+
+/** A meeting as summaries see it (set from the meetings module's state, idempotently). */
+export interface MeetingFact {
+  status: 'scheduled' | 'skipped' | 'moved' | 'cancelled';
+  /** Local date it takes place (or would have). */
+  date: string;
+  /** Why it was skipped, cancelled or moved: a kind, never the chair's text. */
+  reason?: 'holiday' | 'break' | 'outsideTerm' | 'chair' | undefined;
+}
+
+/** The attendance a chair recorded in a meeting's minutes (the latest revision wins). */
+export interface AttendanceFact {
+  rev: number;
+  orgs: Record<string, 'present' | 'absent' | 'excused'>;
+}
+
+export const DEVIATION_STATES = ['open', 'handling', 'closed'] as const;
+export type DeviationState = (typeof DEVIATION_STATES)[number];
+
+/**
+ * A deviation as summaries count it: set (not incremented) on every event about it, so a state
+ * change simply replaces it. Dates are local days. `dueOn` is the day the answer is due.
+ */
+export interface DeviationFact {
+  id: string;
+  forumId: string | null;
+  org: string;
+  category: string;
+  state: DeviationState;
+  reportedOn: string;
+  answeredOn?: string | undefined;
+  closedOn?: string | undefined;
+  dueOn?: string | undefined;
+}
+
+/**
+ * The counters of one period and forum: `_id` = `<tenant>:<period>:<forum>` (`_` for what
+ * belongs to no forum), read by `_id` only. Cases per organisation are incremented once per
+ * event (`applied` lists the events counted); meetings, attendance, outcomes and deviations are
+ * facts keyed by their own id and set, so a repeat or a correction changes nothing twice.
+ */
+export interface CounterDoc {
+  _id: string;
+  tenantId: string;
+  period: string;
+  forumId: string;
+  cases?: Record<string, Partial<OrgCaseCounts>>;
+  /** organisation → case code → outcome. */
+  outcomes?: Record<string, Record<string, string>>;
+  /** original date → the meeting. */
+  meetings?: Record<string, MeetingFact>;
+  /** original date → the minutes' attendance. */
+  attendance?: Record<string, AttendanceFact>;
+  deviations?: Record<string, DeviationFact>;
+  applied?: string[];
+}
+
+export type Counts = Record<string, number>;
+
+/** The figures of one period and scope. */
+export interface Figures {
+  meetings: {
+    planned: number;
+    held: number;
+    cancelled: number;
+    moved: number;
+    skipped: number;
+    /** Cancelled or skipped, by reason kind. */
+    reasons: Counts;
+  };
+  /** Per organisation: meetings with minutes where it was present / absent / excused. */
+  attendance: Record<
+    string,
+    { present: number; absent: number; excused: number; rate: number | null }
+  >;
+  cases: {
+    raised: number;
+    open: number;
+    discussed: number;
+    closed: number;
+    withdrawn: number;
+    /** Raised in the period and still open when it ended. */
+    carriedOver: number;
+    byOrg: Counts;
+    byAgeBand: Counts;
+    byConcern: Counts;
+    byOutcome: Counts;
+    medianDaysToDiscussed: number | null;
+    p90DaysToDiscussed: number | null;
+  };
+  deviations: {
+    reported: number;
+    open: number;
+    overdue: number;
+    byCategory: Counts;
+    byOrg: Counts;
+    byState: Counts;
+    medianDaysToAnswer: number | null;
+    medianDaysToClose: number | null;
+  };
+}
+
+/** A stored term summary: one per tenant, period and scope, recomputed idempotently. */
+export interface TermSummary {
+  tenantId: string;
+  period: string;
+  /** `all`, or `forum:<id>`, or `forums:<id>,<id>` (a manager's or chair's forums). */
+  scope: string;
+  forumIds: string[];
+  compiledAt: Date;
+  /** What it was compiled from: counters read by _id, or a recount in the database. */
+  source: 'counters' | 'recount';
+  /** The counters' documents it read (their _ids). */
+  from: string[];
+  figures: Figures;
+  previousPeriod: string;
+  previous: Figures;
+  /** Each numeric figure's change against the previous period of the same kind. */
+  changes: FigureChange[];
+}
+
+/** One figure (by path, e.g. `cases.byOrg.school`) now, in the previous period, and the change. */
+export interface FigureChange {
+  figure: string;
+  now: number;
+  before: number;
+  change: number;
+}
