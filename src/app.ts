@@ -21,6 +21,7 @@ import { registerMeetings, type ReminderRunStats } from './capabilities/meetings
 import { registerCases } from './capabilities/cases';
 import { registerHelp } from './capabilities/help';
 import { registerAudit } from './capabilities/audit';
+import { registerSummaries } from './capabilities/summaries';
 import { createGate } from './capabilities/anonymity';
 
 export interface ModuleOptions {
@@ -71,13 +72,31 @@ export async function buildModules(
     people: people.services,
     publicUrl: o.publicUrl ?? (() => config.publicUrl ?? ''),
   });
+  const summaries = registerSummaries(kernel, {
+    cases: cases.services,
+    meetings: meetings.services.meetings,
+    forums: forums.services,
+    people: people.services,
+    conversations: conversations.services,
+    publicUrl: o.publicUrl ?? (() => config.publicUrl ?? ''),
+  });
   const help = registerHelp({
     entries: () => runtime.capabilities.flatMap((c) => c.help ?? []),
     setupState,
   });
 
   /** In routing order; their jobs run in this order on every scheduler pass. */
-  const modules: Module[] = [help, people, conversations, forums, meetings, cases, delivery, audit];
+  const modules: Module[] = [
+    help,
+    people,
+    conversations,
+    forums,
+    meetings,
+    cases,
+    delivery,
+    audit,
+    summaries,
+  ];
   const runtime = await complete(modules, {
     eventBackoffMs: (n) => backoffMs(n, undefined, Math.random),
     ...(o.operationLeaseMs ? { operationLeaseMs: o.operationLeaseMs } : {}),
@@ -94,6 +113,7 @@ export async function buildModules(
       forums: forums.services,
       meetings: meetings.services.meetings,
       cases: cases.services,
+      summaries: summaries.services,
     },
   };
 }

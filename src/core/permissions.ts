@@ -25,6 +25,12 @@ export const PERMISSIONS = {
   'delivery.manage': ['admin'],
   /** The audit trail: read, filter and export it (`granskningslogg`). */
   'audit.view': ['admin'],
+  /** Ask for status (`status`, `hur går det för Fossam?`): staff get their own view only. */
+  'status.ask': ANY_ROLE,
+  /** Term summaries and figures: managers (their organisations' forums), chairs (their forums), admins. */
+  'summaries.view': ['manager', 'chair', 'admin'],
+  /** Export figures and coded case data (CSV, XLSX). */
+  'summaries.export': ['manager', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

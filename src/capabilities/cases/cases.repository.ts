@@ -67,7 +67,7 @@ export class MongoCasesRepository implements CasesRepository {
         const keys = Array.isArray(_id.k) ? (_id.k as unknown[]) : [_id.k];
         return keys
           .filter((k) => k !== null && k !== undefined)
-          .map((k) => ({ forumId: _id.f, org: _id.o, kind, key: String(k), n }));
+          .map((k) => ({ forumId: _id.f, org: _id.o, kind, key: String(k as string | number), n }));
       });
     };
     const endBy = 'endBy' in scope ? scope.endBy : scope.to;

@@ -338,7 +338,7 @@ export function normalizeCases(cases: Readonly<CounterDoc['cases']>): CaseCounte
         if (Object.keys(m).length) row[k] = m;
       }
     }
-    if (Object.keys(row).length) out[org] = row as Partial<OrgCaseCounts>;
+    if (Object.keys(row).length) out[org] = row;
   }
   return out;
 }

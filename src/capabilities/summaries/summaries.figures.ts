@@ -45,6 +45,7 @@ export function figuresOf(docs: readonly CounterDoc[], { today }: FigureOptions)
       byAgeBand: {},
       byConcern: {},
       byOutcome: {},
+      byMonth: {},
       medianDaysToDiscussed: null,
       p90DaysToDiscussed: null,
     },
@@ -85,7 +86,7 @@ export function figuresOf(docs: readonly CounterDoc[], { today }: FigureOptions)
         row[state]++;
       }
     }
-    for (const [org, c] of Object.entries(doc.cases ?? {}) as [string, Partial<OrgCaseCounts>][]) {
+    for (const [org, c] of Object.entries<Partial<OrgCaseCounts>>(doc.cases ?? {})) {
       const raised = c.raised ?? 0;
       f.cases.raised += raised;
       add(f.cases.byOrg, org, raised);
@@ -97,6 +98,7 @@ export function figuresOf(docs: readonly CounterDoc[], { today }: FigureOptions)
       sumInto(f.cases.byAgeBand, c.age);
       sumInto(f.cases.byConcern, c.concern);
       sumInto(discussedDays, c.days);
+      for (const [day, n] of Object.entries(c.day ?? {})) add(f.cases.byMonth, day.slice(0, 7), n);
     }
     for (const byCode of Object.values(doc.outcomes ?? {}))
       for (const outcome of Object.values(byCode)) add(f.cases.byOutcome, outcome);

@@ -139,7 +139,7 @@ export class SummariesService {
       touched.push(m);
     const ids = touched.flatMap((m) => forums.map((f) => counterId(tenantId, m, f)));
     const inRange = (d: string) => d >= period.start && d <= period.end;
-    const docs = (await this.deps.repo.read(ids)).map((d) => ({
+    const docs: CounterDoc[] = (await this.deps.repo.read(ids)).map((d) => ({
       ...d,
       cases: {},
       outcomes: {},
@@ -329,7 +329,7 @@ export class SummariesService {
       body: doc.body,
       // Binary files travel as base64 until the download contract carries bytes (see index.ts).
       ...(doc.encoding === 'base64' ? { encoding: 'base64' } : {}),
-    } as Download;
+    };
   }
 
   async sweep(now: Date): Promise<number> {

@@ -103,6 +103,8 @@ export interface Figures {
     byAgeBand: Counts;
     byConcern: Counts;
     byOutcome: Counts;
+    /** Raised per month (`2026-09`). */
+    byMonth: Counts;
     medianDaysToDiscussed: number | null;
     p90DaysToDiscussed: number | null;
   };
