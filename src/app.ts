@@ -104,6 +104,8 @@ export async function buildModules(
   return {
     ...runtime,
     tick: () => runtime.tick() as Promise<unknown> as Promise<TickResult>,
+    /** The unit of work (tests record the events of producers built elsewhere through it). */
+    units: kernel.units,
     help: help.services,
     gate,
     faces: {
