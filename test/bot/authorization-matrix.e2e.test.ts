@@ -57,6 +57,8 @@ const COMMANDS: [id: string, text: string, who: Who][] = [
   ['forums.edit', 'ändra forum Inget sådant', 'forums.manage'],
   ['forums.link', 'koppla forum', 'forums.manage'],
   ['meetings.next', 'nästa möte', 'meetings.view'],
+  ['summaries.status', 'status', 'status.ask'],
+  ['summaries.summary', 'sammanfattning', 'summaries.view'],
 ];
 
 const MEETING = 'inget-forum:2030-01-07';
@@ -116,6 +118,7 @@ const VERBS: Record<string, { data: () => unknown; who: Who }> = {
     data: () => ({ meetingId: MEETING, date: '2030-01-08', reason: 'Lokalen är upptagen.' }),
     who: 'meetings.change',
   },
+  'summaries.export': { data: () => ({ period: 'HT2026' }), who: 'summaries.export' },
   'people.grantRole': { data: () => ({}), who: 'people.manage' },
   'people.revokeRole': { data: () => ({}), who: 'people.manage' },
   'people.addOrganisation': { data: () => ({}), who: 'people.manage' },

@@ -223,7 +223,8 @@ export class SummariesService {
     if (period.start > today(now)) throw new AppError('invalidInput', { field: 'period' });
     const scope = await this.scopeOf(actor);
     const forums = forumId ? scope.forums.filter((f) => f.id === forumId) : scope.forums;
-    if (forums.length === 0) throw new AppError('forbidden', { needs: 'forum' });
+    // No forum in the asker's scope (or not this one): nothing to show, and nothing said about it.
+    if (forums.length === 0) throw new AppError('notFound');
     const summary = await this.compile(
       actor.tenantId,
       period.key,
