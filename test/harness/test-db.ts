@@ -26,6 +26,7 @@ export async function openTestDb(prefix = 'db'): Promise<{ db: Db; close: () => 
  */
 export async function openTestModules(): Promise<{
   modules: Modules;
+  db: Db;
   close: () => Promise<void>;
 }> {
   const { db, close } = await openTestDb('mod');
@@ -36,5 +37,5 @@ export async function openTestModules(): Promise<{
   const modules = await buildModules(db, config, new ManualClock(), createLogger(config.log), {
     sender: { send: () => Promise.resolve({ ok: false, status: 0 }) },
   });
-  return { modules, close };
+  return { modules, db, close };
 }
