@@ -43,6 +43,11 @@ const OUTCOMES = ['adviceGiven', 'openIntervention', 'sipRecommended', 'followUp
 const AGES = ['grades0to3', 'grades4to6', 'grades7to9', 'upperSecondary'] as const;
 const CONCERNS = ['schoolAbsence', 'mentalHealth', 'familySituation', 'crime'] as const;
 
+/** Swedish Excel's CSV read back with csv-parse. */
+const readCsv = (text: string): string[][] => {
+  const rows: unknown = parseCsv(text, { delimiter: ';', bom: true });
+  return rows as string[][];
+};
 const localDay = (d: Date): string => DateTime.fromJSDate(d, { zone: ZONE }).toISODate()!;
 const dayDiff = (a: string, b: string): number =>
   Math.round((Date.parse(b) - Date.parse(a)) / 86_400_000);
@@ -531,7 +536,7 @@ describe('term summaries and status questions through the bot', () => {
     const figuresBytes = Buffer.from(await figuresRes.arrayBuffer());
     expect([...figuresBytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // the BOM Excel needs
     const figuresText = figuresBytes.toString('utf8');
-    const figureRows = parseCsv(figuresText, { delimiter: ';', bom: true }) as string[][];
+    const figureRows = readCsv(figuresText);
     expect(figureRows[0]).toEqual([
       'Period',
       'Omfattning',
@@ -547,7 +552,7 @@ describe('term summaries and status questions through the bot', () => {
     expect(value('cases.byOrg.school')).toBe(String(fossam.cases.byOrg.school));
 
     const casesText = await (await fetch(casesUrl)).text();
-    const caseRows = parseCsv(casesText, { delimiter: ';', bom: true }) as string[][];
+    const caseRows = readCsv(casesText);
     const fossamCases = htCases.filter(
       (c) => c.forumId === 'fossam' && localDay(c.createdAt) <= HT.end,
     );

@@ -15,7 +15,7 @@ import type { Meeting } from '../meetings';
 import { figuresOf, soFar, type SoFar } from './summaries.figures';
 import type { SummaryCases, SummaryMeetings } from './summaries.ports';
 import { today, type Scope, type SummariesService } from './summaries.service';
-import type { CounterDoc, DeviationFact, Figures } from './summaries.types';
+import type { CounterDoc, Figures } from './summaries.types';
 import { parseStatusQuestion, type StatusQuery } from './status.parser';
 
 /** What the bot answers a status question with. */
@@ -50,7 +50,8 @@ export interface StatusFigures {
   soFarBefore: SoFar;
   nextMeetings: { forum: string; start: Date }[];
   openCases: number;
-  overdue: DeviationFact[];
+  /** Overdue deviations (answer due before today, not answered) per organisation. */
+  overdue: Record<string, number>;
 }
 
 export interface StatusDeps {
@@ -70,16 +71,13 @@ function onlyOrg(docs: readonly CounterDoc[], org: string): CounterDoc[] {
   return docs.map((d) => ({
     ...d,
     cases: d.cases?.[org] ? { [org]: d.cases[org] } : {},
-    outcomes: d.outcomes?.[org] ? { [org]: d.outcomes[org] } : {},
     attendance: Object.fromEntries(
       Object.entries(d.attendance ?? {}).map(([k, a]) => [
         k,
         { rev: a.rev, orgs: a.orgs[org] ? { [org]: a.orgs[org] } : {} },
       ]),
     ),
-    deviations: Object.fromEntries(
-      Object.entries(d.deviations ?? {}).filter(([, x]) => x.org === org),
-    ),
+    deviations: d.deviations?.[org] ? { [org]: d.deviations[org] } : {},
   }));
 }
 
@@ -151,12 +149,11 @@ export class StatusService {
     ]);
     const recentDocs = cut(recent.flatMap((r) => r.docs));
     const recentFigures = figuresOf(recentDocs, { today: day });
-    const overdue = recentDocs
-      .flatMap((d) => Object.values(d.deviations ?? {}))
-      .filter(
-        (d) => d.state !== 'closed' && !d.answeredOn && d.dueOn !== undefined && d.dueOn < day,
-      )
-      .sort((a, b) => (a.dueOn ?? '').localeCompare(b.dueOn ?? ''));
+    const overdue: Record<string, number> = {};
+    for (const doc of recentDocs)
+      for (const [org, d] of Object.entries(doc.deviations ?? {}))
+        for (const [due, n] of Object.entries(d.dueOpen ?? {}))
+          if (due < day && n) overdue[org] = (overdue[org] ?? 0) + n;
     const through = current ? day : period.end;
     return {
       kind: 'figures',

@@ -249,20 +249,18 @@ function figuresCard(a: StatusFigures, c: CardContext): AdaptiveCardJson {
   }
   if (intent === 'status' || intent === 'deviations') {
     facts.push({ label: t('summaries.fact.openDeviations'), text: num(f.deviations.open, locale) });
-    facts.push({ label: t('summaries.fact.overdue'), text: num(a.overdue.length, locale) });
+    const overdue = Object.values(a.overdue).reduce((x, n) => x + n, 0);
+    facts.push({ label: t('summaries.fact.overdue'), text: num(overdue, locale) });
   }
-  if (intent === 'deviations' && a.query.filter === 'overdue')
+  if (intent === 'deviations' && a.query.filter === 'overdue') {
+    const byOrg = Object.entries(a.overdue).sort((x, y) => y[1] - x[1]);
     lists.push({
       heading: t('summaries.overdueList'),
-      lines: a.overdue.length
-        ? a.overdue
-            .slice(0, 10)
-            .map(
-              (d) =>
-                `${d.category} · ${orgs.name(d.org, locale)} · ${t('summaries.dueOn', { date: d.dueOn ?? '' })}`,
-            )
+      lines: byOrg.length
+        ? byOrg.map(([org, n]) => `${orgs.name(org, locale)}: ${num(n, locale)}`)
         : [t('summaries.none')],
     });
+  }
   if (intent === 'meetings')
     facts.push({
       label: t('summaries.fact.meetingsHeld'),

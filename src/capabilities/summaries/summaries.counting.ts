@@ -1,9 +1,10 @@
 import type { DomainEvent } from '../../core/events';
 import type { Logger } from '../../core/logger';
-import { instantToLocalDate, periodKeysOn, periodOf, type Period, type Terms } from '../calendar';
+import { instantToLocalDate, periodKeysOn, periodOf, type Terms } from '../calendar';
 import type { CaseCountRow } from '../cases';
 import type { Meeting } from '../meetings';
 import { counterId, safeKey, type MongoSummariesRepository } from './summaries.repository';
+import { isoWeek } from './summaries.figures';
 import type {
   DeviationSource,
   SummaryCases,
@@ -68,14 +69,15 @@ export class SummariesCounting {
     const inc: Counts = {
       [`cases.${org}.raised`]: 1,
       [`cases.${org}.age.${record.ageBand}`]: 1,
-      [`cases.${org}.day.${record.raisedOn}`]: 1,
+      [`cases.${org}.week.${isoWeek(record.raisedOn)}`]: 1,
+      [`cases.${org}.month.${record.raisedOn.slice(0, 7)}`]: 1,
     };
     for (const c of new Set(record.concerns)) inc[`cases.${org}.concern.${c}`] = 1;
     await this.serial(async () => {
+      if (!(await this.deps.repo.claimEvent(`submitted:${e.id}`, e.at))) return;
       for (const period of record.periods ?? [])
         await this.deps.repo.increment(
           { tenantId: e.tenantId, period, forumId: record.forumId },
-          e.id,
           inc,
         );
     });
@@ -90,6 +92,7 @@ export class SummariesCounting {
     if (!safeKey(org)) return;
     const day = dayOf(e.at);
     await this.serial(async () => {
+      if (!(await this.deps.repo.claimEvent(`statusChanged:${e.id}`, e.at))) return;
       for (const key of record.periods ?? []) {
         const period = periodOf(this.deps.calendar, key);
         if (!period) continue;
@@ -106,26 +109,58 @@ export class SummariesCounting {
         }
         await this.deps.repo.increment(
           { tenantId: e.tenantId, period: key, forumId: record.forumId },
-          e.id,
           inc,
         );
       }
     });
   }
 
-  /** An outcome is a fact per case: a corrected outcome replaces the first. */
+  /**
+   * Counts something known by its latest state (a case's outcome, a deviation): the counters
+   * move by the difference between what the new state and the last known state contribute, so
+   * a repeat changes nothing and a correction moves the count. The new state is stored first:
+   * a process dying in between loses a change (the recount repairs it), never doubles one.
+   */
+  private async applyFact<T>(
+    tenantId: string,
+    factId: string,
+    fact: T,
+    contribute: (f: T) => { period: string; forumId: string; inc: Counts }[],
+  ): Promise<void> {
+    await this.serial(async () => {
+      const before = await this.deps.repo.getFact<T>(factId);
+      const delta = new Map<string, { period: string; forumId: string; inc: Counts }>();
+      const addAll = (parts: { period: string; forumId: string; inc: Counts }[], sign: number) => {
+        for (const p of parts) {
+          const k = `${p.period}|${p.forumId}`;
+          const d = delta.get(k) ?? { period: p.period, forumId: p.forumId, inc: {} };
+          for (const [path, n] of Object.entries(p.inc))
+            d.inc[path] = (d.inc[path] ?? 0) + sign * n;
+          delta.set(k, d);
+        }
+      };
+      if (before) addAll(contribute(before), -1);
+      addAll(contribute(fact), 1);
+      await this.deps.repo.putFact(factId, fact);
+      for (const d of delta.values())
+        await this.deps.repo.increment({ tenantId, period: d.period, forumId: d.forumId }, d.inc);
+    });
+  }
+
+  /** An outcome is the case's latest: a corrected outcome moves the case between outcomes. */
   async onCaseOutcome(e: DomainEvent<'case.outcome'>): Promise<void> {
     const record = await this.deps.cases.record(e.tenantId, e.data.code);
     if (!record?.periods) return;
     const org = record.raisingOrganisation;
-    if (![org, e.data.code, e.data.outcome].every(safeKey)) return;
-    await this.serial(async () => {
-      for (const period of record.periods ?? [])
-        await this.deps.repo.setFacts(
-          { tenantId: e.tenantId, period, forumId: record.forumId },
-          { [`outcomes.${org}.${e.data.code}`]: e.data.outcome },
-        );
-    });
+    if (![org, e.data.outcome].every(safeKey)) return;
+    const fact = { forumId: record.forumId, org, outcome: e.data.outcome, periods: record.periods };
+    await this.applyFact(e.tenantId, `outcome:${e.tenantId}:${e.data.code}`, fact, (f) =>
+      f.periods.map((period) => ({
+        period,
+        forumId: f.forumId,
+        inc: { [`cases.${f.org}.outcome.${f.outcome}`]: 1 },
+      })),
+    );
   }
 
   /** The attendance of the latest revision of a meeting's minutes. */
@@ -181,19 +216,19 @@ export class SummariesCounting {
   /**
    * DEVIATIONS PLUG-IN: the one place deviation events enter the counters. The deviations
    * branch's `deviation.reported` / `deviation.stateChanged` subscriptions (see index.ts) turn
-   * each event into the deviation's current state as a fact and call this; a repeat or a later
-   * state simply replaces the fact.
+   * each event into the deviation's current state as a fact and call this; a repeat changes
+   * nothing and a later state moves the counts.
    */
   async recordDeviation(tenantId: string, fact: DeviationFact): Promise<void> {
     const forumId = fact.forumId ?? NO_FORUM;
     if (![fact.id, fact.org, fact.category, forumId].every(safeKey)) return;
-    await this.serial(async () => {
-      for (const period of periodKeysOn(this.deps.calendar, fact.reportedOn))
-        await this.deps.repo.setFacts(
-          { tenantId, period, forumId },
-          { [`deviations.${fact.id}`]: { ...fact } },
-        );
-    });
+    await this.applyFact(tenantId, `deviation:${tenantId}:${fact.id}`, { ...fact, forumId }, (f) =>
+      periodKeysOn(this.deps.calendar, f.reportedOn).map((period) => ({
+        period,
+        forumId: f.forumId ?? NO_FORUM,
+        inc: deviationCounts(f),
+      })),
+    );
   }
 
   /**
@@ -217,20 +252,14 @@ export class SummariesCounting {
     const forums = [...new Set([...forumIds, ...expected.keys()])].sort();
     for (const forumId of forumIds) await this.refreshMeetings(tenantId, forumId);
     const disagreed: string[] = [];
-    let codes: Map<string, Record<string, Record<string, string>>> | null = null;
+    const docs = await this.deps.repo.read(forums.map((f) => counterId(tenantId, periodKey, f)));
+    const have = new Map(docs.map((d) => [d.forumId, d]));
     for (const forumId of forums) {
-      const want = expected.get(forumId) ?? { cases: {}, outcomes: {} };
-      const doc = await this.deps.repo.readOne(counterId(tenantId, periodKey, forumId));
-      const haveCases = normalizeCases(doc?.cases ?? {});
-      const haveOutcomes = outcomeCounts(doc?.outcomes ?? {});
-      if (same(haveCases, want.cases) && same(haveOutcomes, want.outcomes)) continue;
+      const want = expected.get(forumId) ?? {};
+      if (same(normalizeCases(have.get(forumId)?.cases ?? {}), want)) continue;
       disagreed.push(forumId);
-      codes ??= await this.outcomeCodes(tenantId, periodKey, period);
       await this.serial(() =>
-        this.deps.repo.setFacts(
-          { tenantId, period: periodKey, forumId },
-          { cases: want.cases, outcomes: codes?.get(forumId) ?? {} },
-        ),
+        this.deps.repo.setFacts({ tenantId, period: periodKey, forumId }, { cases: want }),
       );
     }
     if (this.deps.deviations) {
@@ -244,24 +273,23 @@ export class SummariesCounting {
       );
     return { period: periodKey, forums: forums.length, disagreed };
   }
+}
 
-  private async outcomeCodes(
-    tenantId: string,
-    periodKey: string,
-    period: Period,
-  ): Promise<Map<string, Record<string, Record<string, string>>>> {
-    const out = new Map<string, Record<string, Record<string, string>>>();
-    for (const c of await this.deps.cases.codedCases(tenantId, {
-      period: periodKey,
-      endBy: period.end,
-    })) {
-      if (!c.outcome || ![c.organisation, c.code, c.outcome].every(safeKey)) continue;
-      const byOrg = out.get(c.forumId) ?? {};
-      (byOrg[c.organisation] ??= {})[c.code] = c.outcome;
-      out.set(c.forumId, byOrg);
-    }
-    return out;
-  }
+/** What one deviation adds to its organisation's counts. */
+export function deviationCounts(f: DeviationFact): Counts {
+  const at = `deviations.${f.org}`;
+  const days = (to: string) => Math.round((Date.parse(to) - Date.parse(f.reportedOn)) / 86_400_000);
+  const inc: Counts = {
+    [`${at}.count`]: 1,
+    [`${at}.category.${f.category}`]: 1,
+    [`${at}.state.${f.state}`]: 1,
+    [`${at}.week.${isoWeek(f.reportedOn)}`]: 1,
+  };
+  if (f.answeredOn) inc[`${at}.answerDays.${days(f.answeredOn)}`] = 1;
+  if (f.closedOn) inc[`${at}.closeDays.${days(f.closedOn)}`] = 1;
+  if (f.state !== 'closed' && !f.answeredOn && f.dueOn && safeKey(f.dueOn))
+    inc[`${at}.dueOpen.${f.dueOn}`] = 1;
+  return inc;
 }
 
 export function meetingFact(m: Meeting): MeetingFact {
@@ -276,22 +304,22 @@ export function meetingFact(m: Meeting): MeetingFact {
 type CaseCounters = Record<string, Partial<OrgCaseCounts>>;
 
 /** The recount's rows as counters, per forum (zeros left out, as `$inc` leaves them out). */
-export function expectedCounts(
-  rows: readonly CaseCountRow[],
-): Map<string, { cases: CaseCounters; outcomes: Record<string, Counts> }> {
-  const out = new Map<string, { cases: CaseCounters; outcomes: Record<string, Counts> }>();
+export function expectedCounts(rows: readonly CaseCountRow[]): Map<string, CaseCounters> {
+  const out = new Map<string, CaseCounters>();
   for (const r of rows) {
     if (!safeKey(r.org) || !safeKey(r.key)) continue;
-    const forum = out.get(r.forumId) ?? { cases: {}, outcomes: {} };
+    const forum = out.get(r.forumId) ?? {};
     out.set(r.forumId, forum);
-    const c = (forum.cases[r.org] ??= {});
-    const bump = (
-      field:
-        'raised' | 'closed' | 'withdrawn' | 'discussed' | 'closedInPeriod' | 'withdrawnInPeriod',
-    ) => (c[field] = (c[field] ?? 0) + r.n);
-    const bumpIn = (field: 'age' | 'concern' | 'days' | 'day') => {
+    const c = (forum[r.org] ??= {});
+    type Scalar =
+      'raised' | 'closed' | 'withdrawn' | 'discussed' | 'closedInPeriod' | 'withdrawnInPeriod';
+    const bump = (field: Scalar) => (c[field] = (c[field] ?? 0) + r.n);
+    const bumpIn = (
+      field: 'age' | 'concern' | 'days' | 'week' | 'month' | 'outcome',
+      key = r.key,
+    ) => {
       const m = (c[field] ??= {});
-      m[r.key] = (m[r.key] ?? 0) + r.n;
+      m[key] = (m[key] ?? 0) + r.n;
     };
     switch (r.kind) {
       case 'status':
@@ -309,17 +337,16 @@ export function expectedCounts(
         bumpIn('days');
         break;
       case 'raisedOn':
-        bumpIn('day');
+        bumpIn('week', isoWeek(r.key));
+        bumpIn('month', r.key.slice(0, 7));
         break;
       case 'endedBy':
         if (r.key === 'closed') bump('closedInPeriod');
         if (r.key === 'withdrawn') bump('withdrawnInPeriod');
         break;
-      case 'outcome': {
-        const o = (forum.outcomes[r.org] ??= {});
-        o[r.key] = (o[r.key] ?? 0) + r.n;
+      case 'outcome':
+        bumpIn('outcome');
         break;
-      }
     }
   }
   return out;
@@ -342,16 +369,6 @@ export function normalizeCases(cases: Readonly<CounterDoc['cases']>): CaseCounte
   }
   return out;
 }
-
-const outcomeCounts = (outcomes: Readonly<Record<string, Record<string, string>>>) => {
-  const out: Record<string, Counts> = {};
-  for (const [org, byCode] of Object.entries(outcomes))
-    for (const o of Object.values(byCode)) {
-      const m = (out[org] ??= {});
-      m[o] = (m[o] ?? 0) + 1;
-    }
-  return out;
-};
 
 /** Deep equality of plain count objects, key order aside. */
 const canonical = (v: unknown): unknown =>

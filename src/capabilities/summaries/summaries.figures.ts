@@ -1,5 +1,13 @@
 // Figures from counter documents. Pure: the same documents and day give the same figures.
-import type { Counts, CounterDoc, FigureChange, Figures, OrgCaseCounts } from './summaries.types';
+import { DateTime } from 'luxon';
+import type {
+  Counts,
+  CounterDoc,
+  FigureChange,
+  Figures,
+  OrgCaseCounts,
+  OrgDeviationCounts,
+} from './summaries.types';
 
 const add = (into: Counts, key: string, n = 1): void => {
   if (n) into[key] = (into[key] ?? 0) + n;
@@ -7,8 +15,6 @@ const add = (into: Counts, key: string, n = 1): void => {
 const sumInto = (into: Counts, from: Readonly<Counts> | undefined): void => {
   for (const [k, v] of Object.entries(from ?? {})) add(into, k, v);
 };
-const days = (from: string, to: string): number =>
-  Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000);
 
 /** The value at a quantile of a histogram (value → count): nearest rank; the median averages the two middle values. */
 export function quantile(histogram: Readonly<Counts>, q: number): number | null {
@@ -97,21 +103,21 @@ export function figuresOf(docs: readonly CounterDoc[], { today }: FigureOptions)
       f.cases.carriedOver += raised - (c.closedInPeriod ?? 0) - (c.withdrawnInPeriod ?? 0);
       sumInto(f.cases.byAgeBand, c.age);
       sumInto(f.cases.byConcern, c.concern);
+      sumInto(f.cases.byOutcome, c.outcome);
+      sumInto(f.cases.byMonth, c.month);
       sumInto(discussedDays, c.days);
-      for (const [day, n] of Object.entries(c.day ?? {})) add(f.cases.byMonth, day.slice(0, 7), n);
     }
-    for (const byCode of Object.values(doc.outcomes ?? {}))
-      for (const outcome of Object.values(byCode)) add(f.cases.byOutcome, outcome);
-    for (const d of Object.values(doc.deviations ?? {})) {
-      f.deviations.reported++;
-      add(f.deviations.byCategory, d.category);
-      add(f.deviations.byOrg, d.org);
-      add(f.deviations.byState, d.state);
-      if (d.state !== 'closed') f.deviations.open++;
-      if (d.state !== 'closed' && !d.answeredOn && d.dueOn && d.dueOn < today)
-        f.deviations.overdue++;
-      if (d.answeredOn) add(answerDays, String(days(d.reportedOn, d.answeredOn)));
-      if (d.closedOn) add(closeDays, String(days(d.reportedOn, d.closedOn)));
+    for (const [org, d] of Object.entries<Partial<OrgDeviationCounts>>(doc.deviations ?? {})) {
+      const count = d.count ?? 0;
+      f.deviations.reported += count;
+      add(f.deviations.byOrg, org, count);
+      sumInto(f.deviations.byCategory, d.category);
+      sumInto(f.deviations.byState, d.state);
+      f.deviations.open += count - (d.state?.closed ?? 0);
+      for (const [due, n] of Object.entries(d.dueOpen ?? {}))
+        if (due < today) f.deviations.overdue += n;
+      sumInto(answerDays, d.answerDays);
+      sumInto(closeDays, d.closeDays);
     }
   }
   for (const row of Object.values(f.attendance)) {
@@ -135,6 +141,7 @@ export interface SoFar {
 
 export function soFar(docs: readonly CounterDoc[], through: string): SoFar {
   const s: SoFar = { casesRaised: 0, meetingsHeld: 0, meetingsCancelled: 0, deviationsReported: 0 };
+  const week = isoWeek(through);
   for (const doc of docs) {
     for (const m of Object.values(doc.meetings ?? {})) {
       if (m.date > through) continue;
@@ -142,12 +149,16 @@ export function soFar(docs: readonly CounterDoc[], through: string): SoFar {
       else if (m.status !== 'skipped') s.meetingsHeld++;
     }
     for (const c of Object.values(doc.cases ?? {}))
-      for (const [day, n] of Object.entries(c.day ?? {})) if (day <= through) s.casesRaised += n;
+      for (const [w, n] of Object.entries(c.week ?? {})) if (w <= week) s.casesRaised += n;
     for (const d of Object.values(doc.deviations ?? {}))
-      if (d.reportedOn <= through) s.deviationsReported++;
+      for (const [w, n] of Object.entries(d.week ?? {})) if (w <= week) s.deviationsReported += n;
   }
   return s;
 }
+
+/** `2026-W37`: the ISO week of a local date (weeks compare as strings). */
+export const isoWeek = (date: string): string =>
+  DateTime.fromISO(date, { zone: 'utc' }).toFormat("kkkk-'W'WW");
 
 /** Every numeric figure by path (`cases.byOrg.school`), for changes and exports. */
 export function flatten(figures: Figures): Record<string, number> {

@@ -7,6 +7,8 @@ const COUNTERS = 'summaryCounters';
 const SUMMARIES = 'termSummaries';
 const EXPORTS = 'summaryExports';
 const RUNS = 'summaryRuns';
+const COUNTED = 'summaryCounted';
+const FACTS = 'summaryFacts';
 
 /** `<tenant>:<period>:<forum>`: every counter read is by `_id` (FerretDB scans on anything else). */
 export const counterId = (tenantId: string, period: string, forumId: string): string =>
@@ -35,46 +37,70 @@ const SAFE_KEY = /^[A-Za-z0-9_-]{1,64}$/;
 export const safeKey = (key: string): boolean => SAFE_KEY.test(key);
 
 /**
- * Counters, stored summaries, exports and the term-end runs. Counter writes come in two kinds:
- * `$inc` guarded by the event's id in the same document (one write: counted once, even when the
- * event is delivered again), and `$set` of facts keyed by their own id (idempotent by nature).
+ * Counters, the markers of counted events, the last known facts (outcomes, deviations), stored
+ * summaries, exports and the term-end runs. Every read on a hot path is by `_id`.
  */
 export class MongoSummariesRepository {
   private readonly counters: Collection<CounterDoc>;
   private readonly summaries: Collection<SummaryDoc>;
   private readonly exports: Collection<SummaryExportDoc>;
   private readonly runs: Collection<{ _id: string; at: Date }>;
+  private readonly counted: Collection<{ _id: string; at: Date }>;
+  private readonly facts: Collection<{ _id: string; fact: unknown }>;
 
   constructor(db: Db) {
     this.counters = db.collection<CounterDoc>(COUNTERS);
     this.summaries = db.collection<SummaryDoc>(SUMMARIES);
     this.exports = db.collection<SummaryExportDoc>(EXPORTS);
     this.runs = db.collection(RUNS);
+    this.counted = db.collection(COUNTED);
+    this.facts = db.collection(FACTS);
   }
 
   async init(): Promise<void> {
     await this.exports.createIndex({ expiresAt: 1 });
   }
 
-  /** Adds `inc` once per event: false when this event was already counted here. */
+  /** Adds `inc` (paths → numbers, negative to take back) to one period's counters of a forum. */
   async increment(
     key: { tenantId: string; period: string; forumId: string },
-    eventId: string,
     inc: Readonly<Record<string, number>>,
-  ): Promise<boolean> {
+  ): Promise<void> {
     const _id = counterId(key.tenantId, key.period, key.forumId);
-    try {
-      await this.counters.updateOne(
-        { _id, applied: { $ne: eventId } },
-        { $inc: { ...inc }, $push: { applied: eventId }, $setOnInsert: { ...key } },
+    const nonZero = Object.fromEntries(Object.entries(inc).filter(([, n]) => n !== 0));
+    if (Object.keys(nonZero).length === 0) return;
+    await upsertRacing(() =>
+      this.counters.updateOne(
+        { _id },
+        { $inc: nonZero, $setOnInsert: { ...key } },
         { upsert: true },
-      );
+      ),
+    );
+  }
+
+  /**
+   * Claims the counting of one event by one subscriber (a unique insert: atomic on every
+   * backend): false when it was counted before. The marker is written before the counts, so a
+   * process dying in between loses a count (the recount finds and repairs it), never doubles one.
+   */
+  async claimEvent(id: string, at: Date): Promise<boolean> {
+    try {
+      await this.counted.insertOne({ _id: id, at });
       return true;
     } catch (e) {
-      // The document exists and lists the event (the filter missed, the upsert hit its _id).
       if (isDuplicateKey(e)) return false;
       throw e;
     }
+  }
+
+  /** The last known state of something counted as a fact (an outcome, a deviation), by `_id`. */
+  async getFact<T>(id: string): Promise<T | null> {
+    const doc = await this.facts.findOne({ _id: id });
+    return doc ? (doc.fact as T) : null;
+  }
+
+  async putFact(id: string, fact: unknown): Promise<void> {
+    await upsertRacing(() => this.facts.replaceOne({ _id: id }, { fact }, { upsert: true }));
   }
 
   /** Sets facts (paths → values) and removes others; creates the document when needed. */
@@ -96,16 +122,14 @@ export class MongoSummariesRepository {
     );
   }
 
-  /** The counter documents by `_id` (missing ones are left out); without the event ids. */
+  /** The counter documents by `_id`, in one query (missing ones are left out). */
   async read(ids: readonly string[]): Promise<CounterDoc[]> {
-    const docs = await Promise.all(
-      ids.map((_id) => this.counters.findOne({ _id }, { projection: { applied: 0 } })),
-    );
-    return docs.filter((d): d is CounterDoc => d !== null);
+    if (ids.length === 0) return [];
+    return this.counters.find({ _id: { $in: [...ids] } }).toArray();
   }
 
   async readOne(id: string): Promise<CounterDoc | null> {
-    return this.counters.findOne({ _id: id }, { projection: { applied: 0 } });
+    return this.counters.findOne({ _id: id });
   }
 
   async saveSummary(summary: TermSummary): Promise<void> {

@@ -139,37 +139,21 @@ export class SummariesService {
       touched.push(m);
     const ids = touched.flatMap((m) => forums.map((f) => counterId(tenantId, m, f)));
     const inRange = (d: string) => d >= period.start && d <= period.end;
+    // Deviations are counted per month here: a range that cuts a month counts that month's whole.
     const docs: CounterDoc[] = (await this.deps.repo.read(ids)).map((d) => ({
       ...d,
       cases: {},
-      outcomes: {},
       meetings: Object.fromEntries(
         Object.entries(d.meetings ?? {}).filter(([, m]) => inRange(m.date)),
       ),
       attendance: Object.fromEntries(
         Object.entries(d.attendance ?? {}).filter(([k]) => inRange(d.meetings?.[k]?.date ?? k)),
       ),
-      deviations: Object.fromEntries(
-        Object.entries(d.deviations ?? {}).filter(([, x]) => inRange(x.reportedOn)),
-      ),
     }));
     const rows = await this.deps.cases.countCases(tenantId, { from: period.start, to: period.end });
-    for (const [forumId, counts] of expectedCounts(rows)) {
+    for (const [forumId, cases] of expectedCounts(rows)) {
       if (!forumIds.includes(forumId)) continue;
-      const outcomes: Record<string, Record<string, string>> = {};
-      for (const [org, byOutcome] of Object.entries(counts.outcomes)) {
-        let i = 0;
-        for (const [o, n] of Object.entries(byOutcome))
-          for (let k = 0; k < n; k++) (outcomes[org] ??= {})[`n${i++}`] = o;
-      }
-      docs.push({
-        _id: `recount:${forumId}`,
-        tenantId,
-        period: period.key,
-        forumId,
-        cases: counts.cases,
-        outcomes,
-      });
+      docs.push({ _id: `recount:${forumId}`, tenantId, period: period.key, forumId, cases });
     }
     return { docs, source: 'recount', from: ids };
   }
@@ -181,33 +165,63 @@ export class SummariesService {
     forumIds: readonly string[],
     now: Date,
   ): Promise<TermSummary> {
+    const all = (await this.tenantForums(tenantId)).map((f) => f.id);
+    const [summary] = await this.compileScopes(tenantId, periodKey, [forumIds], all, now);
+    return summary!;
+  }
+
+  /**
+   * The summaries of a period for every forum and for all of them, from one read of the
+   * counters (what the term-end job stores).
+   */
+  async compileAll(tenantId: string, periodKey: string, now: Date): Promise<TermSummary[]> {
+    const all = (await this.tenantForums(tenantId)).map((f) => f.id);
+    return this.compileScopes(tenantId, periodKey, [all, ...all.map((id) => [id])], all, now);
+  }
+
+  private async compileScopes(
+    tenantId: string,
+    periodKey: string,
+    scopes: readonly (readonly string[])[],
+    all: readonly string[],
+    now: Date,
+  ): Promise<TermSummary[]> {
     const period = periodOf(this.deps.calendar, periodKey);
     if (!period) throw new AppError('invalidInput', { field: 'period' });
-    const all = (await this.tenantForums(tenantId)).map((f) => f.id);
-    const scope = scopeKey(forumIds, all);
     const previous = previousPeriod(this.deps.calendar, period);
+    const everything = scopes.some((ids) => scopeKey(ids, all) === 'all');
+    const wanted = [...new Set(scopes.flat())];
     const [current, before] = await Promise.all([
-      this.docsFor(tenantId, period, forumIds, scope === 'all'),
-      this.docsFor(tenantId, previous, forumIds, scope === 'all'),
+      this.docsFor(tenantId, period, wanted, everything),
+      this.docsFor(tenantId, previous, wanted, everything),
     ]);
     const day = today(now);
-    const figures = figuresOf(current.docs, { today: day });
-    const previousFigures = figuresOf(before.docs, { today: day });
-    const summary: TermSummary = {
-      tenantId,
-      period: period.key,
-      scope,
-      forumIds: [...forumIds].sort(),
-      compiledAt: now,
-      source: current.source,
-      from: current.from,
-      figures,
-      previousPeriod: previous.key,
-      previous: previousFigures,
-      changes: changesOf(figures, previousFigures),
-    };
-    await this.deps.repo.saveSummary(summary);
-    return summary;
+    const out: TermSummary[] = [];
+    for (const forumIds of scopes) {
+      const scope = scopeKey(forumIds, all);
+      const take = (docs: readonly CounterDoc[]) =>
+        docs.filter(
+          (d) => forumIds.includes(d.forumId) || (scope === 'all' && d.forumId === NO_FORUM),
+        );
+      const figures = figuresOf(take(current.docs), { today: day });
+      const previousFigures = figuresOf(take(before.docs), { today: day });
+      const summary: TermSummary = {
+        tenantId,
+        period: period.key,
+        scope,
+        forumIds: [...forumIds].sort(),
+        compiledAt: now,
+        source: current.source,
+        from: take(current.docs).map((d) => d._id),
+        figures,
+        previousPeriod: previous.key,
+        previous: previousFigures,
+        changes: changesOf(figures, previousFigures),
+      };
+      await this.deps.repo.saveSummary(summary);
+      out.push(summary);
+    }
+    return out;
   }
 
   /** A manager (or admin, or chair for their forums) asks for a period's summary. */
@@ -369,8 +383,7 @@ export class SummariesService {
       const forums = await this.tenantForums(tenantId);
       const ids = forums.map((f) => f.id);
       await this.deps.counting.recount(tenantId, term, ids);
-      await this.compile(tenantId, term, ids, now);
-      for (const id of ids) await this.compile(tenantId, term, [id], now);
+      await this.compileAll(tenantId, term, now);
       compiled++;
       for (const manager of await this.deps.people.roleHolders(tenantId, 'manager')) {
         const theirs = forums.filter((f) => manager.organisations.some((o) => takesPartIn(o, f)));

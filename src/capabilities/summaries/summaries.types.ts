@@ -13,8 +13,26 @@ export interface OrgCaseCounts {
   concern: Record<string, number>;
   /** Days from raised to discussed → how many cases. */
   days: Record<string, number>;
-  /** Local day raised → how many (for "the same point of the previous period"). */
-  day: Record<string, number>;
+  /** ISO week raised (`2026-W37`) → how many (for "the same point of the previous period"). */
+  week: Record<string, number>;
+  /** Month raised (`2026-09`) → how many. */
+  month: Record<string, number>;
+  /** Outcome → how many (from `case.outcome`; a correction moves a case between outcomes). */
+  outcome: Record<string, number>;
+}
+
+/** Deviation counts of one organisation in one period and forum (deltas of each deviation's facts). */
+export interface OrgDeviationCounts {
+  count: number;
+  category: Record<string, number>;
+  state: Record<string, number>;
+  /** Days from reported to answered / closed → how many. */
+  answerDays: Record<string, number>;
+  closeDays: Record<string, number>;
+  /** Answer due date → how many not answered and not closed (overdue = those due before today). */
+  dueOpen: Record<string, number>;
+  /** ISO week reported → how many. */
+  week: Record<string, number>;
 }
 
 /** A meeting as summaries see it (set from the meetings module's state, idempotently). */
@@ -53,9 +71,9 @@ export interface DeviationFact {
 
 /**
  * The counters of one period and forum: `_id` = `<tenant>:<period>:<forum>` (`_` for what
- * belongs to no forum), read by `_id` only. Cases per organisation are incremented once per
- * event (`applied` lists the events counted); meetings, attendance, outcomes and deviations are
- * facts keyed by their own id and set, so a repeat or a correction changes nothing twice.
+ * belongs to no forum), read by `_id` only, and kept small (FerretDB v1 reads slow down with the
+ * collection's size, `_id` lookups included). Cases and deviations are counts per organisation;
+ * meetings and attendance are the forum's few meetings of the period, set whole.
  */
 export interface CounterDoc {
   _id: string;
@@ -63,14 +81,11 @@ export interface CounterDoc {
   period: string;
   forumId: string;
   cases?: Record<string, Partial<OrgCaseCounts>>;
-  /** organisation → case code → outcome. */
-  outcomes?: Record<string, Record<string, string>>;
+  deviations?: Record<string, Partial<OrgDeviationCounts>>;
   /** original date → the meeting. */
   meetings?: Record<string, MeetingFact>;
   /** original date → the minutes' attendance. */
   attendance?: Record<string, AttendanceFact>;
-  deviations?: Record<string, DeviationFact>;
-  applied?: string[];
 }
 
 export type Counts = Record<string, number>;
