@@ -45,42 +45,72 @@ export class MongoCasesRepository implements CasesRepository {
 
   async countCases(tenantId: string, scope: CaseScope): Promise<CaseCountRow[]> {
     const match = matchOf(tenantId, scope);
-    const group = async (
-      kind: CaseCountRow['kind'],
-      field: string,
-      extra: Record<string, unknown> = {},
-    ): Promise<CaseCountRow[]> => {
-      const rows = await this.cases
-        .aggregate<{ _id: { f: string; o: string; k: unknown }; n: number }>([
-          { $match: { ...match, ...extra } },
+    const endBy = 'endBy' in scope ? scope.endBy : scope.to;
+    // Two passes (FerretDB v1 reads the whole collection for each): the coded fields, and the
+    // dates. Groups hold whole concern arrays (FerretDB v1 drops the other keys of a compound
+    // group _id after $unwind); the rows are spread here.
+    type Group = { _id: Record<string, unknown>; n: number };
+    const [codes, dates] = await Promise.all([
+      this.cases
+        .aggregate<Group>([
+          { $match: match },
           {
             $group: {
-              _id: { f: '$forumId', o: '$raisingOrganisation', k: `$${field}` },
+              _id: {
+                f: '$forumId',
+                o: '$raisingOrganisation',
+                s: '$status',
+                a: '$ageBand',
+                c: '$concerns',
+                u: '$outcome',
+                d: '$discussedDays',
+              },
               n: { $sum: 1 },
             },
           },
         ])
-        .toArray();
-      // FerretDB v1 drops the other keys of a compound group _id after $unwind, so the concerns
-      // are grouped as whole arrays and spread here (few distinct combinations).
-      return rows.flatMap(({ _id, n }) => {
-        const keys = Array.isArray(_id.k) ? (_id.k as unknown[]) : [_id.k];
-        return keys
-          .filter((k) => k !== null && k !== undefined)
-          .map((k) => ({ forumId: _id.f, org: _id.o, kind, key: String(k as string | number), n }));
-      });
-    };
-    const endBy = 'endBy' in scope ? scope.endBy : scope.to;
-    const results = await Promise.all([
-      group('status', 'status'),
-      group('ageBand', 'ageBand'),
-      group('concern', 'concerns'),
-      group('days', 'discussedDays', { discussedDays: { $exists: true } }),
-      group('outcome', 'outcome', { outcome: { $exists: true } }),
-      group('endedBy', 'status', { endedOn: { $lte: endBy } }),
-      group('raisedOn', 'raisedOn'),
+        .toArray(),
+      this.cases
+        .aggregate<Group>([
+          { $match: match },
+          {
+            $group: {
+              _id: {
+                f: '$forumId',
+                o: '$raisingOrganisation',
+                s: '$status',
+                r: '$raisedOn',
+                e: '$endedOn',
+              },
+              n: { $sum: 1 },
+            },
+          },
+        ])
+        .toArray(),
     ]);
-    return results.flat();
+    const rows: CaseCountRow[] = [];
+    const row = (g: Group, kind: CaseCountRow['kind'], key: unknown) => {
+      if (typeof key === 'string' || typeof key === 'number')
+        rows.push({
+          forumId: String(g._id.f),
+          org: String(g._id.o),
+          kind,
+          key: String(key),
+          n: g.n,
+        });
+    };
+    for (const g of codes) {
+      row(g, 'status', g._id.s);
+      row(g, 'ageBand', g._id.a);
+      for (const c of Array.isArray(g._id.c) ? (g._id.c as unknown[]) : []) row(g, 'concern', c);
+      row(g, 'outcome', g._id.u);
+      row(g, 'days', g._id.d);
+    }
+    for (const g of dates) {
+      row(g, 'raisedOn', g._id.r);
+      if (typeof g._id.e === 'string' && g._id.e <= endBy) row(g, 'endedBy', g._id.s);
+    }
+    return rows;
   }
 
   async codedCases(tenantId: string, scope: CaseScope): Promise<CodedCase[]> {
