@@ -26,6 +26,7 @@ import { registerDeviations, type DeviationChaseStats } from './capabilities/dev
 import { registerRoster } from './capabilities/roster';
 import { registerChairs } from './capabilities/chairs';
 import type { Roster } from './core/roster';
+import { registerSummaries } from './capabilities/summaries';
 import { createGate } from './capabilities/anonymity';
 import { registerRetention, type RetentionOutcome } from './capabilities/retention';
 import { registerPrivacy } from './capabilities/privacy';
@@ -107,6 +108,13 @@ export async function buildModules(
     gate,
   });
   const audit = registerAudit(kernel, { people: people.services });
+  const summaries = registerSummaries(kernel, {
+    cases: cases.services,
+    meetings: meetings.services.meetings,
+    forums: forums.services,
+    people: people.services,
+    conversations: conversations.services,
+  });
   const help = registerHelp({
     entries: () => runtime.capabilities.flatMap((c) => c.help ?? []),
     setupState,
@@ -133,6 +141,7 @@ export async function buildModules(
     cases,
     chairs,
     deviations,
+    summaries,
     delivery,
     audit,
     privacy,
@@ -168,6 +177,7 @@ export async function buildModules(
       agendaFollowUps: [deviations.services.followUps],
       roster: roster.services,
       chairs: chairs.services,
+      summaries: summaries.services,
     },
   };
 }

@@ -12,6 +12,8 @@ export interface Download {
   filename: string;
   contentType: string;
   body: string;
+  /** `base64`: `body` holds a binary file (an XLSX) as base64, sent as its bytes. */
+  encoding?: 'base64';
 }
 
 /** Whom a link was made for. */

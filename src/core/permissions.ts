@@ -38,6 +38,12 @@ export const PERMISSIONS = {
   'audit.view': ['admin'],
   /** Requests about a person: list and export what is stored about a user; pseudonymize them. */
   'people.privacy': ['admin'],
+  /** Ask for status (`status`, `hur går det för Fossam?`): staff get their own view only. */
+  'status.ask': ANY_ROLE,
+  /** Term summaries and figures: managers (their organisations' forums), chairs (their forums), admins. */
+  'summaries.view': ['manager', 'chair', 'admin'],
+  /** Export figures and coded case data (CSV, XLSX). */
+  'summaries.export': ['manager', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

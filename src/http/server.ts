@@ -95,7 +95,8 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
         'cache-control': 'no-store',
         'x-content-type-options': 'nosniff',
       });
-      res.end(file.body);
+      // A binary file (the summaries' XLSX) is stored as base64 and sent as its bytes.
+      res.end(file.encoding === 'base64' ? Buffer.from(file.body, 'base64') : file.body);
     } catch (e) {
       deps.log.error({ err: (e as Error).name }, 'export download failed');
       plain(500, 'Error');

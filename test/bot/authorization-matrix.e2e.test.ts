@@ -63,6 +63,8 @@ const COMMANDS: [id: string, text: string, who: Who][] = [
   ['chairs.minutes', 'protokoll', 'minutes.record'],
   ['privacy.report', 'registerutdrag Inget sådant', 'people.privacy'],
   ['privacy.pseudonymize', 'pseudonymisera Inget sådant', 'people.privacy'],
+  ['summaries.status', 'status', 'status.ask'],
+  ['summaries.summary', 'sammanfattning', 'summaries.view'],
 ];
 
 const MEETING = 'inget-forum:2030-01-07';
@@ -164,6 +166,7 @@ const VERBS: Record<string, { data: () => unknown; who: Who }> = {
     who: 'deviations.handle',
   },
   'deviations.close': { data: () => ({ code: 'AVV-30-001' }), who: 'deviations.handle' },
+  'summaries.export': { data: () => ({ period: 'HT2026' }), who: 'summaries.export' },
   'people.grantRole': { data: () => ({}), who: 'people.manage' },
   'privacy.show': { data: () => ({ userId: NO_USER }), who: 'people.privacy' },
   'privacy.export': { data: () => ({ userId: NO_USER, format: 'csv' }), who: 'people.privacy' },

@@ -16,6 +16,20 @@ export {
   subtractWorkingDays,
   swedishNonWorkingDays,
 } from './holidays';
+export {
+  periodKeysOn,
+  periodLabel,
+  periodOf,
+  previousPeriod,
+  samePointIn,
+  schoolTerm,
+  termOf,
+  termPeriod,
+  wholeMonths,
+  type Period,
+  type PeriodKind,
+  type Terms,
+} from './periods';
 export { breakOn, reportingTermFor, schoolYearOf, termLabel, termOn } from './terms';
 export { expandRecurrence, toRRuleString } from './recurrence';
 export {

@@ -33,6 +33,40 @@ export interface CasesRepository {
     userId: string,
     pseudonym: string,
   ): Promise<void>;
+  /** Counts in the database (`$match` on the stored period keys + `$group`/`$sum`). */
+  countCases(tenantId: string, scope: CaseScope): Promise<CaseCountRow[]>;
+  /** The coded fields of a period's cases (never free text), by code. */
+  codedCases(tenantId: string, scope: CaseScope): Promise<CodedCase[]>;
+}
+
+/** Which cases: those counted under a period key, or those raised within dates (inclusive). */
+export type CaseScope = { period: string; endBy: string } | { from: string; to: string };
+
+/**
+ * One group of a recount. `kind` says what `key` is: a status, an age band, a concern, days from
+ * raised to discussed, an outcome, the day raised, or a status reached (closed/withdrawn) by `endBy`.
+ */
+export interface CaseCountRow {
+  forumId: string;
+  org: string;
+  kind: 'status' | 'ageBand' | 'concern' | 'days' | 'outcome' | 'endedBy' | 'raisedOn';
+  key: string;
+  n: number;
+}
+
+/** A case as the forums' own analysis may see it: codes, organisation, age band, dates. */
+export interface CodedCase {
+  code: string;
+  forumId: string;
+  organisation: string;
+  ageBand: string;
+  concerns: string[];
+  urgency: string;
+  status: string;
+  outcome: string;
+  raisedOn: string;
+  discussedDays: number | null;
+  endedOn: string;
 }
 
 /** What the case flow needs from the forums capability (ForumsService fits it). */

@@ -2,6 +2,7 @@ import type { Actor } from '../../core/actor';
 import { auditEntry } from '../../core/audit';
 import type { Clock } from '../../core/clock';
 import { AppError } from '../../core/errors';
+import { instantToLocalDate } from '../calendar';
 import { newUnitId, type Unit, type UnitOfWork } from '../../core/unit-of-work';
 import type { CasesRepository } from './cases.ports';
 import type { CaseAction, CaseRecord, CaseStatus, Outcome } from './cases.types';
@@ -27,6 +28,8 @@ export interface NewCaseUnit {
 }
 
 const MAX_CODE_ATTEMPTS = 25;
+/** Follow-up dates are Swedish municipal days. */
+const FOLLOW_UP_ZONE = 'Europe/Stockholm';
 
 /** `FOS-26-014`: forum code, two-digit year, sequence (at least three digits). */
 export function caseCode(forumCode: string, year: number, sequence: number): string {
@@ -106,6 +109,7 @@ export async function applyTransition(
   const next: CaseRecord = {
     ...record,
     ...change,
+    ...followUpDates(record, to, now),
     status: to,
     version: record.version + 1,
     updatedAt: now,
@@ -136,6 +140,21 @@ export async function applyTransition(
   };
   if (!(await deps.units.commit(unit)).committed) throw new AppError('conflict');
   return next;
+}
+
+/** The coded dates summaries count on: days from raised to discussed, the day it ended. */
+function followUpDates(record: CaseRecord, to: CaseStatus, now: Date): Partial<CaseRecord> {
+  if (to === record.status) return {};
+  const today = instantToLocalDate(now, FOLLOW_UP_ZONE);
+  if (to === 'discussed' && record.raisedOn && record.discussedDays === undefined)
+    return {
+      discussedDays: Math.max(
+        0,
+        Math.round((Date.parse(today) - Date.parse(record.raisedOn)) / 86_400_000),
+      ),
+    };
+  if (to === 'closed' || to === 'withdrawn') return { endedOn: today };
+  return {};
 }
 
 /** The audit trail of a case: who, when, which change. Codes and ids only, never the text. */

@@ -1,7 +1,7 @@
 import type { Collection, Db } from 'mongodb';
 import type { Write } from '../../core/unit-of-work';
 import { fromStored } from '../../infra/db/journal';
-import type { CasesRepository } from './cases.ports';
+import type { CaseCountRow, CaseScope, CasesRepository, CodedCase } from './cases.ports';
 import type { CaseRecord } from './cases.types';
 import { CLOSED_STATUSES, FREE_TEXT_FIELDS } from './cases.types';
 import { involves, pseudonymizeCase } from './cases.privacy';
@@ -42,6 +42,112 @@ export class MongoCasesRepository implements CasesRepository {
     await this.cases.createIndex({ tenantId: 1, submittedBy: 1, createdAt: -1 });
     await this.cases.createIndex({ tenantId: 1, meetingId: 1 });
     await this.versions.createIndex({ tenantId: 1, code: 1, version: -1 });
+    await this.cases.createIndex({ tenantId: 1, periods: 1 });
+  }
+
+  async countCases(tenantId: string, scope: CaseScope): Promise<CaseCountRow[]> {
+    const match = matchOf(tenantId, scope);
+    const endBy = 'endBy' in scope ? scope.endBy : scope.to;
+    // Two passes (FerretDB v1 reads the whole collection for each): the coded fields, and the
+    // dates. Groups hold whole concern arrays (FerretDB v1 drops the other keys of a compound
+    // group _id after $unwind); the rows are spread here.
+    type Group = { _id: Record<string, unknown>; n: number };
+    const [codes, dates] = await Promise.all([
+      this.cases
+        .aggregate<Group>([
+          { $match: match },
+          {
+            $group: {
+              _id: {
+                f: '$forumId',
+                o: '$raisingOrganisation',
+                s: '$status',
+                a: '$ageBand',
+                c: '$concerns',
+                u: '$outcome',
+                d: '$discussedDays',
+              },
+              n: { $sum: 1 },
+            },
+          },
+        ])
+        .toArray(),
+      this.cases
+        .aggregate<Group>([
+          { $match: match },
+          {
+            $group: {
+              _id: {
+                f: '$forumId',
+                o: '$raisingOrganisation',
+                s: '$status',
+                r: '$raisedOn',
+                e: '$endedOn',
+              },
+              n: { $sum: 1 },
+            },
+          },
+        ])
+        .toArray(),
+    ]);
+    const rows: CaseCountRow[] = [];
+    const row = (g: Group, kind: CaseCountRow['kind'], key: unknown) => {
+      if (typeof key === 'string' || typeof key === 'number')
+        rows.push({
+          forumId: String(g._id.f),
+          org: String(g._id.o),
+          kind,
+          key: String(key),
+          n: g.n,
+        });
+    };
+    for (const g of codes) {
+      row(g, 'status', g._id.s);
+      row(g, 'ageBand', g._id.a);
+      for (const c of Array.isArray(g._id.c) ? (g._id.c as unknown[]) : []) row(g, 'concern', c);
+      row(g, 'outcome', g._id.u);
+      row(g, 'days', g._id.d);
+    }
+    for (const g of dates) {
+      row(g, 'raisedOn', g._id.r);
+      if (typeof g._id.e === 'string' && g._id.e <= endBy) row(g, 'endedBy', g._id.s);
+    }
+    return rows;
+  }
+
+  async codedCases(tenantId: string, scope: CaseScope): Promise<CodedCase[]> {
+    const docs = await this.cases
+      .find(matchOf(tenantId, scope), {
+        // Codes and dates only: the free-text fields never leave the database here.
+        projection: {
+          code: 1,
+          forumId: 1,
+          raisingOrganisation: 1,
+          ageBand: 1,
+          concerns: 1,
+          urgency: 1,
+          status: 1,
+          outcome: 1,
+          raisedOn: 1,
+          discussedDays: 1,
+          endedOn: 1,
+        },
+      })
+      .sort({ _id: 1 })
+      .toArray();
+    return docs.map((d) => ({
+      code: d.code,
+      forumId: d.forumId,
+      organisation: d.raisingOrganisation,
+      ageBand: d.ageBand,
+      concerns: [...(d.concerns ?? [])],
+      urgency: d.urgency,
+      status: d.status,
+      outcome: d.outcome ?? '',
+      raisedOn: d.raisedOn ?? '',
+      discussedDays: d.discussedDays ?? null,
+      endedOn: d.endedOn ?? '',
+    }));
   }
 
   async maxSequence(tenantId: string, forumId: string, year: number): Promise<number> {
@@ -151,6 +257,13 @@ export class MongoCasesRepository implements CasesRepository {
       );
     }
   }
+}
+
+/** Cases counted under a period key, or raised within dates. */
+function matchOf(tenantId: string, scope: CaseScope): Record<string, unknown> {
+  return 'period' in scope
+    ? { tenantId, periods: scope.period }
+    : { tenantId, raisedOn: { $gte: scope.from, $lte: scope.to } };
 }
 
 function toRecord(doc: CaseDoc): CaseRecord {

@@ -11,13 +11,20 @@ import {
   reviewFields,
   type AnonymityGate,
 } from '../anonymity';
-import { instantToLocalDate } from '../calendar';
+import { instantToLocalDate, periodKeysOn, type Terms } from '../calendar';
 import { isChairOf, takesPartIn, type Forum } from '../forums';
 import { openForCases, takesPlace, type Meeting } from '../meetings';
 import type { OutcomeOption } from '../../core/outcomes';
 import type { CasesConfig } from './cases.config';
 import { DEFAULT_CASES_CONFIG } from './cases.config';
-import type { CaseForums, CaseMeetings, CasesRepository } from './cases.ports';
+import type {
+  CaseCountRow,
+  CaseForums,
+  CaseMeetings,
+  CaseScope,
+  CasesRepository,
+  CodedCase,
+} from './cases.ports';
 import { applyTransition, insertWithCode } from './cases.records';
 import type {
   AnonymityConfirmation,
@@ -40,6 +47,8 @@ export interface CasesServiceDeps {
   gate?: AnonymityGate;
   /** The configured outcomes and what each does to a case (config.outcomes). */
   outcomes?: readonly OutcomeOption[];
+  /** The municipality's terms: each case is stored with the periods it counts under. */
+  calendar?: Terms;
 }
 
 /** A case raised for an earlier meeting and moved on (not reached, follow-up, a cancellation). */
@@ -130,6 +139,24 @@ export class CasesService {
    * has passed hands the case on to the forum's next open meeting. Nothing is stored unless all
    * of that holds.
    */
+  /**
+   * A case as stored, for other modules' reactions to its events (no actor: subscriptions run
+   * for the system). Callers show nothing of it to users without their own authorization.
+   */
+  record(tenantId: string, code: string): Promise<CaseRecord | null> {
+    return this.deps.repo.get(tenantId, code);
+  }
+
+  /** Counts in the database for follow-up (the summaries' recount). */
+  countCases(tenantId: string, scope: CaseScope): Promise<CaseCountRow[]> {
+    return this.deps.repo.countCases(tenantId, scope);
+  }
+
+  /** The coded data of the cases in scope (no free text), for the forums' own analysis. */
+  codedCases(tenantId: string, scope: CaseScope): Promise<CodedCase[]> {
+    return this.deps.repo.codedCases(tenantId, scope);
+  }
+
   async submit(actor: Actor, input: CaseInput, operationId?: string): Promise<SubmitResult> {
     authorize(actor, 'cases.raise');
     const { forums, meetings } = this.deps;
@@ -170,7 +197,8 @@ export class CasesService {
           }
         : undefined;
     const meeting = await this.meetingFor(forum, chosen, now);
-    const year = Number(instantToLocalDate(now, forum.schedule.timeZone).slice(0, 4));
+    const raisedOn = instantToLocalDate(now, forum.schedule.timeZone);
+    const year = Number(raisedOn.slice(0, 4));
     const base = {
       tenantId: actor.tenantId,
       forumId: forum.id,
@@ -195,6 +223,8 @@ export class CasesService {
           meetingId: meeting.id,
         },
       ],
+      raisedOn,
+      periods: periodKeysOn(this.deps.calendar ?? { terms: [] }, raisedOn),
       version: 1,
       createdAt: now,
       updatedAt: now,

@@ -101,6 +101,16 @@ export interface CaseRecord extends CaseContent {
    * empty); the coded fields stay, so statistics stay right.
    */
   textPurgedAt?: Date | undefined;
+  /**
+   * Coded dates for follow-up (summaries count in the database on these): the local day it was
+   * raised, the periods it counts under (term, year, month: `HT2026`, `2026`, `2026-09`), days
+   * from raised to discussed, and the local day it was closed or withdrawn. Absent on cases
+   * stored before summaries existed.
+   */
+  raisedOn?: string | undefined;
+  periods?: string[] | undefined;
+  discussedDays?: number | undefined;
+  endedOn?: string | undefined;
   /** Incremented by every change; a change is a compare-and-swap on it. */
   version: number;
   createdAt: Date;

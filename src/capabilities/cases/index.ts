@@ -12,6 +12,9 @@ import { CasesPrivacy } from './cases.privacy';
 
 export { CasesService, isCarriedOver } from './cases.service';
 export type { CaseRecord } from './cases.types';
+export type { CaseCountRow, CaseScope, CodedCase } from './cases.ports';
+export { AGE_BANDS } from './cases.types';
+export { DEFAULT_CONCERNS } from './cases.config';
 
 export interface CasesModuleDeps {
   forums: ForumsService;
@@ -31,6 +34,7 @@ export function registerCases(kernel: Kernel, deps: CasesModuleDeps): Module<Cas
     clock: kernel.clock,
     gate: deps.gate,
     outcomes: kernel.config.outcomes,
+    calendar: kernel.config.calendar,
   });
   const chairActor = (tenantId: string, by: string) => ({
     tenantId,

@@ -183,6 +183,17 @@ export class MeetingsService {
     return this.deps.repo.meetingsWithDeadlineBetween(from, to);
   }
 
+  /** Every materialized meeting of a forum (any status) starting in [from, to], by start. */
+  async meetingsBetween(
+    tenantId: string,
+    forumId: string,
+    from: Date,
+    to: Date,
+  ): Promise<Meeting[]> {
+    const meetings = await this.deps.repo.meetingsFrom(tenantId, forumId, from, 2000);
+    return meetings.filter((m) => m.start <= to);
+  }
+
   getMeeting(tenantId: string, meetingId: string): Promise<Meeting | null> {
     return this.deps.repo.getMeeting(tenantId, meetingId);
   }

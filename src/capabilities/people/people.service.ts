@@ -295,6 +295,32 @@ export class PeopleService {
     return (await this.deps.repo.findUser(tenantId, aadObjectId.toLowerCase()))?.locale ?? 'sv';
   }
 
+  /**
+   * The tenant's holders of a role with their organisations and language (system use: e.g. the
+   * managers who get the term summary, each scoped to their organisations).
+   */
+  async roleHolders(
+    tenantId: string,
+    role: Role,
+  ): Promise<{ aadObjectId: string; locale: Locale; organisations: string[] }[]> {
+    const memberships = await this.deps.repo.memberships(tenantId);
+    const ids = [
+      ...new Set(
+        memberships.filter((m) => m.kind === 'role' && m.value === role).map((m) => m.aadObjectId),
+      ),
+    ].sort();
+    return Promise.all(
+      ids.map(async (aadObjectId) => ({
+        aadObjectId,
+        locale: (await this.deps.repo.findUser(tenantId, aadObjectId))?.locale ?? 'sv',
+        organisations: memberships
+          .filter((m) => m.kind === 'organisation' && m.aadObjectId === aadObjectId)
+          .map((m) => m.value)
+          .sort(),
+      })),
+    );
+  }
+
   isConfigAdmin(aadObjectId: string): boolean {
     return this.deps.configAdmins.includes(aadObjectId.toLowerCase());
   }

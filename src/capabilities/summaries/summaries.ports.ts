@@ -1,0 +1,49 @@
+import type { Actor } from '../../core/actor';
+import type { CaseCountRow, CaseRecord, CaseScope, CodedCase } from '../cases';
+import type { Forum } from '../forums';
+import type { Meeting } from '../meetings';
+import type { DeviationFact } from './summaries.types';
+
+/** What summaries need of the cases capability (CasesService fits it). */
+export interface SummaryCases {
+  record(tenantId: string, code: string): Promise<CaseRecord | null>;
+  countCases(tenantId: string, scope: CaseScope): Promise<CaseCountRow[]>;
+  codedCases(tenantId: string, scope: CaseScope): Promise<CodedCase[]>;
+  myCases(actor: Actor): Promise<{ record: CaseRecord }[]>;
+}
+
+/** What summaries need of the meetings capability (MeetingsService fits it). */
+export interface SummaryMeetings {
+  materialize(forum: Forum): Promise<Meeting[]>;
+  meetingsBetween(tenantId: string, forumId: string, from: Date, to: Date): Promise<Meeting[]>;
+  getMeeting(tenantId: string, meetingId: string): Promise<Meeting | null>;
+  upcomingMeetings(tenantId: string, forumId: string, limit?: number): Promise<Meeting[]>;
+}
+
+/** What summaries need of the forums capability (ForumsService fits it). */
+export interface SummaryForums {
+  getForum(tenantId: string, forumId: string): Promise<Forum | null>;
+  allForums(): Promise<Forum[]>;
+}
+
+/** Who gets the term summary (PeopleService fits it). */
+export interface SummaryPeople {
+  roleHolders(
+    tenantId: string,
+    role: 'manager',
+  ): Promise<{ aadObjectId: string; locale: 'sv' | 'en'; organisations: string[] }[]>;
+}
+
+/** Personal chats (ConversationsService fits it). */
+export interface SummaryConversations {
+  personalConversationOf(tenantId: string, aadObjectId: string): Promise<{ id: string } | null>;
+}
+
+/**
+ * DEVIATIONS PLUG-IN (wired at merge with the deviations branch): the deviations of a period as
+ * facts, for the recount. Until then no source is given and deviations count only what
+ * `SummariesCounting.recordDeviation` was told.
+ */
+export interface DeviationSource {
+  factsIn(tenantId: string, from: string, to: string): Promise<DeviationFact[]>;
+}
