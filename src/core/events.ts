@@ -1,3 +1,4 @@
+import type { Role } from './actor';
 /**
  * Durable domain events: what one capability records when something happened that others react
  * to. An event is written in the same unit of work as the change it reports (see
@@ -33,12 +34,15 @@ export interface DomainEvents {
   /**
    * A chair saved (or corrected) a meeting's minutes. `attendance` maps organisation code to
    * present / absent / excused; `followedUp` lists the agenda follow-up refs (see core/agenda.ts)
-   * the minutes marked as followed up; `revision` counts saves of these minutes from 1.
+   * the minutes marked as followed up; `revision` counts saves of these minutes from 1; `roles`
+   * are the roles `by` held when saving (for the audit entries of what the save sets off; absent
+   * in events recorded before it was added).
    */
   'minutes.saved': {
     forumId: string;
     meetingId: string;
     by: string;
+    roles?: Role[];
     revision: number;
     attendance: Record<string, 'present' | 'absent' | 'excused'>;
     followedUp: string[];

@@ -17,30 +17,73 @@ import { TestBot, cardText, inputValues, invokeCard, invokeMessage } from '../ha
 
 /**
  * Issue 12, end to end over HTTP: deviations reported, routed to the managers of each
- * organisation concerned, handled, chased, escalated to a steering forum's agenda and followed
- * up through its minutes; bad input refused with every input kept; all of it in the database
- * with audit entries and events.
+ * organisation concerned (also managers who never wrote to the bot: the bot opens their 1:1 chat
+ * from a bound forum's team roster), handled, chased, escalated to a steering forum, on that
+ * forum's agenda digest and `dagordning` (issue 11), followed up through the chair's minutes
+ * card, and an absent organisation offered to the chair; bad input refused with every input kept;
+ * all of it in the database with audit entries and events.
  */
 const FORBIDDEN = 'Det får du tyvärr inte göra';
 const CHANNEL = '19:elevhalsa-channel@thread.tacv2';
+/** The steering group's channel; its team (the fixtures' team) has the roster below. */
+const STY_CHANNEL = '19:styrgrupp-channel@thread.tacv2';
+const TEAM = '19:0a1b2c3d4e5f60718293a4b5c6d7e8f9@thread.tacv2';
 
 const MATS: Person = {
   aadObjectId: 'f0f0f0f0-4444-4444-8444-000000000005',
   name: 'Mats Polis',
   teamsId: '29:mats',
 };
+/** The steering group's chair: in its team's roster, never wrote to the bot. */
 const CECILIA: Person = {
   aadObjectId: 'c0c0c0c0-5555-4555-8555-000000000006',
   name: 'Cecilia Ordförande',
   teamsId: '29:cecilia',
 };
+/** A health-care manager in the roster who never wrote to the bot. */
+const HELGE: Person = {
+  aadObjectId: 'd0d0d0d0-6666-4666-8666-000000000007',
+  name: 'Helge Vårdchef',
+  teamsId: '29:helge',
+};
+/** A preschool manager in the roster whom Teams will not let the bot reach (403). */
+const INGRID: Person = {
+  aadObjectId: 'd1d1d1d1-7777-4777-8777-000000000008',
+  name: 'Ingrid Förskolechef',
+  teamsId: '29:ingrid',
+};
 const chatOf = (p: Person) => `a:personal-${p.aadObjectId}`;
+/** The 1:1 chat the fake connector creates for a roster id. */
+const createdChat = (p: Person) => `a:1${Buffer.from(p.teamsId).toString('hex')}`;
 
-/** A click on a card in personal chat (or in the channel). */
-function click(verb: string, data: unknown, from: Person, channel = false) {
-  const a = actionExecute(verb, data, channel ? { from, conversationId: CHANNEL } : { from });
+/** A click on a card in personal chat (or in the channel, or in a given personal chat). */
+function click(verb: string, data: unknown, from: Person, where: boolean | string = false) {
+  const channel = where === true;
+  const a = actionExecute(
+    verb,
+    data,
+    channel
+      ? { from, conversationId: CHANNEL }
+      : typeof where === 'string'
+        ? { from, conversationId: where }
+        : { from },
+  );
   if (channel) a.conversation.conversationType = 'channel';
   return a;
+}
+/** The data of a card's Action.Execute with this verb (what Teams sends when it is clicked). */
+function actionData(card: unknown, verb: string): Record<string, unknown> | undefined {
+  if (Array.isArray(card)) {
+    for (const c of card) {
+      const found = actionData(c, verb);
+      if (found) return found;
+    }
+  } else if (card && typeof card === 'object') {
+    const o = card as Record<string, unknown>;
+    if (o.type === 'Action.Execute' && o.verb === verb) return o.data as Record<string, unknown>;
+    return actionData(Object.values(o), verb);
+  }
+  return undefined;
 }
 
 const REPORT = {
@@ -88,25 +131,40 @@ describe('deviations through the bot', () => {
     bot.clock.advance(60_000);
     await bot.app.tick();
   };
+  /** Scheduler passes a second apart (the outbox keeps to the rate limit over a burst). */
+  const settle = async (passes = 6) => {
+    for (let i = 0; i < passes; i++) {
+      await bot.app.tick();
+      bot.clock.advance(1_000);
+    }
+  };
+  /** The minutes card's save data with its inputs as Teams sends them (empty ones absent). */
+  const saveData = (card: unknown, inputs: Record<string, string>) => {
+    const values = Object.fromEntries(
+      Object.entries(inputValues(card)).filter(([, v]) => typeof v === 'string' && v !== ''),
+    );
+    return { ...actionData(card, 'chairs.saveMinutes'), ...values, ...inputs };
+  };
   const codeOf = (res: Awaited<ReturnType<TestBot['send']>>) =>
     /AVV-\d{2}-\d{3}/.exec(cardText(invokeCard(res)))?.[0];
 
   beforeAll(async () => {
     bot = await TestBot.start({ clock: new ManualClock('2026-11-24T08:00:00Z') });
-    for (const p of [PEOPLE.admin, PEOPLE.anna, PEOPLE.bo, PEOPLE.emma, MATS, CECILIA])
+    // The steering group's team: its chair and two managers, none of whom ever writes first.
+    bot.connector.rosters.set(
+      TEAM,
+      [CECILIA, HELGE, INGRID, MATS].map((p) => ({
+        id: p.teamsId,
+        name: p.name,
+        aadObjectId: p.aadObjectId,
+        tenantId: TENANT,
+        userRole: 'user',
+      })),
+    );
+    bot.connector.unreachable.add(INGRID.teamsId);
+    for (const p of [PEOPLE.admin, PEOPLE.anna, PEOPLE.bo, PEOPLE.emma, MATS])
       await bot.send(message('hej', { from: p, conversationId: chatOf(p) }));
     const admin = { from: PEOPLE.admin, conversationId: chatOf(PEOPLE.admin) };
-    const grant = async (p: Person, roles: string[], organisation: string) => {
-      const userId = p.aadObjectId;
-      for (const role of roles)
-        await bot.send(actionExecute('people.grantRole', { userId, role }, admin));
-      await bot.send(actionExecute('people.addOrganisation', { userId, organisation }, admin));
-    };
-    await grant(PEOPLE.anna, ['manager'], 'socialServices');
-    await grant(PEOPLE.bo, ['manager'], 'firstLine');
-    await grant(PEOPLE.emma, ['staff'], 'school');
-    await grant(MATS, ['manager'], 'police');
-    await grant(CECILIA, ['chair', 'staff'], 'school');
 
     const { people, forums } = bot.app.services;
     const adminActor = await people.resolveActor({
@@ -143,6 +201,30 @@ describe('deviations through the bot', () => {
         schedule: schedule('wednesday'),
       }),
     );
+    // The admin binds the steering group to its channel: the team's roster is read.
+    const inSty = { kind: 'channel' as const, conversationId: STY_CHANNEL, from: PEOPLE.admin };
+    await bot.send(message('koppla forum', inSty));
+    const bound = await bot.send(actionExecute('forums.bind', { forumId: 'styrgrupp' }, inSty));
+    expect(cardText(invokeCard(bound))).toContain('kopplat hit');
+    await bot.app.tick();
+    expect(await bot.db.collection('rosterMembers').countDocuments()).toBe(4);
+
+    // Roles for people who wrote, and for people known only from the roster.
+    const grant = async (p: Person, roles: string[], organisation: string) => {
+      const userId = p.aadObjectId;
+      for (const role of roles) {
+        const res = await bot.send(actionExecute('people.grantRole', { userId, role }, admin));
+        expect(cardText(invokeCard(res))).not.toContain('finns inte');
+      }
+      await bot.send(actionExecute('people.addOrganisation', { userId, organisation }, admin));
+    };
+    await grant(PEOPLE.anna, ['manager'], 'socialServices');
+    await grant(PEOPLE.bo, ['manager'], 'firstLine');
+    await grant(PEOPLE.emma, ['staff'], 'school');
+    await grant(MATS, ['manager'], 'police');
+    await grant(CECILIA, ['chair', 'staff'], 'school');
+    await grant(HELGE, ['manager'], 'healthcare');
+    await grant(INGRID, ['manager'], 'preschool');
     await bot.app.tick();
     bot.connector.clear();
   });
@@ -422,7 +504,7 @@ describe('deviations through the bot', () => {
     expect(list).toContain('AVV-26-003');
   });
 
-  it('escalated to a steering forum: on its next agenda, followed up through its minutes; an absent organisation is offered to the chair, not created', async () => {
+  it('escalated to a steering forum: in its chair’s agenda digest at the digest moment and in `dagordning`', async () => {
     const code = codeOf(
       await report(PEOPLE.emma, {
         ...REPORT,
@@ -449,116 +531,266 @@ describe('deviations through the bot', () => {
     expect(badForum).toContain('Välj en styrgrupp i listan.');
     expect((await one('AVV-26-002')).state).toBe('reported');
 
-    const [provider] = bot.app.modules.faces.agendaFollowUps;
-    const items = await provider!.followUps(TENANT, 'styrgrupp', 'styrgrupp:2026-11-25');
-    expect(provider!.kind).toBe('deviation');
-    expect(items.map((i) => [i.ref, i.kind])).toEqual([['deviation:AVV-26-004', 'deviation']]);
-    expect(items[0]!.label('sv')).toBe('AVV-26-004 · Otydligt ansvar · Socialtjänst (IFO)');
-    expect(items[0]!.label('en')).toBe('AVV-26-004 · Unclear responsibility · Social services');
-    expect(await provider!.followUps(TENANT, 'fossam', 'fossam:2026-11-26')).toEqual([]);
-
-    const chairList = cardText(invokeCard(await bot.send(click('deviations.list', {}, CECILIA))));
+    // The chair, who never wrote to the bot, sees it in the chat the bot opened with her.
+    const cecilia = createdChat(CECILIA);
+    const chairList = cardText(
+      invokeCard(await bot.send(click('deviations.list', {}, CECILIA, cecilia))),
+    );
     expect(chairList).toContain('Eskalerade till forum du leder');
     expect(chairList).toContain('AVV-26-004');
     expect(
       cardText(
-        invokeCard(await bot.send(click('deviations.show', { code: 'AVV-26-004' }, CECILIA))),
+        invokeCard(
+          await bot.send(click('deviations.show', { code: 'AVV-26-004' }, CECILIA, cecilia)),
+        ),
       ),
     ).toContain('Eskalerad till');
 
-    // The minutes (issue 11, on the chairs branch) are recorded as its event says.
-    const minutes = (revision: number) =>
-      bot.app.modules.units.commit({
-        id: `minutes.test:styrgrupp:2026-11-18:r${revision}`,
-        writes: [],
-        events: [
-          {
-            type: 'minutes.saved',
-            tenantId: TENANT,
-            data: {
-              forumId: 'styrgrupp',
-              meetingId: 'styrgrupp:2026-11-18',
-              by: CECILIA.aadObjectId,
-              revision,
-              attendance: {
-                school: 'present',
-                socialServices: 'present',
-                firstLine: 'excused',
-                police: 'absent',
-                leisure: 'absent',
-              },
-              followedUp: ['deviation:AVV-26-004', 'deviation:AVV-26-001', 'case:FOS-26-001'],
-            },
-          },
-        ],
-      });
-    await minutes(1);
+    // Styrgruppen meets Wednesday 2 December 13:00; its case deadline (and digest moment) is
+    // Monday 30 November 12:00 in Stockholm (11:00Z).
+    const digests = () =>
+      bot.connector
+        .messagesTo(cecilia)
+        .map((m) => cardText(cardOf(m)))
+        .filter((t) => t.includes('Dagordning: Styrgruppen') && t.includes('onsdag 2 december'));
+    bot.clock.set('2026-11-30T10:59:00Z');
+    await settle();
+    expect(digests()).toEqual([]);
+    bot.clock.set('2026-11-30T11:00:00Z');
+    await settle();
+    const [digest, ...more] = digests();
+    expect(more).toEqual([]);
+    expect(digest).toContain('Att följa upp');
+    expect(digest).toContain('AVV-26-004 · Otydligt ansvar · Socialtjänst (IFO)');
+    expect(digest).not.toContain('AVV-26-001');
+    expect(digest).not.toContain(REPORT.description);
+    expect(bot.connector.created.map((c) => [c.memberId, c.tenantId])).toContainEqual([
+      CECILIA.teamsId,
+      TENANT,
+    ]);
+    // The short agenda in the steering group's channel carries no deviation.
+    const post = bot.connector
+      .messagesTo(STY_CHANNEL)
+      .map((m) => cardText(cardOf(m)))
+      .find((t) => t.includes('Dagordning: Styrgruppen') && t.includes('onsdag 2 december'));
+    expect(post).toBeDefined();
+    expect(post).not.toContain('AVV-26-004');
+
+    bot.connector.clear();
+    await bot.send(message('dagordning', { from: CECILIA, conversationId: cecilia }));
+    const agenda = cardText(cardOf(bot.connector.messagesTo(cecilia)[0]));
+    expect(agenda).toContain('Dagordning: Styrgruppen');
+    expect(agenda).toContain('Att följa upp');
+    expect(agenda).toContain('AVV-26-004 · Otydligt ansvar · Socialtjänst (IFO)');
+  });
+
+  let minutesReceipt: Record<string, unknown>;
+  it('the chair marks it followed up on the minutes card: followed up in the database with an audit entry, off the next agenda', async () => {
+    const cecilia = createdChat(CECILIA);
+    bot.clock.set('2026-12-02T13:30:00Z'); // Wednesday 14:30 in Stockholm: the meeting is on
+    bot.connector.clear();
+    await bot.send(message('protokoll', { from: CECILIA, conversationId: cecilia }));
+    const card = cardOf(bot.connector.messagesTo(cecilia)[0])!;
+    expect(cardText(card)).toContain('Protokoll: Styrgruppen');
+    expect(cardText(card)).toContain('AVV-26-004 · Otydligt ansvar · Socialtjänst (IFO)');
+    expect(inputValues(card)).toMatchObject({ 'fu.deviation:AVV-26-004': 'false' });
+
+    const saved = invokeCard(
+      await bot.send(
+        click(
+          'chairs.saveMinutes',
+          saveData(card, {
+            'att.school': 'present',
+            'att.socialServices': 'present',
+            'att.firstLine': 'excused',
+            'att.police': 'absent',
+            'fu.deviation:AVV-26-004': 'true',
+          }),
+          CECILIA,
+          cecilia,
+        ),
+      ),
+    );
+    expect(cardText(saved)).toContain('Protokollet är sparat (version 1)');
+    minutesReceipt = saved!;
+    await deliver();
+
     const followed = await one('AVV-26-004');
     expect(followed).toMatchObject({
       state: 'followedUp',
-      followedUp: { meetingId: 'styrgrupp:2026-11-18', by: CECILIA.aadObjectId },
+      followedUp: { meetingId: 'styrgrupp:2026-12-02', by: CECILIA.aadObjectId },
     });
-    expect((await one('AVV-26-001')).state).toBe('closed');
-    expect(await provider!.followUps(TENANT, 'styrgrupp', 'styrgrupp:2026-12-02')).toEqual([]);
-    await minutes(2);
-    expect((await one('AVV-26-004')).history).toHaveLength(followed.history.length);
+    expect(await bot.db.collection('minutes').findOne({})).toMatchObject({
+      meetingId: 'styrgrupp:2026-12-02',
+      revision: 1,
+      attendance: { police: 'absent', firstLine: 'excused' },
+      followedUp: ['deviation:AVV-26-004'],
+    });
     expect((await audit('AVV-26-004')).map((e) => [e.action, e.actorId, e.detail?.to])).toEqual([
       ['deviation.report', PEOPLE.emma.aadObjectId, 'reported'],
       ['deviation.escalated', PEOPLE.anna.aadObjectId, 'escalated'],
       ['deviation.followedUp', CECILIA.aadObjectId, 'followedUp'],
     ]);
-
-    // The chair is offered the absent member organisation (police), once; leisure is no member.
-    const count = (await stored()).length;
-    await deliver();
-    const offers = bot.connector
-      .messagesTo(chatOf(CECILIA))
-      .map((m) => cardOf(m))
-      .filter((c) => cardText(c).includes('Organisation frånvarande från forum'));
-    expect(offers).toHaveLength(1);
-    expect(cardText(offers[0])).toContain(
-      'var Polis frånvarande från mötet i Styrgruppen onsdag 18 november',
+    const [followedUpEntry] = (await audit('AVV-26-004')).slice(-1);
+    expect(followedUpEntry).toMatchObject({
+      roles: ['chair', 'staff'],
+      detail: { from: 'escalated', to: 'followedUp', meetingId: 'styrgrupp:2026-12-02' },
+    });
+    const reporter = cardText(
+      invokeCard(await bot.send(click('deviations.list', {}, PEOPLE.emma))),
     );
-    expect((await outbox('deviation.absenceOffer')).length).toBe(1);
-    expect((await stored()).length).toBe(count);
+    expect(reporter).toContain('AVV-26-004');
 
-    const prefilled = invokeCard(
+    // The next meeting's agenda has nothing left to follow up.
+    const seen = bot.connector.messagesTo(cecilia).length;
+    await bot.send(message('dagordning', { from: CECILIA, conversationId: cecilia }));
+    const next = cardText(cardOf(bot.connector.messagesTo(cecilia)[seen]));
+    expect(next).toContain('onsdag 9 december');
+    expect(next).not.toContain('Att följa upp');
+  });
+
+  it('a correction of those minutes keeps the follow-up recorded and changes the deviation no further', async () => {
+    const cecilia = createdChat(CECILIA);
+    const before = await one('AVV-26-004');
+    // The receipt still lists the item, ticked: the chair corrects attendance from it.
+    expect(inputValues(minutesReceipt)).toMatchObject({ 'fu.deviation:AVV-26-004': 'true' });
+    const corrected = invokeCard(
       await bot.send(
         click(
-          'deviations.open',
-          { absentFrom: 'styrgrupp:2026-11-18', organisation: 'police' },
+          'chairs.saveMinutes',
+          saveData(minutesReceipt, { 'att.firstLine': 'present' }),
           CECILIA,
+          cecilia,
         ),
       ),
     );
+    expect(cardText(corrected)).toContain('Protokollet är sparat (version 2)');
+    expect(inputValues(corrected)).toMatchObject({ 'fu.deviation:AVV-26-004': 'true' });
+    await deliver();
+    expect(await bot.db.collection('minutes').findOne({})).toMatchObject({
+      revision: 2,
+      attendance: { firstLine: 'present', police: 'absent' },
+      followedUp: ['deviation:AVV-26-004'],
+    });
+    const after = await one('AVV-26-004');
+    expect(after.history).toHaveLength(before.history.length);
+    expect(after.version).toBe(before.version);
+
+    // Unticked in a further correction: back to escalated (audited); ticked again: followed up.
+    const unticked = invokeCard(
+      await bot.send(
+        click(
+          'chairs.saveMinutes',
+          saveData(corrected, { 'fu.deviation:AVV-26-004': 'false' }),
+          CECILIA,
+          cecilia,
+        ),
+      ),
+    );
+    expect(cardText(unticked)).toContain('Protokollet är sparat (version 3)');
+    await deliver();
+    expect(await one('AVV-26-004')).toMatchObject({ state: 'escalated' });
+    expect((await one('AVV-26-004')).followedUp).toBeUndefined();
+    expect(inputValues(unticked)).toMatchObject({ 'fu.deviation:AVV-26-004': 'false' });
+    const retick = invokeCard(
+      await bot.send(
+        click(
+          'chairs.saveMinutes',
+          saveData(unticked, { 'fu.deviation:AVV-26-004': 'true' }),
+          CECILIA,
+          cecilia,
+        ),
+      ),
+    );
+    expect(cardText(retick)).toContain('Protokollet är sparat (version 4)');
+    await deliver();
+    expect(await one('AVV-26-004')).toMatchObject({
+      state: 'followedUp',
+      followedUp: { meetingId: 'styrgrupp:2026-12-02', revision: 4 },
+    });
+    const entries = (await audit('AVV-26-004')).slice(2);
+    expect(entries.map((e) => [e.action, e.actorId, e.roles, e.detail?.to])).toEqual([
+      ['deviation.followedUp', CECILIA.aadObjectId, ['chair', 'staff'], 'followedUp'],
+      ['deviation.followUpWithdrawn', CECILIA.aadObjectId, ['chair', 'staff'], 'escalated'],
+      ['deviation.followedUp', CECILIA.aadObjectId, ['chair', 'staff'], 'followedUp'],
+    ]);
+  });
+
+  it('minutes recording a member organisation absent offer the chair a prefilled deviation; nothing is created until she sends it', async () => {
+    const cecilia = createdChat(CECILIA);
+    const count = (await stored()).length;
+    await deliver();
+    const offers = bot.connector
+      .messagesTo(cecilia)
+      .map((m) => cardOf(m))
+      .filter((c) => cardText(c).includes('Organisation frånvarande från forum'));
+    // Once, though two revisions of the minutes recorded the police absent.
+    expect(offers).toHaveLength(1);
+    expect(cardText(offers[0])).toContain(
+      'var Polis frånvarande från mötet i Styrgruppen onsdag 2 december',
+    );
+    expect((await outbox('deviation.absenceOffer')).map((m) => m._id)).toEqual([
+      `deviation.absenceOffer:${TENANT}:styrgrupp:2026-12-02:police:${CECILIA.aadObjectId}`,
+    ]);
+    expect((await stored()).length).toBe(count);
+
+    // Her click on the offer's button, as Teams sends it.
+    const open = actionData(offers[0], 'deviations.open');
+    expect(open).toEqual({ absentFrom: 'styrgrupp:2026-12-02', organisation: 'police' });
+    const prefilled = invokeCard(await bot.send(click('deviations.open', open, CECILIA, cecilia)));
     expect(cardText(prefilled)).toContain('Förifyllt från protokollet');
     const values = inputValues(prefilled);
     expect(values).toMatchObject({
-      occurredOn: '2026-11-18',
+      occurredOn: '2026-12-02',
       concerned: 'police',
       forumId: 'styrgrupp',
       category: 'organisationAbsent',
       reportingOrganisation: 'school',
     });
     expect((await stored()).length).toBe(count);
+    const submitted = actionData(prefilled, 'deviations.submit');
+    const inputs = Object.fromEntries(
+      Object.entries(values).filter(([, v]) => typeof v === 'string' && v !== ''),
+    );
     const confirmed = codeOf(
-      await report(CECILIA, {
-        occurredOn: values.occurredOn,
-        concerned: values.concerned,
-        reportingOrganisation: values.reportingOrganisation,
-        forumId: values.forumId,
-        category: values.category,
-        description: values.description,
-        solvedLocally: 'no',
-      }),
+      await bot.send(click('deviations.submit', { ...submitted, ...inputs }, CECILIA, cecilia)),
     );
     expect(confirmed).toBe('AVV-26-005');
     expect(await one('AVV-26-005')).toMatchObject({
       category: 'organisationAbsent',
       concerned: ['police'],
       forumId: 'styrgrupp',
+      occurredOn: '2026-12-02',
       reportedBy: CECILIA.aadObjectId,
     });
+  });
+
+  it('a minutes.saved event naming what the minutes card never offers (another kind, a closed deviation, a non-member absent), or an older revision handled late, changes nothing', async () => {
+    // The minutes card refuses such refs and organisations; the event's other producers may not.
+    // Revision 3 is older than the revision 4 that followed AVV-26-004 up: a retried event.
+    const before = JSON.stringify(await stored());
+    const offers = (await outbox('deviation.absenceOffer')).length;
+    await bot.app.modules.units.commit({
+      id: 'minutes.test:styrgrupp:2026-12-02:foreign',
+      writes: [],
+      events: [
+        {
+          type: 'minutes.saved',
+          tenantId: TENANT,
+          data: {
+            forumId: 'styrgrupp',
+            meetingId: 'styrgrupp:2026-12-02',
+            by: CECILIA.aadObjectId,
+            revision: 3,
+            attendance: { leisure: 'absent' },
+            followedUp: ['deviation:AVV-26-001', 'deviation:AVV-26-002', 'case:FOS-26-001'],
+          },
+        },
+      ],
+    });
+    await deliver();
+    expect(JSON.stringify(await stored())).toBe(before);
+    expect((await outbox('deviation.absenceOffer')).length).toBe(offers);
   });
 
   it('a category reported three times in a term for the same pair of organisations is flagged once to the steering forum’s chairs', async () => {
@@ -572,7 +804,7 @@ describe('deviations through the bot', () => {
       `deviation.recurring:${TENANT}:HT 2026:contactPersonChange:school+socialServices:styrgrupp:${CECILIA.aadObjectId}`,
     ]);
     const sent = bot.connector
-      .messagesTo(chatOf(CECILIA))
+      .messagesTo(createdChat(CECILIA))
       .map((m) => cardText(cardOf(m)))
       .filter((t) => t.includes('Återkommande avvikelse'));
     expect(sent).toHaveLength(1);
@@ -645,5 +877,59 @@ describe('deviations through the bot', () => {
     });
     const [entry] = await audit('AVV-27-001');
     expect(entry?.detail).toMatchObject({ warningConfirmed: true });
+  });
+  it('reaches a manager who never wrote to the bot in a 1:1 chat it opens from the team roster; an unreachable manager’s organisation is shown to the admins', async () => {
+    bot.connector.clear();
+    const code = codeOf(
+      await report(PEOPLE.emma, {
+        ...REPORT,
+        occurredOn: '2027-01-28',
+        concerned: 'healthcare,preschool',
+        category: 'availability',
+        forumId: undefined,
+      }),
+    );
+    expect(code).toBe('AVV-27-002');
+    await deliver();
+    await deliver();
+    // Helge's chat was created with his roster id and the tenant; Teams refused Ingrid's (403).
+    expect(bot.connector.created.map((c) => [c.memberId, c.tenantId])).toContainEqual([
+      HELGE.teamsId,
+      TENANT,
+    ]);
+    expect(bot.connector.created.map((c) => c.memberId)).not.toContain(INGRID.teamsId);
+    const toHelge = bot.connector.messagesTo(createdChat(HELGE)).map((m) => cardOf(m));
+    expect(toHelge.map((c) => cardText(c))).toEqual([
+      expect.stringContaining('Ny avvikelse till din organisation: AVV-27-002'),
+    ]);
+    expect(bot.connector.messagesTo(createdChat(INGRID))).toEqual([]);
+    expect((await outbox('deviation.routed', 'AVV-27-002')).map((m) => m._id)).toEqual([
+      `deviation.routed:${TENANT}:AVV-27-002:${HELGE.aadObjectId}`,
+    ]);
+    const unrouted = await outbox('deviation.unrouted', 'AVV-27-002');
+    expect(unrouted.map((m) => m.refs?.organisation)).toEqual(['preschool']);
+    const toAdmin = bot.connector
+      .messagesTo(chatOf(PEOPLE.admin))
+      .map((m) => cardText(cardOf(m)))
+      .filter((t) => t.includes('AVV-27-002'));
+    expect(toAdmin).toHaveLength(1);
+    expect(toAdmin[0]).toContain('Avvikelse utan chef: AVV-27-002');
+    expect(toAdmin[0]).toContain('AVV-27-002 gäller Förskola, men ingen chef');
+
+    // Helge takes it on from the card in the chat the bot opened.
+    const take = actionData(toHelge[0], 'deviations.take');
+    expect(take).toEqual({ code: 'AVV-27-002' });
+    const taken = cardText(
+      invokeCard(await bot.send(click('deviations.take', take, HELGE, createdChat(HELGE)))),
+    );
+    expect(taken).toContain('Du har tagit hand om AVV-27-002');
+    expect(await one('AVV-27-002')).toMatchObject({
+      state: 'handling',
+      handledBy: HELGE.aadObjectId,
+    });
+    expect((await audit('AVV-27-002')).map((e) => [e.action, e.actorId])).toEqual([
+      ['deviation.report', PEOPLE.emma.aadObjectId],
+      ['deviation.taken', HELGE.aadObjectId],
+    ]);
   });
 });

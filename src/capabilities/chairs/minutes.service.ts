@@ -226,6 +226,7 @@ export class MinutesService {
               forumId: forum.id,
               meetingId: meeting.id,
               by,
+              roles: [...actor.roles].sort(),
               revision: next.revision,
               attendance: { ...content.attendance },
               followedUp: [...content.followedUp],

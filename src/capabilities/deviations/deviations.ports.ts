@@ -80,8 +80,8 @@ export interface DeviationPeople {
 
 /**
  * How a person is reached in personal chat: the id of a conversation the outbox can post to, or
- * null. Today: the personal chat the user opened with the bot (stored conversation references),
- * so a manager who never wrote to the bot cannot be reached. One function, so it can switch to
- * roster reading and 1:1 conversation creation when that lands.
+ * null (Teams refused the 1:1 chat, or the person is unknown). Wired in src/app.ts to the roster
+ * capability: the chat the user opened by writing, or one the bot opens through the connector
+ * for a member of a team or group chat whose roster it read.
  */
 export type PersonalChat = (tenantId: string, aadObjectId: string) => Promise<string | null>;

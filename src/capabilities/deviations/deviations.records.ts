@@ -105,11 +105,11 @@ export async function applyTransition(
   record: DeviationRecord,
   action: DeviationAction,
   to: DeviationState,
-  change: Partial<DeviationRecord> & { meetingId?: string } = {},
+  change: Partial<DeviationRecord> & { meetingId?: string; revision?: number } = {},
 ): Promise<DeviationRecord> {
   const now = deps.clock.now();
   const by = actor.aadObjectId ?? '';
-  const { meetingId, ...fields } = change;
+  const { meetingId, revision, ...fields } = change;
   const forumId = action === 'escalated' ? fields.escalatedTo : undefined;
   const next: DeviationRecord = {
     ...record,
@@ -127,9 +127,13 @@ export async function applyTransition(
         to,
         ...(forumId ? { forumId } : {}),
         ...(meetingId ? { meetingId } : {}),
+        ...(revision !== undefined ? { revision } : {}),
       },
     ],
   };
+  // A field set to undefined is removed (not stored as null).
+  for (const [key, value] of Object.entries(fields))
+    if (value === undefined) delete (next as unknown as Record<string, unknown>)[key];
   const detail = {
     from: record.state,
     to,

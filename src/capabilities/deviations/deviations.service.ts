@@ -1,5 +1,5 @@
 import type { Actor } from '../../core/actor';
-import { hasRole } from '../../core/actor';
+import { hasRole, type Role } from '../../core/actor';
 import type { AgendaFollowUpItem } from '../../core/agenda';
 import type { Clock } from '../../core/clock';
 import { AppError } from '../../core/errors';
@@ -293,33 +293,58 @@ export class DeviationsService {
   }
 
   /**
-   * A forum's minutes marked follow-up refs: each deviation escalated to that forum and not yet
-   * followed up is recorded as followed up at that meeting, by the chair who saved the minutes.
-   * Idempotent (a deviation already followed up is left as it is). Returns the codes changed.
+   * A revision of a forum's minutes marked follow-up refs: each deviation escalated to that
+   * forum and not yet followed up is recorded as followed up at that meeting, by the chair who
+   * saved the minutes (audited with the roles they held when saving). A deviation followed up at
+   * that meeting that a later revision no longer marks goes back to escalated (the chair
+   * corrected the minutes). Idempotent, and an older revision handled after a newer one (a
+   * retried event) changes nothing. Returns the codes changed.
    */
   async followUpFromMinutes(
     tenantId: string,
-    forumId: string,
-    meetingId: string,
-    by: string,
-    refs: readonly string[],
+    saved: {
+      forumId: string;
+      meetingId: string;
+      by: string;
+      roles?: readonly Role[] | undefined;
+      revision: number;
+      followedUp: readonly string[];
+    },
   ): Promise<string[]> {
+    const { forumId, meetingId, by, revision } = saved;
+    const actor = { tenantId, aadObjectId: by, roles: new Set(saved.roles ?? []) };
+    const marked = new Set(
+      saved.followedUp.flatMap((ref) => /^deviation:(AVV-\d{2}-\d{3,6})$/.exec(ref)?.[1] ?? []),
+    );
+    /** The latest revision of this meeting's minutes that changed the deviation. */
+    const seen = (r: DeviationRecord) =>
+      Math.max(
+        0,
+        ...r.history.filter((h) => h.meetingId === meetingId).map((h) => h.revision ?? 0),
+      );
     const changed: string[] = [];
-    for (const ref of refs) {
-      const code = /^deviation:(AVV-\d{2}-\d{3,6})$/.exec(ref)?.[1];
-      if (!code) continue;
+    const now = this.deps.clock.now();
+    for (const code of marked) {
       const record = await this.deps.repo.get(tenantId, code);
       if (!record || record.state !== 'escalated' || record.escalatedTo !== forumId) continue;
-      const now = this.deps.clock.now();
-      await applyTransition(
-        this.deps,
-        { tenantId, aadObjectId: by },
-        record,
-        'followedUp',
-        'followedUp',
-        { followedUp: { meetingId, by, at: now }, meetingId },
-      );
+      if (seen(record) >= revision) continue;
+      await applyTransition(this.deps, actor, record, 'followedUp', 'followedUp', {
+        followedUp: { meetingId, by, at: now, revision },
+        meetingId,
+        revision,
+      });
       changed.push(code);
+    }
+    const followedHere = await this.deps.repo.listEscalatedTo(tenantId, [forumId], ['followedUp']);
+    for (const record of followedHere) {
+      if (record.followedUp?.meetingId !== meetingId || marked.has(record.code)) continue;
+      if (seen(record) >= revision) continue;
+      await applyTransition(this.deps, actor, record, 'followUpWithdrawn', 'escalated', {
+        followedUp: undefined,
+        meetingId,
+        revision,
+      });
+      changed.push(record.code);
     }
     return changed;
   }
@@ -371,9 +396,23 @@ export class DeviationsService {
     };
   }
 
-  /** The agenda's "to follow up" items of a forum: deviations escalated to it, not yet followed up. */
-  async followUps(tenantId: string, forumId: string): Promise<AgendaFollowUpItem[]> {
-    const records = await this.deps.repo.listEscalatedTo(tenantId, [forumId], ['escalated']);
+  /**
+   * The agenda's "to follow up" items of a forum's meeting: deviations escalated to the forum and
+   * not yet followed up, and those followed up at this very meeting (so its minutes card keeps
+   * showing them ticked, and a correction of those minutes keeps them recorded).
+   */
+  async followUps(
+    tenantId: string,
+    forumId: string,
+    meetingId: string,
+  ): Promise<AgendaFollowUpItem[]> {
+    const records = (
+      await this.deps.repo.listEscalatedTo(
+        tenantId,
+        [forumId],
+        ['escalated', 'followedUp', 'closed'],
+      )
+    ).filter((r) => r.state === 'escalated' || r.followedUp?.meetingId === meetingId);
     const { orgs } = this.deps;
     return records.map((r) => ({
       ref: `deviation:${r.code}`,

@@ -32,7 +32,14 @@ export const ESCALATABLE_STATES: readonly DeviationState[] = ['reported', 'handl
 export const CLOSABLE_STATES: readonly DeviationState[] = ['answered', 'followedUp'];
 
 export type DeviationAction =
-  'reported' | 'taken' | 'answered' | 'escalated' | 'followedUp' | 'closed';
+  | 'reported'
+  | 'taken'
+  | 'answered'
+  | 'escalated'
+  | 'followedUp'
+  /** A correction of the minutes no longer marks it followed up: back to escalated. */
+  | 'followUpWithdrawn'
+  | 'closed';
 
 /** One change of a deviation: who, when, which change. Ids and codes only, never text. */
 export interface DeviationHistoryEntry {
@@ -43,6 +50,8 @@ export interface DeviationHistoryEntry {
   to: DeviationState;
   forumId?: string | undefined;
   meetingId?: string | undefined;
+  /** The revision of that meeting's minutes that made the change (follow-ups). */
+  revision?: number | undefined;
 }
 
 /** The free-text fields of the report; each passes the anonymity gate. */
@@ -101,7 +110,7 @@ export interface DeviationRecord {
   handledBy?: string | undefined;
   answer?: DeviationAnswer | undefined;
   escalatedTo?: string | undefined;
-  followedUp?: { meetingId: string; by: string; at: Date } | undefined;
+  followedUp?: { meetingId: string; by: string; at: Date; revision?: number } | undefined;
   closedAt?: Date | undefined;
   /** Set when retention removed the free text (months after closing). */
   textPurgedAt?: Date | undefined;

@@ -79,7 +79,8 @@ export function registerDeviations(
       deviations,
       followUps: {
         kind: 'deviation',
-        followUps: (tenantId, forumId) => deviations.followUps(tenantId, forumId),
+        followUps: (tenantId, forumId, meetingId) =>
+          deviations.followUps(tenantId, forumId, meetingId),
       },
     },
     init: () => repo.init(),
@@ -101,13 +102,7 @@ export function registerDeviations(
         name: 'deviations.followUpFromMinutes',
         type: 'minutes.saved',
         handle: async (e) => {
-          await deviations.followUpFromMinutes(
-            e.tenantId,
-            e.data.forumId,
-            e.data.meetingId,
-            e.data.by,
-            e.data.followedUp,
-          );
+          await deviations.followUpFromMinutes(e.tenantId, e.data);
         },
       }),
       subscribe({

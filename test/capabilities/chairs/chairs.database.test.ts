@@ -146,6 +146,7 @@ describe('chairs on the database: follow-up providers and retention', () => {
       forumId: 'fossam',
       meetingId: MEETING,
       by: CHAIR,
+      roles: ['chair'],
       revision: 1,
       attendance: { school: 'present', socialServices: 'absent' },
       followedUp: ['probe:AVV-26-007'],
