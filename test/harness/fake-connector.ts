@@ -45,7 +45,7 @@ export class FakeConnector {
   private waiters: { count: number; resolve: () => void }[] = [];
   url = '';
   requests = 0;
-  /** The conversation of every request, answered or failed, in order. */
+  /** The conversation of every activity post, answered or failed, in order. */
   readonly requestLog: string[] = [];
   /** Team (or group chat) id → its members: served by `GET …/pagedmembers`, page by page. */
   readonly rosters = new Map<string, FakeMember[]>();
@@ -72,12 +72,12 @@ export class FakeConnector {
     );
   }
 
-  /** The next requests get these answers, in order (then normal 200s again). */
+  /** The next activity posts get these answers, in order (then normal 200s again). */
   respondNext(...responses: ScriptedResponse[]): void {
     this.script.push(...responses);
   }
 
-  /** Like respondNext, but only for requests to one conversation. */
+  /** Like respondNext, but only for activity posts to one conversation. */
   respondNextFor(conversationId: string, ...responses: ScriptedResponse[]): void {
     this.scriptFor.set(conversationId, [
       ...(this.scriptFor.get(conversationId) ?? []),
@@ -160,10 +160,15 @@ export class FakeConnector {
     const target = /^\/v3\/conversations\/([^/]+)\//.exec(
       new URL(req.url ?? '/', 'http://x').pathname,
     )?.[1];
-    if (target) this.requestLog.push(decodeURIComponent(target));
-    const scripted =
-      (target ? this.scriptFor.get(decodeURIComponent(target))?.shift() : undefined) ??
-      this.script.shift();
+    // Scripted answers are for activity posts (the sends the tests fail on purpose); roster
+    // reads and 1:1 creation made by scheduler passes in between must not use them up.
+    const posting =
+      req.method === 'POST' && /^\/v3\/conversations\/[^/]+\/activities/.test(req.url ?? '');
+    if (target && posting) this.requestLog.push(decodeURIComponent(target));
+    const scripted = !posting
+      ? undefined
+      : ((target ? this.scriptFor.get(decodeURIComponent(target))?.shift() : undefined) ??
+        this.script.shift());
     if (scripted && scripted.status >= 300) {
       res.writeHead(scripted.status, { 'content-type': 'application/json', ...scripted.headers });
       res.end(
