@@ -378,9 +378,39 @@ describe('npm run playground', () => {
       screens.push(await page.locator('body').innerText());
     });
 
-    // 4. No error anywhere: not in what the bot sent, on screen, or in the bot's log.
+    // 4. Back in the personal chat: a deviation reported through its card, and status asked.
     await page.getByText('Personal Chat', { exact: true }).click();
     await card('Hi! I am Samverkan.').waitFor();
+    await step('deviation', async () => {
+      await composer.fill('deviation');
+      await page.keyboard.press('Enter');
+      const form = card('Report a deviation');
+      await form.waitFor();
+      await form.getByRole('combobox', { name: /^Which organisations/ }).click();
+      await page.getByRole('menuitemcheckbox', { name: 'Social services', exact: true }).click();
+      await page.keyboard.press('Escape');
+      await choose(form, /^Category/, 'Contact person change not communicated');
+      await form
+        .getByRole('textbox', { name: /^Description/ })
+        .fill('Skolan fick inte veta att kontaktpersonen på socialtjänsten hade bytts.');
+      await form.getByRole('radio', { name: 'No', exact: true }).check();
+      await shot('11-deviation-form', form);
+      await form.getByRole('button', { name: 'Send the deviation' }).click();
+      const receipt = card('Thank you! The deviation is reported.');
+      await receipt.waitFor();
+      expect(await receipt.innerText()).toMatch(/AVV-\d{2}-\d{3}/);
+      await shot('12-deviation-receipt', receipt);
+    });
+    await step('status', async () => {
+      await composer.fill('status Fossam');
+      await page.keyboard.press('Enter');
+      const status = card('Status: Fossam');
+      await status.waitFor();
+      expect(await status.innerText()).toMatch(/Tuesday \d+ \w+/);
+      await shot('13-status', status);
+    });
+
+    // 5. No error anywhere: not in what the bot sent, on screen, or in the bot's log.
     screens.push(await page.locator('body').innerText());
     expect(said.length).toBeGreaterThan(8);
     expect(said.filter((s) => ERROR_REPLY.test(s))).toEqual([]);
