@@ -2,11 +2,15 @@ import type { Collection, Db } from 'mongodb';
 import { ClaimsBacked, MongoClaimStore } from '../../infra/db/claims.repository';
 import { isDuplicateKey } from '../../infra/db/mongo';
 import type { Write } from '../../core/unit-of-work';
+import type { Claim } from '../../core/claims';
+import type { SlotMarker } from './delivery.rate-limit';
 
 const GONE_COLLECTION = 'outboxGoneConversations';
 import type {
+  DeliveryBulkOps,
   DeliveryRepository,
   OutboxChange,
+  OutboxState,
   OutboxMessage,
   OutboxPayload,
   OutboxStatus,
@@ -34,13 +38,29 @@ interface GoneDoc {
   at: Date;
 }
 
-export class MongoDeliveryRepository extends ClaimsBacked implements DeliveryRepository {
+interface ClaimDoc {
+  _id: string;
+  itemId: string;
+  owner: string;
+  at: Date;
+  leaseUntil: Date;
+}
+
+/** Ids per bulk update: FerretDB v1 rewrites each document in its own statement. */
+const MARK_CHUNK = 16;
+
+export class MongoDeliveryRepository
+  extends ClaimsBacked
+  implements DeliveryRepository, DeliveryBulkOps
+{
   private readonly outbox: Collection<OutboxDoc>;
   private readonly slots: Collection<SlotDoc>;
   private readonly gone: Collection<GoneDoc>;
+  private readonly claimDocs: Collection<ClaimDoc>;
 
   constructor(db: Db) {
     super(new MongoClaimStore(db, 'outboxClaims'));
+    this.claimDocs = db.collection<ClaimDoc>('outboxClaims');
     this.outbox = db.collection<OutboxDoc>('outbox');
     this.slots = db.collection<SlotDoc>('outboxSlots');
     this.gone = db.collection<GoneDoc>(GONE_COLLECTION);
@@ -102,6 +122,69 @@ export class MongoDeliveryRepository extends ClaimsBacked implements DeliveryRep
 
   takeSlot(id: string, window: string, expiresAt: Date): Promise<boolean> {
     return insertUnique(this.slots, { _id: id, window, expiresAt });
+  }
+
+  takeSlots(slots: readonly SlotMarker[]): Promise<Set<string>> {
+    return insertManyUnique(
+      this.slots,
+      slots.map((s) => ({ _id: s.id, window: s.window, expiresAt: s.expiresAt })),
+    );
+  }
+
+  insertClaims(claims: readonly Claim[]): Promise<Set<string>> {
+    return insertManyUnique(
+      this.claimDocs,
+      claims.map(({ id, ...rest }) => ({ _id: id, ...rest })),
+    );
+  }
+
+  async getClaims(ids: readonly string[]): Promise<Claim[]> {
+    if (ids.length === 0) return [];
+    const docs = await this.claimDocs.find({ _id: { $in: [...ids] } }).toArray();
+    return docs.map((d) => ({
+      id: d._id,
+      itemId: d.itemId,
+      owner: d.owner,
+      at: new Date(d.at),
+      leaseUntil: new Date(d.leaseUntil),
+    }));
+  }
+
+  async deleteClaimIds(ids: readonly string[]): Promise<void> {
+    if (ids.length > 0) await this.claimDocs.deleteMany({ _id: { $in: [...ids] } });
+  }
+
+  async deleteClaimsOf(messageIds: readonly string[]): Promise<void> {
+    if (messageIds.length > 0)
+      await this.claimDocs.deleteMany({ itemId: { $in: [...messageIds] } });
+  }
+
+  async states(ids: readonly string[]): Promise<OutboxState[]> {
+    if (ids.length === 0) return [];
+    const docs = await this.outbox
+      .find(
+        { _id: { $in: [...ids] } },
+        { projection: { _id: 1, status: 1, claimSeq: 1, nextAttemptAt: 1 } },
+      )
+      .toArray();
+    return docs.map((d) => ({
+      id: d._id,
+      status: d.status,
+      claimSeq: d.claimSeq,
+      nextAttemptAt: new Date(d.nextAttemptAt),
+    }));
+  }
+
+  async markSent(ids: readonly string[], seq: number, at: Date): Promise<void> {
+    for (let i = 0; i < ids.length; i += MARK_CHUNK) {
+      await this.outbox.updateMany(
+        { _id: { $in: ids.slice(i, i + MARK_CHUNK) }, claimSeq: { $lte: seq } },
+        {
+          $set: { status: 'sent', claimSeq: seq + 1, sentAt: at, updatedAt: at },
+          $inc: { attempts: 1 },
+        },
+      );
+    }
   }
 
   async sweepSlots(now: Date): Promise<void> {
@@ -168,6 +251,47 @@ async function insertUnique<T extends { _id: string }>(
     if (isDuplicateKey(e)) return false;
     throw e;
   }
+}
+
+/** Unordered insertMany: the ids inserted; duplicates (someone else's) are not errors. */
+async function insertManyUnique<T extends { _id: string }>(
+  col: Collection<T>,
+  docs: readonly T[],
+): Promise<Set<string>> {
+  if (docs.length === 0) return new Set();
+  const ids = docs.map((d) => d._id);
+  try {
+    await col.insertMany(
+      docs.map((d) => ({ ...d })) as unknown as Parameters<Collection<T>['insertMany']>[0],
+      {
+        ordered: false,
+      },
+    );
+    return new Set(ids);
+  } catch (e) {
+    const failed = duplicateIndexes(e);
+    if (!failed) throw e;
+    return new Set(ids.filter((_, i) => !failed.has(i)));
+  }
+}
+
+/** The indexes of an insertMany's duplicate-key errors, or null if it failed otherwise. */
+function duplicateIndexes(e: unknown): Set<number> | null {
+  const errors = (e as { writeErrors?: unknown }).writeErrors;
+  const list = Array.isArray(errors) ? errors : errors ? [errors] : [];
+  if (list.length === 0) return null;
+  const out = new Set<number>();
+  for (const w of list as {
+    code?: number;
+    index?: number;
+    err?: { code?: number; index?: number };
+  }[]) {
+    const code = w.code ?? w.err?.code;
+    const index = w.index ?? w.err?.index;
+    if (code !== 11000 || index === undefined) return null;
+    out.add(index);
+  }
+  return out;
 }
 
 const date = (d: Date | null | undefined) => (d == null ? undefined : new Date(d));
