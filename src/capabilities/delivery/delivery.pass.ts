@@ -35,18 +35,25 @@ interface Held {
   leaseUntil: number;
 }
 
-/** A held message with its moment: sent at `at`, not after `end`, in conversation windows `windows`. */
+/** A held message planned at `at`, whose conversation slots are for the windows `windows`. */
 interface Planned extends Held {
   reference: Reference;
   at: number;
-  end: number;
   windows: string;
+}
+
+/** A tenant's part of a wave: its send moments (earliest first) and the messages for them. */
+interface Lane {
+  slots: readonly { at: number; end: number }[];
+  go: Planned[];
 }
 
 /** How far ahead of its sends a wave is prepared (one leased block of the tenant budget). */
 const WAVE_MS = 1_000;
 /** How long a pass waits for the clock to reach a planned send before concluding it stands still. */
 const FROZEN_PROBE_MS = 25;
+/** Messages per bulk update of sent messages. */
+const MARK_CHUNK = 8;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -69,6 +76,9 @@ export class DeliveryPass {
   private readonly busy = new Set<string>();
   private sending = 0;
   private readonly waiting: (() => void)[] = [];
+  /** Waves being prepared now, and the recorders waiting for them to be done. */
+  private preparing = 0;
+  private prepared: (() => void)[] = [];
 
   constructor(
     private readonly deps: DeliveryDeps,
@@ -91,7 +101,9 @@ export class DeliveryPass {
     const started = this.now().getTime();
     const inflight = new Set<Promise<void>>();
     let horizon = started;
-    let first = true;
+    // A clock that stands still (tests) gets one wave in the window open now; a moving one
+    // gets waves up to whole seconds from the start.
+    let first = this.budget !== null && !(await this.clockMoves());
     for (;;) {
       const now = this.now().getTime();
       // Without a tenant budget time does not matter; with one, sends are planned only while
@@ -101,9 +113,18 @@ export class DeliveryPass {
         await Promise.race([sleep(Math.min(50, horizon - now - WAVE_MS)), ...inflight]);
         continue;
       }
+      // Waves end on whole seconds (the conversation windows' edges), so a message planned at
+      // one moment of a wave may go out at any other.
       const from = first ? now : Math.max(horizon, now);
-      const to = first ? now : from + WAVE_MS;
-      const wave = await this.wave(queues, sends, from, to, first);
+      let to = first ? now : Math.ceil((from + 1) / WAVE_MS) * WAVE_MS;
+      if (!first && to - from < WAVE_MS / 5) to += WAVE_MS;
+      this.preparing++;
+      let wave;
+      try {
+        wave = await this.wave(queues, sends, from, to, first);
+      } finally {
+        if (--this.preparing === 0) for (const go of this.prepared.splice(0)) go();
+      }
       if (!wave) {
         if (inflight.size === 0) break;
         await Promise.race(inflight);
@@ -192,8 +213,10 @@ export class DeliveryPass {
     }
 
     // Send moments: the tenant budget's slots in [from, to) (for the first wave, the window
-    // open now: taken after the claims so the moments are not already past).
-    const planned: Planned[] = [];
+    // open now: taken after the claims so the moments are not already past). Each message is
+    // planned at one moment for its conversation slots; the moments of a wave lie in one
+    // second, so a message may go out at any of its tenant's moments in the wave.
+    const lanes: Lane[] = [];
     const release: Held[] = [];
     const byTenant = groupBy(reachable, (h) => h.msg.tenantId);
     for (const [tenantId, list] of byTenant) {
@@ -206,6 +229,7 @@ export class DeliveryPass {
             list.length,
           )
         : list.map(() => ({ at: t, end: Infinity }));
+      const lane: Lane = { slots, go: [] };
       for (const [i, h] of list.entries()) {
         const slot = slots[i];
         if (!slot) {
@@ -213,79 +237,105 @@ export class DeliveryPass {
           continue;
         }
         const at = new Date(slot.at);
-        planned.push({
+        lane.go.push({
           ...h,
           at: slot.at,
-          end: slot.end,
           windows: this.limiter.conversationWindows(h.msg.conversationId, at),
         });
       }
+      lanes.push(lane);
     }
+    const planned = lanes.flatMap((l) => l.go);
     const granted = await this.limiter.acquireConversations(
       planned.map((p) => ({ conversationId: p.msg.conversationId, at: new Date(p.at) })),
     );
-    const go: Planned[] = [];
-    for (const [i, p] of planned.entries()) {
-      if (granted[i]) go.push(p);
-      else release.push(p);
+    const refused = new Set(planned.filter((_, i) => !granted[i]));
+    for (const lane of lanes) {
+      release.push(...lane.go.filter((p) => refused.has(p)));
+      lane.go = lane.go.filter((p) => !refused.has(p));
     }
     // Messages without a moment or a conversation slot this wave give their claim back and
     // go back to the front of their conversation (a full conversation is then skipped).
     await this.bulk.deleteClaimIds(release.map((h) => claimId(h.msg.id, h.seq)));
     for (const h of release) this.requeue(queues, h.msg);
-    for (const p of go) this.busy.add(p.msg.conversationId);
-    const done = this.sendAll(go, queues);
+    for (const lane of lanes) for (const p of lane.go) this.busy.add(p.msg.conversationId);
+    const done = this.sendAll(lanes, queues);
     return { planned: true, done };
   }
 
-  /** Sends a wave's messages at their moments, then records the outcomes in bulk. */
-  private async sendAll(go: Planned[], queues: OutboxMessage[][]): Promise<void> {
+  /** Sends a wave's messages at its moments, then records the outcomes in bulk. */
+  private async sendAll(lanes: readonly Lane[], queues: OutboxMessage[][]): Promise<void> {
     const sent: Planned[] = [];
-    const late: Held[] = [];
-    await Promise.all(
-      go.map(async (p) => {
-        try {
-          const outcome = await this.sendAt(p);
-          if (outcome === 'late') {
-            late.push(p);
-            this.requeue(queues, p.msg);
-            return;
-          }
-          this.stats.claimed++;
-          if (outcome.ok) sent.push(p);
-          else await this.failed(p, outcome);
-        } catch (e) {
-          // A database hiccup: the claim (if taken) runs out and a later pass retries.
-          this.deps.log.error(
-            { messageId: p.msg.id, kind: p.msg.kind, error: (e as Error).name },
-            'outbox message failed',
-          );
+    const late: Planned[] = [];
+    const send = async (p: Planned, end: number) => {
+      try {
+        const outcome = await this.send(p, end);
+        if (outcome === 'late') {
+          late.push(p);
+          return;
         }
+        this.stats.claimed++;
+        if (outcome.ok) sent.push(p);
+        else await this.failed(p, outcome);
+      } catch (e) {
+        // A database hiccup: the claim (if taken) runs out and a later pass retries.
+        this.deps.log.error(
+          { messageId: p.msg.id, kind: p.msg.kind, error: (e as Error).name },
+          'outbox message failed',
+        );
+      }
+    };
+    await Promise.all(
+      lanes.map(async (lane) => {
+        const waiting = [...lane.go];
+        const sends: Promise<void>[] = [];
+        for (const slot of lane.slots) {
+          if (waiting.length === 0) break;
+          const now = await this.until(slot.at);
+          if (now === null) break; // the clock stands still: the later moments never come
+          if (now >= slot.end) {
+            continue; // this moment has passed: the next one
+          }
+          sends.push(send(waiting.shift()!, slot.end));
+        }
+        late.push(...waiting);
+        await Promise.all(sends);
       }),
     );
+    for (const p of late) this.requeue(queues, p.msg);
     try {
       await this.bulk.deleteClaimIds(late.map((h) => claimId(h.msg.id, h.seq)));
       await this.recordSent(sent);
     } finally {
-      for (const p of go) this.busy.delete(p.msg.conversationId);
+      for (const lane of lanes) for (const p of lane.go) this.busy.delete(p.msg.conversationId);
     }
   }
 
-  /** Waits for the moment, checks it is still this message's to send, sends. */
-  private async sendAt(p: Planned): Promise<SendResult | 'late'> {
+  /** Whether the clock moves by itself (it is not a test's ManualClock standing still). */
+  private async clockMoves(): Promise<boolean> {
+    const before = this.now().getTime();
+    await sleep(2);
+    return this.now().getTime() > before;
+  }
+
+  /** The clock's time once it has reached `at`, or null if it stands still. */
+  private async until(at: number): Promise<number | null> {
     let now = this.now().getTime();
-    for (let i = 0; now < p.at && i < 3; i++) {
-      await sleep(Math.min(p.at - now + (i === 0 ? 0 : FROZEN_PROBE_MS), 60_000));
+    for (let i = 0; now < at && i < 3; i++) {
+      await sleep(Math.min(at - now + (i === 0 ? 0 : FROZEN_PROBE_MS), 60_000));
       now = this.now().getTime();
     }
-    // A clock that stands still never reaches the moment: the slot is given up.
-    if (now < p.at) return 'late';
-    if (now >= p.end || now >= p.leaseUntil) return 'late';
-    if (this.limiter.conversationWindows(p.msg.conversationId, new Date(now)) !== p.windows)
-      return 'late';
+    return now < at ? null : now;
+  }
+
+  /** Sends unless the moment (ending at `end`), the lease or the conversation windows passed. */
+  private async send(p: Planned, end: number): Promise<SendResult | 'late'> {
     await this.slot();
     try {
-      if (this.now().getTime() >= p.end) return 'late';
+      const now = this.now().getTime();
+      if (now >= end || now >= p.leaseUntil) return 'late';
+      if (this.limiter.conversationWindows(p.msg.conversationId, new Date(now)) !== p.windows)
+        return 'late';
       return await this.deps.sender.send(p.reference, p.msg.payload);
     } finally {
       this.freeSlot();
@@ -382,16 +432,24 @@ export class DeliveryPass {
       this.references.set(id, (await conversations.find(id))?.reference ?? null);
   }
 
-  /** One bulk update per claim number (almost always one), then their claims go. */
+  /**
+   * Bulk updates per claim number (almost always one), in small chunks that give way to a
+   * wave being prepared (the embedded database runs one write at a time, and each document an
+   * update touches costs it a statement: the next wave's claims must not queue behind them).
+   * Then their claims go.
+   */
   private async recordSent(sent: readonly Planned[]): Promise<void> {
     if (sent.length === 0) return;
     const at = this.now();
     for (const [seq, list] of groupBy(sent, (p) => String(p.seq)))
-      await this.bulk.markSent(
-        list.map((p) => p.msg.id),
-        Number(seq),
-        at,
-      );
+      for (let i = 0; i < list.length; i += MARK_CHUNK) {
+        while (this.preparing > 0) await new Promise<void>((r) => this.prepared.push(r));
+        await this.bulk.markSent(
+          list.slice(i, i + MARK_CHUNK).map((p) => p.msg.id),
+          Number(seq),
+          at,
+        );
+      }
     await this.bulk.deleteClaimsOf(sent.map((p) => p.msg.id));
     this.stats.sent += sent.length;
     for (const p of sent)
