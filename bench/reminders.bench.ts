@@ -359,7 +359,9 @@ function main(): void {
         for (let pass = 0; pass < 1_000; pass++) {
           const { reminders } = await app.tick();
           if (reminders.enqueued > 0)
-            throw new Error(`the warm-up pass enqueued ${reminders.enqueued} messages (expected 0)`);
+            throw new Error(
+              `the warm-up pass enqueued ${reminders.enqueued} messages (expected 0)`,
+            );
           if (reminders.materialized === 0) break;
         }
       }

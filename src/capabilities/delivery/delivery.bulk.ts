@@ -1,5 +1,10 @@
 import type { Claim } from '../../core/claims';
-import type { DeliveryBulkOps, DeliveryRepository, OutboxState } from './delivery.types';
+import type {
+  DeliveryBulkOps,
+  DeliveryRepository,
+  OutboxState,
+  SentRecord,
+} from './delivery.types';
 
 /**
  * The bulk operations of a repository: its own (MongoDB: one round trip each), or the same
@@ -43,18 +48,16 @@ export function bulkOps(repo: DeliveryRepository): DeliveryBulkOps {
           }))),
     markSent:
       repo.markSent?.bind(repo) ??
-      (async (ids: readonly string[], seq: number, at: Date) => {
-        for (const id of ids) {
-          const m = await repo.get(id);
-          if (!m) continue;
-          await repo.update(id, seq, {
+      (async (sent: readonly SentRecord[], at: Date) => {
+        for (const r of sent)
+          await repo.update(r.id, r.seq, {
             status: 'sent',
-            attempts: m.attempts + 1,
-            claimSeq: seq + 1,
+            attempts: r.attempts,
+            claimSeq: r.seq + 1,
             sentAt: at,
             updatedAt: at,
+            activityId: r.activityId ?? '',
           });
-        }
       }),
   };
 }

@@ -79,6 +79,8 @@ export class DeliveryPass {
   /** Waves being prepared now, and the recorders waiting for them to be done. */
   private preparing = 0;
   private prepared: (() => void)[] = [];
+  /** The recording of the last wave's sends (the next waits for it). */
+  private recording: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly deps: DeliveryDeps,
@@ -92,7 +94,10 @@ export class DeliveryPass {
 
   async run(due: readonly OutboxMessage[]): Promise<void> {
     if (due.length === 0) return;
-    this.gone = await this.deps.repo.goneAmong([...new Set(due.map((m) => m.conversationId))]);
+    const conversationIds = [...new Set(due.map((m) => m.conversationId))];
+    this.gone = await this.deps.repo.goneAmong(conversationIds);
+    // Every reference the pass may need, in one read.
+    await this.loadReferences(conversationIds.filter((id) => !this.gone.has(id)));
     // Conversations in random order, so instances working side by side seldom contend.
     const queues = shuffle(
       [...groupBy(due, (m) => m.conversationId).values()],
@@ -265,7 +270,7 @@ export class DeliveryPass {
 
   /** Sends a wave's messages at its moments, then records the outcomes in bulk. */
   private async sendAll(lanes: readonly Lane[], queues: OutboxMessage[][]): Promise<void> {
-    const sent: Planned[] = [];
+    const sent: (Planned & { activityId?: string })[] = [];
     const late: Planned[] = [];
     const send = async (p: Planned, end: number) => {
       try {
@@ -275,7 +280,11 @@ export class DeliveryPass {
           return;
         }
         this.stats.claimed++;
-        if (outcome.ok) sent.push(p);
+        if (outcome.ok)
+          sent.push({
+            ...p,
+            ...(outcome.activityId !== undefined && { activityId: outcome.activityId }),
+          });
         else await this.failed(p, outcome);
       } catch (e) {
         // A database hiccup: the claim (if taken) runs out and a later pass retries.
@@ -433,24 +442,35 @@ export class DeliveryPass {
   }
 
   /**
-   * Bulk updates per claim number (almost always one), in small chunks that give way to a
-   * wave being prepared (the embedded database runs one write at a time, and each document an
-   * update touches costs it a statement: the next wave's claims must not queue behind them).
-   * Then their claims go.
+   * Records the sent messages in bulk, in small chunks that give way to a wave being prepared
+   * (the embedded database runs one write at a time, and each document an update touches costs
+   * it a statement: the next wave's claims must not queue behind them). Then their claims go.
+   * Waves record one after another, never side by side.
    */
-  private async recordSent(sent: readonly Planned[]): Promise<void> {
+  private async recordSent(sent: readonly (Planned & { activityId?: string })[]): Promise<void> {
     if (sent.length === 0) return;
-    const at = this.now();
-    for (const [seq, list] of groupBy(sent, (p) => String(p.seq)))
-      for (let i = 0; i < list.length; i += MARK_CHUNK) {
+    const previous = this.recording;
+    let done!: () => void;
+    this.recording = new Promise<void>((resolve) => (done = resolve));
+    try {
+      await previous;
+      const at = this.now();
+      for (let i = 0; i < sent.length; i += MARK_CHUNK) {
         while (this.preparing > 0) await new Promise<void>((r) => this.prepared.push(r));
         await this.bulk.markSent(
-          list.slice(i, i + MARK_CHUNK).map((p) => p.msg.id),
-          Number(seq),
+          sent.slice(i, i + MARK_CHUNK).map((p) => ({
+            id: p.msg.id,
+            seq: p.seq,
+            attempts: p.msg.attempts + 1,
+            ...(p.activityId !== undefined && { activityId: p.activityId }),
+          })),
           at,
         );
       }
-    await this.bulk.deleteClaimsOf(sent.map((p) => p.msg.id));
+      await this.bulk.deleteClaimsOf(sent.map((p) => p.msg.id));
+    } finally {
+      done();
+    }
     this.stats.sent += sent.length;
     for (const p of sent)
       this.deps.log.info(

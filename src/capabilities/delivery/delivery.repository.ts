@@ -14,6 +14,7 @@ import type {
   OutboxMessage,
   OutboxPayload,
   OutboxStatus,
+  SentRecord,
 } from './delivery.types';
 import { OUTBOX_STATUSES } from './delivery.types';
 
@@ -46,8 +47,11 @@ interface ClaimDoc {
   leaseUntil: Date;
 }
 
-/** Ids per bulk update: FerretDB v1 rewrites each document in its own statement. */
-const MARK_CHUNK = 16;
+/**
+ * Statements per bulk update: FerretDB v1 rewrites each document in a statement of its own,
+ * holding its one writer meanwhile, and a bulkWrite of 100 updates did not finish there.
+ */
+const MARK_CHUNK = 8;
 
 export class MongoDeliveryRepository
   extends ClaimsBacked
@@ -175,14 +179,31 @@ export class MongoDeliveryRepository
     }));
   }
 
-  async markSent(ids: readonly string[], seq: number, at: Date): Promise<void> {
-    for (let i = 0; i < ids.length; i += MARK_CHUNK) {
-      await this.outbox.updateMany(
-        { _id: { $in: ids.slice(i, i + MARK_CHUNK) }, claimSeq: { $lte: seq } },
-        {
-          $set: { status: 'sent', claimSeq: seq + 1, sentAt: at, updatedAt: at },
-          $inc: { attempts: 1 },
-        },
+  /**
+   * One `update` command with one statement per message, each filtered by `_id` alone: FerretDB
+   * v1 finds a document by `_id` only when the filter has no other field (an `$in` or a second
+   * field reads the whole collection), and MongoDB runs each through the `_id` index. The
+   * holder of a message's claim is its only writer, so no claim number is needed in the filter.
+   */
+  async markSent(sent: readonly SentRecord[], at: Date): Promise<void> {
+    for (let i = 0; i < sent.length; i += MARK_CHUNK) {
+      await this.outbox.bulkWrite(
+        sent.slice(i, i + MARK_CHUNK).map((r) => ({
+          updateOne: {
+            filter: { _id: r.id },
+            update: {
+              $set: {
+                status: 'sent' as const,
+                attempts: r.attempts,
+                claimSeq: r.seq + 1,
+                sentAt: at,
+                updatedAt: at,
+                activityId: r.activityId ?? '',
+              },
+            },
+          },
+        })),
+        { ordered: false },
       );
     }
   }

@@ -71,6 +71,14 @@ export interface OutboxState {
   nextAttemptAt: Date;
 }
 
+/** A send to record: the message, the claim it was made under, its attempts so far. */
+export interface SentRecord {
+  id: string;
+  seq: number;
+  attempts: number;
+  activityId?: string;
+}
+
 /**
  * Bulk operations (one round trip for many messages). Optional: a store without them is
  * driven one document at a time through the methods below (see `delivery.bulk.ts`).
@@ -83,8 +91,8 @@ export interface DeliveryBulkOps {
   /** Removes every claim of these messages (their attempts are over). */
   deleteClaimsOf(messageIds: readonly string[]): Promise<void>;
   states(ids: readonly string[]): Promise<OutboxState[]>;
-  /** Records sends made under claim `seq`: status sent, attempts + 1, claimSeq seq + 1. */
-  markSent(ids: readonly string[], seq: number, at: Date): Promise<void>;
+  /** Records sends (each made under its claim `seq`): status sent, attempts, claimSeq seq + 1. */
+  markSent(sent: readonly SentRecord[], at: Date): Promise<void>;
 }
 
 /** The storage port; delivery.repository.ts implements it on MongoDB / FerretDB v1. */
