@@ -21,6 +21,7 @@ import { registerMeetings, type ReminderRunStats } from './capabilities/meetings
 import { registerCases } from './capabilities/cases';
 import { registerHelp } from './capabilities/help';
 import { registerAudit } from './capabilities/audit';
+import { registerDeviations, type DeviationChaseStats } from './capabilities/deviations';
 import { createGate } from './capabilities/anonymity';
 
 export interface ModuleOptions {
@@ -67,6 +68,15 @@ export async function buildModules(
     setupState,
     gate,
   });
+  const deviations = registerDeviations(kernel, {
+    forums: forums.services,
+    people: people.services,
+    // Today the personal chat a user opened with the bot (stored references): a manager who never
+    // wrote to the bot cannot be reached. Roster reading and 1:1 creation will replace this.
+    personalChat: async (tenantId, aadObjectId) =>
+      (await conversations.services.personalConversationOf(tenantId, aadObjectId))?.id ?? null,
+    gate,
+  });
   const audit = registerAudit(kernel, {
     people: people.services,
     publicUrl: o.publicUrl ?? (() => config.publicUrl ?? ''),
@@ -77,7 +87,17 @@ export async function buildModules(
   });
 
   /** In routing order; their jobs run in this order on every scheduler pass. */
-  const modules: Module[] = [help, people, conversations, forums, meetings, cases, delivery, audit];
+  const modules: Module[] = [
+    help,
+    people,
+    conversations,
+    forums,
+    meetings,
+    cases,
+    deviations,
+    delivery,
+    audit,
+  ];
   const runtime = await complete(modules, {
     eventBackoffMs: (n) => backoffMs(n, undefined, Math.random),
     ...(o.operationLeaseMs ? { operationLeaseMs: o.operationLeaseMs } : {}),
@@ -87,6 +107,10 @@ export async function buildModules(
     tick: () => runtime.tick() as Promise<unknown> as Promise<TickResult>,
     help: help.services,
     gate,
+    /** The kernel's unit of work (tests record other capabilities' events through it). */
+    units: kernel.units,
+    /** Every module's retention targets (the daily purge calls them). */
+    retention: modules.flatMap((m) => m.retention ?? []),
     faces: {
       people: people.services,
       conversations: conversations.services,
@@ -94,6 +118,9 @@ export async function buildModules(
       forums: forums.services,
       meetings: meetings.services.meetings,
       cases: cases.services,
+      deviations: deviations.services.deviations,
+      /** Agenda "to follow up" providers (deviations escalated to a steering forum). */
+      agendaFollowUps: [deviations.services.followUps],
     },
   };
 }
@@ -104,5 +131,6 @@ export interface TickResult {
   recovered: number;
   events: DispatchStats;
   reminders: ReminderRunStats;
+  deviations: DeviationChaseStats;
   delivery: DeliveryRunStats;
 }

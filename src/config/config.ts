@@ -43,6 +43,20 @@ export const unitsFileSchema = z
 export const unitNames = (units: readonly UnitConfig[]): string[] =>
   units.flatMap((u) => [u.name, ...(u.aliases ?? [])]);
 
+/** A deviation category of DEVIATION_CATEGORIES_FILE: a code and its Swedish and English label. */
+const deviationCategorySchema = z
+  .object({
+    code: z.string().regex(/^[a-zA-Z][a-zA-Z0-9]{1,39}$/, 'code: letters and digits, 2–40'),
+    name: z.object({ sv: z.string().min(1).max(100), en: z.string().min(1).max(100) }).strict(),
+  })
+  .strict();
+export type DeviationCategoryConfig = z.infer<typeof deviationCategorySchema>;
+const deviationCategoriesFileSchema = z
+  .array(deviationCategorySchema)
+  .min(1)
+  .max(50)
+  .refine((cs) => new Set(cs.map((c) => c.code)).size === cs.length, 'codes must be unique');
+
 const csv = z
   .string()
   .optional()
@@ -89,6 +103,14 @@ const envSchema = z.object({
   SCHEDULER_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   MEETINGS_HORIZON_DAYS: z.coerce.number().int().min(7).max(730).default(120),
   OPERATION_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  DEVIATION_REPLY_DAYS: z.coerce.number().int().min(1).max(365).default(60),
+  DEVIATION_REMINDER_DAYS_BEFORE: z
+    .string()
+    .regex(/^\d{1,3}(,\d{1,3}){0,4}$/, 'comma-separated whole days, e.g. 14,3')
+    .default('14,3'),
+  DEVIATION_CATEGORIES_FILE: z.string().min(1).optional(),
+  RETENTION_DEVIATION_TEXT_MONTHS: z.coerce.number().int().min(1).max(240).default(12),
+  RETENTION_DEVIATIONS_MONTHS: z.coerce.number().int().min(1).max(600).default(36),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
 });
@@ -125,6 +147,16 @@ export interface Config {
   operationLeaseSeconds: number;
   log: { level: string; pretty: boolean };
   projectRoot: string;
+  deviations: {
+    /** Days after reporting by which the organisations concerned should answer. */
+    replyDays: number;
+    /** Reminders this many days before the reply date (then one when it has passed). */
+    reminderDaysBefore: readonly number[];
+    /** The municipality's categories (DEVIATION_CATEGORIES_FILE), or the defaults when unset. */
+    categories: readonly DeviationCategoryConfig[] | undefined;
+    /** Months after closing: free text removed, then the whole deviation removed. */
+    retention: { textMonths: number; recordMonths: number };
+  };
 }
 
 export class ConfigError extends Error {
@@ -243,6 +275,36 @@ export function loadConfig(
     problems.push(`UNITS_FILE: cannot read ${e.UNITS_FILE} (${(err as Error).message})`);
   }
 
+  let deviationCategories: DeviationCategoryConfig[] | undefined;
+  if (e.DEVIATION_CATEGORIES_FILE) {
+    try {
+      const cats = deviationCategoriesFileSchema.safeParse(
+        JSON.parse(readFile(path.resolve(options.projectRoot, e.DEVIATION_CATEGORIES_FILE))),
+      );
+      if (cats.success) deviationCategories = cats.data;
+      else
+        for (const issue of cats.error.issues)
+          problems.push(
+            `DEVIATION_CATEGORIES_FILE (${e.DEVIATION_CATEGORIES_FILE}) ${issue.path.join('.')}: ${issue.message}`,
+          );
+    } catch (err) {
+      problems.push(
+        `DEVIATION_CATEGORIES_FILE: cannot read ${e.DEVIATION_CATEGORIES_FILE} (${(err as Error).message})`,
+      );
+    }
+  }
+  const reminderDaysBefore = [
+    ...new Set(e.DEVIATION_REMINDER_DAYS_BEFORE.split(',').map(Number)),
+  ].sort((a, b) => b - a);
+  if (reminderDaysBefore.some((d) => d < 1 || d >= e.DEVIATION_REPLY_DAYS))
+    problems.push(
+      'DEVIATION_REMINDER_DAYS_BEFORE: each must be at least 1 and less than DEVIATION_REPLY_DAYS',
+    );
+  if (e.RETENTION_DEVIATIONS_MONTHS < e.RETENTION_DEVIATION_TEXT_MONTHS)
+    problems.push(
+      'RETENTION_DEVIATIONS_MONTHS: must not be less than RETENTION_DEVIATION_TEXT_MONTHS',
+    );
+
   if (problems.length > 0) throw new ConfigError(problems);
 
   const allowedTenantIds = localMode
@@ -277,6 +339,15 @@ export function loadConfig(
       pretty: (e.LOG_FORMAT ?? (e.NODE_ENV === 'production' ? 'json' : 'pretty')) === 'pretty',
     },
     projectRoot: options.projectRoot,
+    deviations: {
+      replyDays: e.DEVIATION_REPLY_DAYS,
+      reminderDaysBefore,
+      categories: deviationCategories,
+      retention: {
+        textMonths: e.RETENTION_DEVIATION_TEXT_MONTHS,
+        recordMonths: e.RETENTION_DEVIATIONS_MONTHS,
+      },
+    },
   };
 }
 

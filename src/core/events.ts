@@ -11,8 +11,11 @@ export interface DomainEvents {
   /** A chair (or admin) cancelled a meeting; `by` is their Entra object id. */
   'meeting.cancelled': { forumId: string; meetingId: string; by: string };
   'meeting.moved': { forumId: string; meetingId: string; by: string; date: string };
-  /** A forum was created, edited or imported: its meetings are (re)materialized. */
-  'forum.saved': { forumId: string };
+  /**
+   * A forum was created, edited or imported: its meetings are (re)materialized. `by` is the
+   * admin's Entra object id (absent in events recorded before it was added).
+   */
+  'forum.saved': { forumId: string; by?: string };
   'forum.bound': { forumId: string; conversationId: string; by: string };
   /** Teams answered 403/404 for a conversation: the bot was removed from it. */
   'conversation.gone': { conversationId: string };
@@ -48,6 +51,38 @@ export interface DomainEvents {
     outcome: string;
     by: string;
   };
+  /**
+   * A deviation (avvikelse) was reported. What a counter needs (term summaries): its code and
+   * category, the organisations it concerns, the reporting organisation, the forum it concerns
+   * (if any), when it was reported and the term that falls in (if the calendar has one).
+   */
+  'deviation.reported': DeviationFacts & { state: 'reported'; by: string };
+  /** A deviation moved from one state to another (taken, answered, escalated, followed up, closed). */
+  'deviation.stateChanged': DeviationFacts & {
+    from: string;
+    to: string;
+    by: string;
+    /** The steering forum it was escalated to (set from `escalated` on). */
+    escalatedTo?: string;
+    /** The meeting whose minutes followed it up (`to: 'followedUp'`). */
+    meetingId?: string;
+  };
+}
+
+/** The coded facts of a deviation that every deviation event carries (no text, no names). */
+export interface DeviationFacts {
+  /** `AVV-26-007`. */
+  code: string;
+  category: string;
+  /** Organisation codes the deviation concerns. */
+  concerned: string[];
+  reportingOrganisation: string;
+  /** The forum it concerns, if the reporter named one. */
+  forumId?: string;
+  /** ISO instant of the report. */
+  reportedAt: string;
+  /** The reporting term of `reportedAt` (`HT 2026`), when the calendar has one. */
+  term?: string;
 }
 
 export type EventType = keyof DomainEvents;
@@ -62,6 +97,8 @@ export const EVENT_TYPES: readonly EventType[] = [
   'case.statusChanged',
   'minutes.saved',
   'case.outcome',
+  'deviation.reported',
+  'deviation.stateChanged',
 ];
 
 /** An event as recorded: `id` is `<unit id>:e<n>`, so recording it twice makes one event. */

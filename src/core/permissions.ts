@@ -23,6 +23,13 @@ export const PERMISSIONS = {
   'cases.chair': ['chair', 'admin'],
   /** The outbox: counts, dead letters, retries. */
   'delivery.manage': ['admin'],
+  /** Report a deviation (avvikelse) and see one's own (`avvikelse`, `avvikelser`). */
+  'deviations.report': ANY_ROLE,
+  /**
+   * Take on, answer, escalate and close a deviation: a manager of an organisation it concerns
+   * (role manager and member of that organisation), or an admin.
+   */
+  'deviations.handle': ['manager', 'admin'],
   /** The audit trail: read, filter and export it (`granskningslogg`). */
   'audit.view': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;

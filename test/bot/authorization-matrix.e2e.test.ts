@@ -57,6 +57,8 @@ const COMMANDS: [id: string, text: string, who: Who][] = [
   ['forums.edit', 'ändra forum Inget sådant', 'forums.manage'],
   ['forums.link', 'koppla forum', 'forums.manage'],
   ['meetings.next', 'nästa möte', 'meetings.view'],
+  ['deviations.report', 'avvikelse', 'deviations.report'],
+  ['deviations.list', 'avvikelser', 'deviations.report'],
 ];
 
 const MEETING = 'inget-forum:2030-01-07';
@@ -116,6 +118,36 @@ const VERBS: Record<string, { data: () => unknown; who: Who }> = {
     data: () => ({ meetingId: MEETING, date: '2030-01-08', reason: 'Lokalen är upptagen.' }),
     who: 'meetings.change',
   },
+  'deviations.open': { data: () => ({}), who: 'deviations.report' },
+  'deviations.submit': {
+    data: () => ({
+      token: cardToken(),
+      occurredOn: '2026-11-20',
+      concerned: 'socialServices',
+      reportingOrganisation: 'school',
+      category: 'contactPersonChange',
+      description: 'Skolan fick inte veta att kontaktpersonen hade bytts.',
+      solvedLocally: 'no',
+    }),
+    who: 'deviations.report',
+  },
+  'deviations.list': { data: () => ({}), who: 'deviations.report' },
+  'deviations.show': { data: () => ({ code: 'AVV-30-001' }), who: 'deviations.report' },
+  'deviations.take': { data: () => ({ code: 'AVV-30-001' }), who: 'deviations.handle' },
+  'deviations.answer': {
+    data: () => ({
+      code: 'AVV-30-001',
+      cause: 'Rutinen var okänd.',
+      action: 'Rutinen är genomgången.',
+      followUp: 'Följs upp i maj.',
+    }),
+    who: 'deviations.handle',
+  },
+  'deviations.escalate': {
+    data: () => ({ code: 'AVV-30-001', forumId: 'no-such-forum' }),
+    who: 'deviations.handle',
+  },
+  'deviations.close': { data: () => ({ code: 'AVV-30-001' }), who: 'deviations.handle' },
   'people.grantRole': { data: () => ({}), who: 'people.manage' },
   'people.revokeRole': { data: () => ({}), who: 'people.manage' },
   'people.addOrganisation': { data: () => ({}), who: 'people.manage' },

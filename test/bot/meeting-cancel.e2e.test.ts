@@ -81,4 +81,56 @@ describe('a cancelled meeting moves its waiting cases to the next meeting', () =
     const mine = await bot.send(actionExecute('cases.mine', {}, { from: PEOPLE.anna }));
     expect(cardText(invokeCard(mine))).toContain('torsdag 18 mars');
   });
+
+  it('a schedule change cancels the old dates ahead ("schedule changed") and moves their cases', async () => {
+    const meetings = () => bot.db.collection('meetings').find({ forumId: 'fossam' }).toArray();
+    await bot.send(
+      actionExecute(
+        'cases.submit',
+        {
+          token: cardToken(),
+          meetingId: 'fossam:2027-03-25',
+          organisation: 'school',
+          ageBand: 'grades7to9',
+          concerns: 'schoolAbsence',
+          description: 'Eleven kommer sent nästan varje dag.',
+          tried: 'Samtal hem.',
+          question: 'Vad kan fritid erbjuda?',
+          urgency: 'normal',
+        },
+        { from: PEOPLE.anna },
+      ),
+    );
+    // The admin moves the forum from Thursdays to Tuesdays.
+    const edited = await bot.send(
+      actionExecute(
+        'forums.update',
+        { ...FOSSAM_FORM, weekday: 'tuesday', firstDate: '2027-01-12', forumId: 'fossam' },
+        ADMIN_CHAT,
+      ),
+    );
+    expect(cardText(invokeCard(edited))).toContain('Fossam');
+    await bot.app.tick();
+
+    const all = await meetings();
+    const byId = new Map(all.map((m) => [String(m['id']), m]));
+    // Every Thursday ahead that still took place is now cancelled because the schedule changed.
+    expect(byId.get('fossam:2027-03-25')).toMatchObject({
+      status: 'cancelled',
+      reason: { kind: 'scheduleChanged' },
+    });
+    expect(byId.get('fossam:2027-04-15')).toMatchObject({ status: 'cancelled' });
+    // The meeting a chair cancelled earlier keeps the chair's own reason.
+    expect(byId.get('fossam:2027-03-11')).toMatchObject({ reason: { kind: 'override' } });
+    // Tuesdays are materialized and take place; the first one after the 25th gets the case.
+    const next: Record<string, unknown> | undefined = all
+      .filter((m) => m['status'] === 'scheduled' && String(m['date']) > '2027-03-25')
+      .sort((x, y) => String(x['date']).localeCompare(String(y['date'])))[0];
+    expect(new Date(`${String(next?.['date'])}T12:00:00Z`).getUTCDay()).toBe(2);
+
+    // The case waiting for the 25th moved to that Tuesday, in the admin's name.
+    const moved = (await cases()).find((c) => c.ageBand === 'grades7to9');
+    expect(moved).toMatchObject({ meetingId: next?.['id'], status: 'submitted' });
+    expect(moved?.history.at(-1)).toMatchObject({ action: 'moved', by: PEOPLE.admin.aadObjectId });
+  });
 });

@@ -76,6 +76,51 @@ describe('configuration', () => {
     );
   });
 
+  it('reads the deviation settings: reply days, reminder thresholds, categories, retention', () => {
+    expect(load({}).deviations).toEqual({
+      replyDays: 60,
+      reminderDaysBefore: [14, 3],
+      categories: undefined,
+      retention: { textMonths: 12, recordMonths: 36 },
+    });
+    const categories = (f: string) =>
+      f.endsWith('deviation-categories.json')
+        ? JSON.stringify([{ code: 'lateReply', name: { sv: 'Sent svar', en: 'Late reply' } }])
+        : readFileSync(f, 'utf8');
+    const c = load(
+      {
+        DEVIATION_REPLY_DAYS: '30',
+        DEVIATION_REMINDER_DAYS_BEFORE: '3,10,3',
+        DEVIATION_CATEGORIES_FILE: 'x/deviation-categories.json',
+        RETENTION_DEVIATION_TEXT_MONTHS: '6',
+        RETENTION_DEVIATIONS_MONTHS: '24',
+      },
+      categories,
+    );
+    expect(c.deviations).toEqual({
+      replyDays: 30,
+      reminderDaysBefore: [10, 3],
+      categories: [{ code: 'lateReply', name: { sv: 'Sent svar', en: 'Late reply' } }],
+      retention: { textMonths: 6, recordMonths: 24 },
+    });
+    const problems = problemsOf(() =>
+      load(
+        {
+          DEVIATION_REPLY_DAYS: '10',
+          DEVIATION_REMINDER_DAYS_BEFORE: '14',
+          RETENTION_DEVIATION_TEXT_MONTHS: '24',
+          RETENTION_DEVIATIONS_MONTHS: '12',
+          DEVIATION_CATEGORIES_FILE: 'x/deviation-categories.json',
+        },
+        (f) =>
+          f.endsWith('deviation-categories.json') ? '[{"code":"a b"}]' : readFileSync(f, 'utf8'),
+      ),
+    ).join('\n');
+    expect(problems).toContain('DEVIATION_REMINDER_DAYS_BEFORE');
+    expect(problems).toContain('RETENTION_DEVIATIONS_MONTHS: must not be less than');
+    expect(problems).toContain('DEVIATION_CATEGORIES_FILE (x/deviation-categories.json) 0.code');
+  });
+
   it('lists every problem at once', () => {
     const problems = problemsOf(() =>
       load({

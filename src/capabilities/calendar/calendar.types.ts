@@ -127,6 +127,8 @@ export type OccurrenceReason =
   | { kind: 'holiday'; name: string; nameEn: string; date: LocalDate }
   | { kind: 'break'; name: string }
   | { kind: 'outsideTerm' }
+  /** The forum's schedule changed and no longer produces this date. */
+  | { kind: 'scheduleChanged' }
   /** A chair cancelled or moved the occurrence; `text` is the chair's own reason. */
   | { kind: 'override'; text: string };
 

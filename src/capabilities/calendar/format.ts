@@ -85,6 +85,8 @@ export function describeOccurrenceReason(reason: OccurrenceReason, locale: Calen
       return locale === 'sv' ? reason.name : `school break (${reason.name})`;
     case 'outsideTerm':
       return locale === 'sv' ? 'utanför terminstid' : 'outside school term';
+    case 'scheduleChanged':
+      return locale === 'sv' ? 'forumets schema har ändrats' : "the forum's schedule changed";
     case 'override':
       return reason.text;
   }

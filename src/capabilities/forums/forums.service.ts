@@ -73,7 +73,13 @@ export class ForumsService {
       id: newUnitId('forum.create'),
       writes: [this.deps.repo.insertForumWrite(forum)],
       audit: [auditEntry(actor, now, 'forum.create', forum.id)],
-      events: [{ type: 'forum.saved', tenantId: forum.tenantId, data: { forumId: forum.id } }],
+      events: [
+        {
+          type: 'forum.saved',
+          tenantId: forum.tenantId,
+          data: { forumId: forum.id, by: actor.aadObjectId ?? '' },
+        },
+      ],
     });
     if (!outcome.committed) throw new AppError('conflict', { reason: 'forumExists' });
     return forum;
@@ -86,18 +92,37 @@ export class ForumsService {
   async importForums(tenantId: string, entries: readonly unknown[], by: string): Promise<Forum[]> {
     const parsed = await this.checkImport(tenantId, entries);
     const now = this.deps.clock.now();
-    const created: Forum[] = [];
-    for (const input of parsed) {
-      const forum: Forum = { ...input, tenantId, createdAt: now, updatedAt: now, createdBy: by };
-      const outcome = await this.deps.units.commit({
-        id: newUnitId('forum.import'),
-        writes: [this.deps.repo.insertForumWrite(forum)],
-        audit: [auditEntry({ tenantId, aadObjectId: by }, now, 'forum.import', forum.id)],
-        events: [{ type: 'forum.saved', tenantId: tenantId, data: { forumId: forum.id } }],
-      });
-      if (!outcome.committed)
-        throw new ForumImportError([`id: "${input.id}" was created meanwhile`]);
-      created.push(forum);
+    const created: Forum[] = parsed.map((input) => ({
+      ...input,
+      tenantId,
+      createdAt: now,
+      updatedAt: now,
+      createdBy: by,
+    }));
+    // One unit: every forum is a claim, so an import racing another (or a forum created
+    // meanwhile) writes nothing at all, not the forums before the one that collided.
+    const outcome = await this.deps.units.commit({
+      id: newUnitId('forum.import'),
+      writes: created.map((forum) => this.deps.repo.insertForumWrite(forum)),
+      audit: created.map((forum) =>
+        auditEntry({ tenantId, aadObjectId: by }, now, 'forum.import', forum.id),
+      ),
+      events: created.map((forum) => ({
+        type: 'forum.saved' as const,
+        tenantId,
+        data: { forumId: forum.id, by },
+      })),
+    });
+    if (!outcome.committed) {
+      const existing = await Promise.all(
+        created.map(async (f) => ((await this.deps.repo.getForum(tenantId, f.id)) ? f.id : null)),
+      );
+      const taken = existing
+        .filter((id): id is string => id !== null)
+        .map((id) => `id: "${id}" was created meanwhile; nothing was imported`);
+      throw new ForumImportError(
+        taken.length ? taken : ['another import ran at the same moment; nothing was imported'],
+      );
     }
     return created;
   }
@@ -165,7 +190,13 @@ export class ForumsService {
       id: newUnitId('forum.update'),
       writes: [this.deps.repo.forumWrite(forum)],
       audit: [auditEntry(actor, now, 'forum.update', forum.id)],
-      events: [{ type: 'forum.saved', tenantId: forum.tenantId, data: { forumId: forum.id } }],
+      events: [
+        {
+          type: 'forum.saved',
+          tenantId: forum.tenantId,
+          data: { forumId: forum.id, by: actor.aadObjectId ?? '' },
+        },
+      ],
     });
     return forum;
   }

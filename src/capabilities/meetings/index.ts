@@ -57,7 +57,7 @@ export function registerMeetings(
         type: 'forum.saved',
         handle: async (e) => {
           const forum = await deps.forums.getForum(e.tenantId, e.data.forumId);
-          if (forum) await meetings.materialize(forum);
+          if (forum) await meetings.materialize(forum, undefined, e.data.by);
         },
       }),
     ],

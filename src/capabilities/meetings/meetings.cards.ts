@@ -42,6 +42,8 @@ export function reasonText(t: Translate, locale: Locale, reason: OccurrenceReaso
     }
     case 'outsideTerm':
       return t('forums.reason.outsideTerm');
+    case 'scheduleChanged':
+      return t('forums.reason.scheduleChanged');
     case 'override':
       return reason.text;
   }

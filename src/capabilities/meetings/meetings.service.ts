@@ -25,6 +25,9 @@ export interface MeetingsServiceDeps {
 
 const DAY = 24 * 60 * 60 * 1000;
 
+/** Who changes meetings the scheduler retires when no admin's id is known. */
+const SYSTEM_ACTOR = 'samverkan';
+
 /** A meeting that will take place (scheduled, or moved to another date or time). */
 export const takesPlace = (m: Meeting): boolean => m.status === 'scheduled' || m.status === 'moved';
 
@@ -62,10 +65,52 @@ export class MeetingsService {
    * Materializes the forum's meetings from yesterday to the horizon, with chairs' overrides
    * applied, and stores them. Idempotent: ids are stable (`<forumId>:<originalDate>`).
    */
-  async materialize(forum: Forum, now: Date = this.deps.clock.now()): Promise<Meeting[]> {
+  async materialize(
+    forum: Forum,
+    now: Date = this.deps.clock.now(),
+    by: string = SYSTEM_ACTOR,
+  ): Promise<Meeting[]> {
     const meetings = await this.compute(forum, now);
     await this.deps.repo.saveMeetings(meetings);
+    await this.retireOrphans(forum, meetings, now, by);
     return meetings;
+  }
+
+  /**
+   * Meetings stored from an earlier schedule that the forum's schedule no longer produces (the
+   * admin moved it to another weekday, say) are cancelled with the reason "schedule changed",
+   * each with a `meeting.cancelled` event, so no reminder goes out for them and the cases
+   * waiting for them move to the forum's next meeting. Meetings a chair moved stay as they are,
+   * and nothing before `now` changes.
+   */
+  private async retireOrphans(
+    forum: Forum,
+    current: readonly Meeting[],
+    now: Date,
+    by: string,
+  ): Promise<void> {
+    const produced = new Set(current.map((m) => m.id));
+    const horizon = new Date(now.getTime() + (this.horizonDays + 1) * DAY);
+    const stored = await this.deps.repo.meetingsFrom(forum.tenantId, forum.id, now, 1000);
+    const orphans = stored.filter(
+      (m) => m.status === 'scheduled' && m.start <= horizon && !produced.has(m.id),
+    );
+    if (orphans.length === 0) return;
+    const retired: Meeting[] = orphans.map((m) => ({
+      ...m,
+      status: 'cancelled',
+      reason: { kind: 'scheduleChanged' },
+    }));
+    await this.deps.units.commit({
+      id: newUnitId('meeting.retire'),
+      writes: retired.map((m) => this.deps.repo.meetingWrite(m)),
+      audit: [],
+      events: retired.map((m) => ({
+        type: 'meeting.cancelled' as const,
+        tenantId: forum.tenantId,
+        data: { forumId: forum.id, meetingId: m.id, by },
+      })),
+    });
   }
 
   /** The forum's meetings as they are with its overrides (and `extra`, not yet stored). */

@@ -192,6 +192,41 @@ export class PeopleService {
     );
   }
 
+  /**
+   * The managers of an organisation: users holding the role `manager` who are members of it,
+   * with the language each reads (system use: routing deviations).
+   */
+  async managersOf(
+    tenantId: string,
+    organisation: string,
+  ): Promise<{ aadObjectId: string; locale: Locale }[]> {
+    const all = await this.deps.repo.memberships(tenantId);
+    const managers = new Set(
+      all.filter((m) => m.kind === 'role' && m.value === 'manager').map((m) => m.aadObjectId),
+    );
+    const ids = [
+      ...new Set(
+        all
+          .filter(
+            (m) =>
+              m.kind === 'organisation' && m.value === organisation && managers.has(m.aadObjectId),
+          )
+          .map((m) => m.aadObjectId),
+      ),
+    ].sort();
+    return Promise.all(
+      ids.map(async (aadObjectId) => ({
+        aadObjectId,
+        locale: await this.localeOf(tenantId, aadObjectId),
+      })),
+    );
+  }
+
+  /** The language a user's client last reported (Swedish when unknown). System use. */
+  async localeOf(tenantId: string, aadObjectId: string): Promise<Locale> {
+    return (await this.deps.repo.findUser(tenantId, aadObjectId.toLowerCase()))?.locale ?? 'sv';
+  }
+
   isConfigAdmin(aadObjectId: string): boolean {
     return this.deps.configAdmins.includes(aadObjectId.toLowerCase());
   }

@@ -65,7 +65,7 @@ describe('ForumsService', () => {
           type: 'forum.saved',
           tenantId: T,
           at: w.clock.now(),
-          data: { forumId: 'fossam' },
+          data: { forumId: 'fossam', by: admin.aadObjectId },
         },
       ]);
       expect(await w.count('journal')).toBe(0);
@@ -145,8 +145,8 @@ describe('ForumsService', () => {
         ['forum.update', 'fossam'],
       ]);
       expect((await eventsOf('forum.saved')).map((e) => e.data)).toEqual([
-        { forumId: 'fossam' },
-        { forumId: 'fossam' },
+        { forumId: 'fossam', by: admin.aadObjectId },
+        { forumId: 'fossam', by: admin.aadObjectId },
       ]);
     });
 
@@ -318,7 +318,34 @@ describe('ForumsService', () => {
         ['forum.import', 'ungdom'],
       ]);
       expect((await eventsOf('forum.saved')).map((e) => e.data)).toEqual(
-        expect.arrayContaining([{ forumId: 'skolforum' }, { forumId: 'ungdom' }]),
+        expect.arrayContaining([
+          { forumId: 'skolforum', by: 'forums:import' },
+          { forumId: 'ungdom', by: 'forums:import' },
+        ]),
+      );
+    });
+
+    it('two imports racing over the same forum: one imports all of its forums, the other nothing', async () => {
+      const first = [
+        entry({ id: 'skolforum', name: 'Skolforum', code: 'SKF' }),
+        entry({ id: 'ungdom', name: 'Ungdomsforum', code: 'UNG' }),
+      ];
+      const second = [
+        entry({ id: 'trygghet', name: 'Trygghetsforum', code: 'TRY' }),
+        entry({ id: 'ungdom', name: 'Ungdomsforum', code: 'UNG' }),
+      ];
+      const results = await Promise.allSettled([
+        w.forums.importForums(T, first, 'forums:import'),
+        w.forums.importForums(T, second, 'forums:import'),
+      ]);
+      expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+      const won = results.findIndex((r) => r.status === 'fulfilled');
+      const ids = (won === 0 ? first : second).map((e) => (e as { id: string }).id).sort();
+      expect((await w.forums.listForums(admin)).map((f) => f.id).sort()).toEqual(ids);
+      expect((await actions()).map(([, id]) => id).sort()).toEqual(ids);
+      const lost = results.find((r) => r.status === 'rejected');
+      expect((lost?.reason as ForumImportError).problems.join(' ')).toContain(
+        'nothing was imported',
       );
     });
 
