@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { claimId, type Claim } from '../../core/claims';
 import { bulkOps } from './delivery.bulk';
 import type { DeadLetterReason } from './delivery.policy';
@@ -44,7 +45,7 @@ interface Planned extends Held {
 
 /** A tenant's part of a wave: its send moments (earliest first) and the messages for them. */
 interface Lane {
-  slots: readonly { at: number; end: number }[];
+  slots: { at: number; end: number }[];
   go: Planned[];
 }
 
@@ -79,6 +80,8 @@ export class DeliveryPass {
   /** Waves being prepared now, and the recorders waiting for them to be done. */
   private preparing = 0;
   private prepared: (() => void)[] = [];
+  /** How long preparing a wave takes (moving average, ms). */
+  private prepMs = 200;
   /** The recording of the last wave's sends (the next waits for it). */
   private recording: Promise<void> = Promise.resolve();
 
@@ -114,22 +117,27 @@ export class DeliveryPass {
       // Without a tenant budget time does not matter; with one, sends are planned only while
       // the clock moves (a clock that stands still, as in tests, gets the open window only).
       const sends = !this.budget || first || now > started;
-      if (this.budget && sends && !first && horizon - now > WAVE_MS) {
-        await Promise.race([sleep(Math.min(50, horizon - now - WAVE_MS)), ...inflight]);
+      // Prepared ahead by about twice what preparing takes (at least a second), so the moments
+      // are still to come when the wave is ready; a slow database gets longer waves.
+      const lead = Math.max(WAVE_MS, 2 * this.prepMs);
+      if (this.budget && sends && !first && horizon - now > lead) {
+        await Promise.race([sleep(Math.min(50, horizon - now - lead)), ...inflight]);
         continue;
       }
-      // Waves end on whole seconds (the conversation windows' edges), so a message planned at
-      // one moment of a wave may go out at any other.
-      const from = first ? now : Math.max(horizon, now);
-      let to = first ? now : Math.ceil((from + 1) / WAVE_MS) * WAVE_MS;
+      // Waves end on whole seconds (the conversation windows' edges).
+      const from = first ? now : Math.max(horizon, now + this.prepMs);
+      const seconds = this.prepMs < 400 ? 1 : this.prepMs < 1_000 ? 2 : 3;
+      let to = first ? now : (Math.floor(from / WAVE_MS) + seconds) * WAVE_MS;
       if (!first && to - from < WAVE_MS / 5) to += WAVE_MS;
       this.preparing++;
       let wave;
+      const t0 = performance.now();
       try {
         wave = await this.wave(queues, sends, from, to, first);
       } finally {
         if (--this.preparing === 0) for (const go of this.prepared.splice(0)) go();
       }
+      if (wave?.planned) this.prepMs = 0.7 * this.prepMs + 0.3 * (performance.now() - t0);
       if (!wave) {
         if (inflight.size === 0) break;
         await Promise.race(inflight);
@@ -219,8 +227,8 @@ export class DeliveryPass {
 
     // Send moments: the tenant budget's slots in [from, to) (for the first wave, the window
     // open now: taken after the claims so the moments are not already past). Each message is
-    // planned at one moment for its conversation slots; the moments of a wave lie in one
-    // second, so a message may go out at any of its tenant's moments in the wave.
+    // planned at one moment for its conversation slots, and may go out at any of its tenant's
+    // moments in the same second (the same conversation windows): one lane per second.
     const lanes: Lane[] = [];
     const release: Held[] = [];
     const byTenant = groupBy(reachable, (h) => h.msg.tenantId);
@@ -234,13 +242,16 @@ export class DeliveryPass {
             list.length,
           )
         : list.map(() => ({ at: t, end: Infinity }));
-      const lane: Lane = { slots, go: [] };
+      const bySecond = new Map<number, Lane>();
       for (const [i, h] of list.entries()) {
         const slot = slots[i];
         if (!slot) {
           release.push(h);
           continue;
         }
+        const second = Math.floor(slot.at / WAVE_MS);
+        let lane = bySecond.get(second);
+        if (!lane) bySecond.set(second, (lane = { slots: [], go: [] }));
         const at = new Date(slot.at);
         lane.go.push({
           ...h,
@@ -248,7 +259,8 @@ export class DeliveryPass {
           windows: this.limiter.conversationWindows(h.msg.conversationId, at),
         });
       }
-      lanes.push(lane);
+      for (const slot of slots) bySecond.get(Math.floor(slot.at / WAVE_MS))?.slots.push(slot);
+      lanes.push(...bySecond.values());
     }
     const planned = lanes.flatMap((l) => l.go);
     const granted = await this.limiter.acquireConversations(

@@ -62,7 +62,14 @@ export class MongoDeliveryRepository
   private readonly gone: Collection<GoneDoc>;
   private readonly claimDocs: Collection<ClaimDoc>;
 
-  constructor(db: Db) {
+  /**
+   * FerretDB v1 answers any filter but `{ _id: <value> }` by reading the whole collection, and
+   * an `$in` costs it far more per document than an equality: there, states are read with an
+   * equality filter (one pass over the collection); MongoDB looks the ids up in the index.
+   */
+  private scansOnly = false;
+
+  constructor(private readonly db: Db) {
     super(new MongoClaimStore(db, 'outboxClaims'));
     this.claimDocs = db.collection<ClaimDoc>('outboxClaims');
     this.outbox = db.collection<OutboxDoc>('outbox');
@@ -71,6 +78,11 @@ export class MongoDeliveryRepository
   }
 
   async init(): Promise<void> {
+    const info = await this.db
+      .admin()
+      .command({ buildInfo: 1 })
+      .catch(() => ({}));
+    this.scansOnly = 'ferretdbVersion' in info;
     await this.outbox.createIndex({ status: 1, nextAttemptAt: 1 });
     await this.outbox.createIndex({ conversationId: 1, status: 1 });
     await this.outbox.createIndex({ tenantId: 1, status: 1, updatedAt: -1 });
@@ -163,20 +175,23 @@ export class MongoDeliveryRepository
       await this.claimDocs.deleteMany({ itemId: { $in: [...messageIds] } });
   }
 
+  /** The states of these messages; those that are not pending may be left out. */
   async states(ids: readonly string[]): Promise<OutboxState[]> {
     if (ids.length === 0) return [];
+    const wanted = new Set(ids);
     const docs = await this.outbox
-      .find(
-        { _id: { $in: [...ids] } },
-        { projection: { _id: 1, status: 1, claimSeq: 1, nextAttemptAt: 1 } },
-      )
+      .find(this.scansOnly ? { status: 'pending' } : { _id: { $in: [...ids] } }, {
+        projection: { _id: 1, status: 1, claimSeq: 1, nextAttemptAt: 1 },
+      })
       .toArray();
-    return docs.map((d) => ({
-      id: d._id,
-      status: d.status,
-      claimSeq: d.claimSeq,
-      nextAttemptAt: new Date(d.nextAttemptAt),
-    }));
+    return docs
+      .filter((d) => wanted.has(d._id))
+      .map((d) => ({
+        id: d._id,
+        status: d.status,
+        claimSeq: d.claimSeq,
+        nextAttemptAt: new Date(d.nextAttemptAt),
+      }));
   }
 
   /**
