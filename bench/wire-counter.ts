@@ -24,6 +24,10 @@ export class WireCounter {
   private readonly sockets = new Set<Socket>();
   stats = new Map<string, WireStat>();
   uri = '';
+  /** Commands in flight now, and since when at least one has been (for busyMs). */
+  private inFlight = 0;
+  private busySince = 0;
+  private busyTotal = 0;
 
   constructor(private readonly target: { host: string; port: number }) {}
 
@@ -50,6 +54,13 @@ export class WireCounter {
   /** Starts counting afresh (e.g. after the setup phase). */
   reset(): void {
     this.stats = new Map();
+    this.busyTotal = 0;
+    if (this.inFlight > 0) this.busySince = performance.now();
+  }
+
+  /** Milliseconds (since reset) in which at least one command was waiting for its answer. */
+  busyMs(): number {
+    return this.busyTotal + (this.inFlight > 0 ? performance.now() - this.busySince : 0);
   }
 
   total(): WireStat {
@@ -70,16 +81,21 @@ export class WireCounter {
     const toServer = framer((msg) => {
       const requestId = msg.readInt32LE(4);
       const name = commandOf(msg);
-      if (name) pending.set(requestId, { name, at: performance.now() });
+      if (!name) return;
+      const at = performance.now();
+      pending.set(requestId, { name, at });
+      if (this.inFlight++ === 0) this.busySince = at;
     });
     const toClient = framer((msg) => {
       const request = pending.get(msg.readInt32LE(8));
       if (!request) return;
       pending.delete(msg.readInt32LE(8));
+      const now = performance.now();
+      if (--this.inFlight === 0) this.busyTotal += now - this.busySince;
       let stat = this.stats.get(request.name);
       if (!stat) this.stats.set(request.name, (stat = { count: 0, totalMs: 0, writeErrors: 0 }));
       stat.count++;
-      stat.totalMs += performance.now() - request.at;
+      stat.totalMs += now - request.at;
       if (request.name.startsWith('insert ') && hasWriteErrors(msg)) stat.writeErrors++;
     });
     client.on('data', (chunk: Buffer) => {

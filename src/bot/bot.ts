@@ -157,17 +157,6 @@ export function createBot(deps: BotDeps): Bot {
       conversationType: conversation.type,
       tenantId,
     });
-    const actor = {
-      ...(await people.resolveActor({
-        tenantId,
-        aadObjectId: activity.from?.aadObjectId,
-        displayName: boundedName(activity.from?.name),
-        locale: clientLocale,
-      })),
-      correlationId,
-    };
-    // The client's language; for events that carry none (install events), the user's last known.
-    const locale: Locale = clientLocale ?? actor.locale ?? 'sv';
     const reference = JSON.parse(
       JSON.stringify(TurnContext.getConversationReference(activity)),
     ) as Record<string, unknown> & {
@@ -187,7 +176,20 @@ export function createBot(deps: BotDeps): Bot {
     if (conversation.type === 'channel' && typeof teamId === 'string' && teamId.length <= 512)
       reference.teamId = teamId;
     delete reference.activityId;
-    await conversations.remember(conversation, reference, activity.serviceUrl ?? '');
+    // The user (roles read afresh every turn: a revoked role is refused on the very next turn)
+    // and the conversation (a no-op once this instance knows it) are independent reads.
+    const [resolved] = await Promise.all([
+      people.resolveActor({
+        tenantId,
+        aadObjectId: activity.from?.aadObjectId,
+        displayName: boundedName(activity.from?.name),
+        locale: clientLocale,
+      }),
+      conversations.remember(conversation, reference, activity.serviceUrl ?? ''),
+    ]);
+    const actor = { ...resolved, correlationId };
+    // The client's language; for events that carry none (install events), the user's last known.
+    const locale: Locale = clientLocale ?? actor.locale ?? 'sv';
     const ctx: TurnCtx = {
       actor,
       locale,

@@ -44,6 +44,33 @@ function findLeftovers(value: unknown, path: string, out: string[]): void {
  * template expressions or trip the leftover check.
  */
 export function renderCard(name: string, template: object, data: object): AdaptiveCardJson {
+  // Expansion is a pure function of the template and the data: the same card (the help card of
+  // a role set in a language, a reminder…) is expanded once and copied after that.
+  const key = JSON.stringify(data, keyOf);
+  let memo = rendered.get(template);
+  if (!memo) rendered.set(template, (memo = new Map<string, AdaptiveCardJson>()));
+  const hit = memo.get(key);
+  if (hit) {
+    memo.delete(key); // most recently used last
+    memo.set(key, hit);
+    return structuredClone(hit);
+  }
+  const card = expandCard(name, template, data);
+  if (memo.size >= RENDERED_PER_TEMPLATE) memo.delete(memo.keys().next().value!);
+  memo.set(key, card);
+  return structuredClone(card);
+}
+
+/** Tells a Date from its ISO string in a memo key (they do not render alike). */
+function keyOf(this: Record<string, unknown>, k: string, v: unknown): unknown {
+  return this[k] instanceof Date ? { '\u0000date': v } : v;
+}
+
+/** Rendered cards kept per template (least recently used dropped first). */
+const RENDERED_PER_TEMPLATE = 64;
+const rendered = new WeakMap<object, Map<string, AdaptiveCardJson>>();
+
+function expandCard(name: string, template: object, data: object): AdaptiveCardJson {
   let engine: ACData.Template;
   let expanded: unknown;
   try {

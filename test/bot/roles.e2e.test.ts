@@ -167,4 +167,42 @@ describe('people and roles through the bot', () => {
     expect(text).toContain('manager');
     expect(text).not.toContain('chair');
   });
+
+  it('refuses a revoked role on the very next turn, with nothing cached across turns', async () => {
+    const BO_CHAT = { from: PEOPLE.bo, conversationId: 'a:personal-bo' };
+    await bot.send(
+      actionExecute(
+        'people.grantRole',
+        { userId: PEOPLE.bo.aadObjectId, role: 'admin' },
+        ADMIN_CHAT,
+      ),
+    );
+    bot.connector.clear();
+    await bot.send(message('roller', BO_CHAT));
+    expect(cardText(cardOf(bot.connector.sent[0]))).toContain('Roller och organisationer');
+
+    await bot.send(
+      actionExecute(
+        'people.revokeRole',
+        { userId: PEOPLE.bo.aadObjectId, role: 'admin' },
+        ADMIN_CHAT,
+      ),
+    );
+    // Bo's next message and next card action, right after the revocation, are refused.
+    bot.connector.clear();
+    await bot.send(message('roller', BO_CHAT));
+    expect(bot.connector.sent[0]?.activity.text).toContain('Det får du tyvärr inte göra');
+    const before = await memberships();
+    const auditBefore = await audit();
+    const res = await bot.send(
+      actionExecute(
+        'people.grantRole',
+        { userId: PEOPLE.anna.aadObjectId, role: 'admin' },
+        BO_CHAT,
+      ),
+    );
+    expect(invokeMessage(res)).toContain('Det får du tyvärr inte göra');
+    expect(await memberships()).toEqual(before);
+    expect(await audit()).toBe(auditBefore);
+  });
 });

@@ -21,14 +21,13 @@ export class MongoConversationsRepository implements ConversationsRepository {
 
   async find(id: string): Promise<ConversationRecord | null> {
     const doc = await this.col.findOne({ _id: id });
-    if (!doc) return null;
-    const { _id, ...rest } = doc;
-    return {
-      id: _id,
-      ...rest,
-      firstSeenAt: new Date(rest.firstSeenAt),
-      lastSeenAt: new Date(rest.lastSeenAt),
-    };
+    return doc ? toRecord(doc) : null;
+  }
+
+  async findMany(ids: readonly string[]): Promise<ConversationRecord[]> {
+    if (ids.length === 0) return [];
+    const docs = await this.col.find({ _id: { $in: [...ids] } }).toArray();
+    return docs.map(toRecord);
   }
 
   async personalConversationOf(
@@ -100,4 +99,14 @@ export class MongoConversationsRepository implements ConversationsRepository {
       throw e;
     }
   }
+}
+
+function toRecord(doc: ConversationDoc): ConversationRecord {
+  const { _id, ...rest } = doc;
+  return {
+    id: _id,
+    ...rest,
+    firstSeenAt: new Date(rest.firstSeenAt),
+    lastSeenAt: new Date(rest.lastSeenAt),
+  };
 }

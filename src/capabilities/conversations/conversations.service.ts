@@ -16,6 +16,8 @@ export interface ConversationRecord extends ConversationInfo {
 
 export interface ConversationsRepository {
   find(id: string): Promise<ConversationRecord | null>;
+  /** Many by id in one query (the outbox reads a batch's references at once). */
+  findMany?(ids: readonly string[]): Promise<ConversationRecord[]>;
   /** Inserts or replaces the reference; keeps firstSeenAt. */
   save(record: ConversationRecord): Promise<void>;
   /** The personal chat between the bot and a user, if the user has one with the bot. */
@@ -111,6 +113,16 @@ export class ConversationsService {
 
   find(conversationId: string): Promise<ConversationRecord | null> {
     return this.repo.find(conversationId);
+  }
+
+  /** Many conversations at once (one query when the repository can), by id. */
+  async findMany(conversationIds: readonly string[]): Promise<Map<string, ConversationRecord>> {
+    const records = this.repo.findMany
+      ? await this.repo.findMany(conversationIds)
+      : (await Promise.all(conversationIds.map((id) => this.repo.find(id)))).filter(
+          (r): r is ConversationRecord => r !== null,
+        );
+    return new Map(records.map((r) => [r.id, r]));
   }
 
   personalConversationOf(

@@ -1,9 +1,12 @@
-import { claimId, takeClaim } from '../../core/claims';
+import { performance } from 'node:perf_hooks';
+import { claimId, type Claim } from '../../core/claims';
+import { bulkOps } from './delivery.bulk';
 import type { DeadLetterReason } from './delivery.policy';
 import { backoffMs, classifyFailure } from './delivery.policy';
-import type { SlotLimiter } from './delivery.rate-limit';
+import type { SlotLimiter, TenantBudget } from './delivery.rate-limit';
 import type { DeliveryDeps, DeliveryOptions } from './delivery.service';
 import type {
+  DeliveryBulkOps,
   DeliveryRepository,
   DeliveryRunStats,
   LastError,
@@ -24,149 +27,481 @@ export const emptyStats = (): DeliveryRunStats => ({
 const isExpired = (m: OutboxMessage, now: Date) =>
   m.expiresAt !== undefined && m.expiresAt.getTime() <= now.getTime();
 
-/** One deliverDue call: the shared state of its workers, and what each does with a message. */
+type Reference = Readonly<Record<string, unknown>>;
+
+/** A message this pass holds the claim `seq` of. */
+interface Held {
+  msg: OutboxMessage;
+  seq: number;
+  leaseUntil: number;
+}
+
+/** A held message planned at `at`, whose conversation slots are for the windows `windows`. */
+interface Planned extends Held {
+  reference: Reference;
+  at: number;
+  windows: string;
+}
+
+/** A tenant's part of a wave: its send moments (earliest first) and the messages for them. */
+interface Lane {
+  slots: { at: number; end: number }[];
+  go: Planned[];
+}
+
+/** How far ahead of its sends a wave is prepared (one leased block of the tenant budget). */
+const WAVE_MS = 1_000;
+/** How long a pass waits for the clock to reach a planned send before concluding it stands still. */
+const FROZEN_PROBE_MS = 25;
+/** Messages per bulk update of sent messages. */
+const MARK_CHUNK = 8;
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * One deliverDue call. The due messages are sent in waves: a wave takes the first waiting
+ * message of each conversation (one at a time per conversation, in due order, so a 403 stops
+ * the rest of it before another request is made), and as many as the tenant's budget has
+ * send moments for in the next second. Each wave costs a fixed number of database round trips
+ * whatever its size: one insertMany of claims, one read of the claimed messages' states, one
+ * read of the references not yet known, one insertMany of budget leases and one of
+ * conversation slots, and after its sends one bulk update of the sent messages and one delete
+ * of their claims. The next wave is prepared while this one's sends go out at their moments.
+ * Retries, dead letters and expiries (the rare outcomes) are recorded one by one.
+ */
 export class DeliveryPass {
   readonly stats = emptyStats();
   private gone = new Set<string>();
-  private readonly fullConversations = new Set<string>();
-  private readonly fullTenants = new Set<string>();
-  private readonly references = new Map<string, Readonly<Record<string, unknown>> | null>();
+  private readonly references = new Map<string, Reference | null>();
+  private readonly bulk: DeliveryBulkOps;
+  /** Conversations whose current message is being sent (their next one waits). */
+  private readonly busy = new Set<string>();
+  private sending = 0;
+  private readonly waiting: (() => void)[] = [];
+  /** Waves being prepared now, and the recorders waiting for them to be done. */
+  private preparing = 0;
+  private prepared: (() => void)[] = [];
+  /** How long preparing a wave takes (moving average, ms). */
+  private prepMs = 200;
+  /** The recording of the last wave's sends (the next waits for it). */
+  private recording: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly deps: DeliveryDeps,
     private readonly options: DeliveryOptions,
     private readonly limiter: SlotLimiter,
+    private readonly budget: TenantBudget | null,
     private readonly now: () => Date,
-  ) {}
+  ) {
+    this.bulk = bulkOps(deps.repo);
+  }
 
   async run(due: readonly OutboxMessage[]): Promise<void> {
     if (due.length === 0) return;
-    this.gone = await this.deps.repo.goneAmong([...new Set(due.map((m) => m.conversationId))]);
-    // One worker per conversation at a time, in due order within it: a 403 stops the rest of
-    // that conversation before another request is made. Conversations in random order, so
-    // instances working side by side seldom contend for the same messages.
-    const groups = shuffle(
+    const conversationIds = [...new Set(due.map((m) => m.conversationId))];
+    this.gone = await this.deps.repo.goneAmong(conversationIds);
+    // Every reference the pass may need, in one read.
+    await this.loadReferences(conversationIds.filter((id) => !this.gone.has(id)));
+    // Conversations in random order, so instances working side by side seldom contend.
+    const queues = shuffle(
       [...groupBy(due, (m) => m.conversationId).values()],
       this.options.random,
     );
-    let next = 0;
-    const worker = async () => {
-      while (next < groups.length) {
-        for (const msg of groups[next++]!) {
-          try {
-            await this.process(msg);
-          } catch (e) {
-            // A database hiccup: the claim (if taken) runs out and a later pass retries.
-            this.deps.log.error(
-              { messageId: msg.id, kind: msg.kind, error: (e as Error).name },
-              'outbox message failed',
-            );
-          }
+    const started = this.now().getTime();
+    const inflight = new Set<Promise<void>>();
+    let horizon = started;
+    // A clock that stands still (tests) gets one wave in the window open now; a moving one
+    // gets waves up to whole seconds from the start.
+    let first = this.budget !== null && !(await this.clockMoves());
+    for (;;) {
+      const now = this.now().getTime();
+      // Without a tenant budget time does not matter; with one, sends are planned only while
+      // the clock moves (a clock that stands still, as in tests, gets the open window only).
+      const sends = !this.budget || first || now > started;
+      // Prepared ahead by about twice what preparing takes (at least a second), so the moments
+      // are still to come when the wave is ready; a slow database gets longer waves.
+      const lead = Math.max(WAVE_MS, 2 * this.prepMs);
+      if (this.budget && sends && !first && horizon - now > lead) {
+        await Promise.race([sleep(Math.min(50, horizon - now - lead)), ...inflight]);
+        continue;
+      }
+      // Waves end on whole seconds (the conversation windows' edges).
+      const from = first ? now : Math.max(horizon, now + this.prepMs);
+      const seconds = this.prepMs < 400 ? 1 : this.prepMs < 1_000 ? 2 : 3;
+      let to = first ? now : (Math.floor(from / WAVE_MS) + seconds) * WAVE_MS;
+      if (!first && to - from < WAVE_MS / 5) to += WAVE_MS;
+      this.preparing++;
+      let wave;
+      const t0 = performance.now();
+      try {
+        wave = await this.wave(queues, sends, from, to, first);
+      } finally {
+        if (--this.preparing === 0) for (const go of this.prepared.splice(0)) go();
+      }
+      if (wave?.planned) this.prepMs = 0.7 * this.prepMs + 0.3 * (performance.now() - t0);
+      if (!wave) {
+        if (inflight.size === 0) break;
+        await Promise.race(inflight);
+        continue;
+      }
+      if (wave.planned) {
+        horizon = to;
+        first = false;
+      }
+      const task = wave.done.finally(() => inflight.delete(task));
+      inflight.add(task);
+    }
+    // What is still waiting got no send moment in this pass.
+    for (const q of queues) this.stats.throttled += q.length;
+  }
+
+  /**
+   * Picks, claims and prepares one wave, and starts its sends. Null when there is nothing to
+   * pick now (every remaining conversation is busy, full, or waits for the clock).
+   */
+  private async wave(
+    queues: OutboxMessage[][],
+    sends: boolean,
+    from: number,
+    to: number,
+    first: boolean,
+  ): Promise<{ planned: boolean; done: Promise<void> } | null> {
+    const now = this.now();
+    const settle: OutboxMessage[] = [];
+    const candidates: OutboxMessage[] = [];
+    const perTenant = new Map<string, number>();
+    const room = this.budget
+      ? Math.max(1, Math.ceil((to - from) / this.budget.limit.windowMs)) * this.budget.limit.max
+      : Infinity;
+    for (const q of queues) {
+      if (q.length === 0 || this.busy.has(q[0]!.conversationId)) continue;
+      const conversationId = q[0]!.conversationId;
+      if (this.gone.has(conversationId)) {
+        settle.push(...q.splice(0));
+        continue;
+      }
+      while (q.length > 0 && isExpired(q[0]!, now)) settle.push(q.shift()!);
+      if (q.length === 0 || !sends) continue;
+      if (this.limiter.conversationFull(conversationId, now)) {
+        this.stats.throttled += q.splice(0).length;
+        continue;
+      }
+      const tenantId = q[0]!.tenantId;
+      const n = perTenant.get(tenantId) ?? 0;
+      if (n >= room) continue;
+      if (
+        n === 0 &&
+        this.budget &&
+        !this.budget.mayHave(tenantId, from, Math.max(to, this.now().getTime()))
+      ) {
+        perTenant.set(tenantId, room);
+        continue;
+      }
+      perTenant.set(tenantId, n + 1);
+      candidates.push(q.shift()!);
+    }
+    if (settle.length === 0 && candidates.length === 0) return null;
+
+    // Candidates someone else holds are left to them for this pass.
+    const held = await this.hold([...settle, ...candidates]);
+    const toSettle = new Set(settle);
+    const settleHeld = held.filter((h) => toSettle.has(h.msg));
+    const sendHeld = held.filter((h) => !toSettle.has(h.msg));
+    this.stats.claimed += settleHeld.length;
+    for (const h of settleHeld) {
+      if (isExpired(h.msg, this.now())) await this.expire(h);
+      else await this.deadLetter(h, 'conversationGone', h.msg.attempts, h.msg.lastError);
+    }
+    if (sendHeld.length === 0) return { planned: false, done: Promise.resolve() };
+
+    await this.loadReferences(sendHeld.map((h) => h.msg.conversationId));
+    const reachable: (Held & { reference: Reference })[] = [];
+    for (const h of sendHeld) {
+      const reference = this.references.get(h.msg.conversationId);
+      if (reference) {
+        reachable.push({ ...h, reference });
+        continue;
+      }
+      this.stats.claimed++;
+      await this.deadLetter(h, 'noConversation', h.msg.attempts, h.msg.lastError);
+    }
+
+    // Send moments: the tenant budget's slots in [from, to) (for the first wave, the window
+    // open now: taken after the claims so the moments are not already past). Each message is
+    // planned at one moment for its conversation slots, and may go out at any of its tenant's
+    // moments in the same second (the same conversation windows): one lane per second.
+    const lanes: Lane[] = [];
+    const release: Held[] = [];
+    const byTenant = groupBy(reachable, (h) => h.msg.tenantId);
+    for (const [tenantId, list] of byTenant) {
+      const t = this.now().getTime();
+      const slots = this.budget
+        ? await this.budget.slots(
+            tenantId,
+            first ? t : Math.max(from, t),
+            first ? t : to,
+            list.length,
+          )
+        : list.map(() => ({ at: t, end: Infinity }));
+      const bySecond = new Map<number, Lane>();
+      for (const [i, h] of list.entries()) {
+        const slot = slots[i];
+        if (!slot) {
+          release.push(h);
+          continue;
         }
+        const second = Math.floor(slot.at / WAVE_MS);
+        let lane = bySecond.get(second);
+        if (!lane) bySecond.set(second, (lane = { slots: [], go: [] }));
+        const at = new Date(slot.at);
+        lane.go.push({
+          ...h,
+          at: slot.at,
+          windows: this.limiter.conversationWindows(h.msg.conversationId, at),
+        });
+      }
+      for (const slot of slots) bySecond.get(Math.floor(slot.at / WAVE_MS))?.slots.push(slot);
+      lanes.push(...bySecond.values());
+    }
+    const planned = lanes.flatMap((l) => l.go);
+    const granted = await this.limiter.acquireConversations(
+      planned.map((p) => ({ conversationId: p.msg.conversationId, at: new Date(p.at) })),
+    );
+    const refused = new Set(planned.filter((_, i) => !granted[i]));
+    for (const lane of lanes) {
+      release.push(...lane.go.filter((p) => refused.has(p)));
+      lane.go = lane.go.filter((p) => !refused.has(p));
+    }
+    // Messages without a moment or a conversation slot this wave give their claim back and
+    // go back to the front of their conversation (a full conversation is then skipped).
+    await this.bulk.deleteClaimIds(release.map((h) => claimId(h.msg.id, h.seq)));
+    for (const h of release) this.requeue(queues, h.msg);
+    for (const lane of lanes) for (const p of lane.go) this.busy.add(p.msg.conversationId);
+    const done = this.sendAll(lanes, queues);
+    return { planned: true, done };
+  }
+
+  /** Sends a wave's messages at its moments, then records the outcomes in bulk. */
+  private async sendAll(lanes: readonly Lane[], queues: OutboxMessage[][]): Promise<void> {
+    const sent: (Planned & { activityId?: string })[] = [];
+    const late: Planned[] = [];
+    const send = async (p: Planned, end: number) => {
+      try {
+        const outcome = await this.send(p, end);
+        if (outcome === 'late') {
+          late.push(p);
+          return;
+        }
+        this.stats.claimed++;
+        if (outcome.ok)
+          sent.push({
+            ...p,
+            ...(outcome.activityId !== undefined && { activityId: outcome.activityId }),
+          });
+        else await this.failed(p, outcome);
+      } catch (e) {
+        // A database hiccup: the claim (if taken) runs out and a later pass retries.
+        this.deps.log.error(
+          { messageId: p.msg.id, kind: p.msg.kind, error: (e as Error).name },
+          'outbox message failed',
+        );
       }
     };
-    const workers = Math.max(1, Math.min(this.options.concurrency, groups.length));
-    await Promise.all(Array.from({ length: workers }, worker));
-  }
-
-  private async process(candidate: OutboxMessage): Promise<void> {
-    const { repo } = this.deps;
-    const now = this.now();
-    if (!isExpired(candidate, now) && this.throttled(candidate, now)) {
-      this.stats.throttled++;
-      return;
-    }
-    const held = await this.hold(candidate);
-    if (!held) return;
-    const { msg, seq } = held;
-    this.stats.claimed++;
-    if (isExpired(msg, this.now())) {
-      await this.finish(msg, seq, { status: 'expired' }, 'outbox message expired');
-      this.stats.expired++;
-      return;
-    }
-    if (this.gone.has(msg.conversationId)) {
-      await this.deadLetter(msg, seq, 'conversationGone', msg.attempts, msg.lastError);
-      return;
-    }
-    const reference = await this.reference(msg.conversationId);
-    if (!reference) {
-      await this.deadLetter(msg, seq, 'noConversation', msg.attempts, msg.lastError);
-      return;
-    }
-    const slot = await this.limiter.acquire(msg.tenantId, msg.conversationId, this.now());
-    if (!slot.ok) {
-      if (slot.exhausted === 'tenant') this.fullTenants.add(msg.tenantId);
-      else this.fullConversations.add(msg.conversationId);
-      await repo.deleteClaim(claimId(msg.id, seq));
-      this.stats.throttled++;
-      return;
-    }
-    if (this.now().getTime() >= held.leaseUntil) {
-      await repo.deleteClaim(claimId(msg.id, seq)); // too slow: no longer ours alone
-      return;
-    }
-    const result = await this.deps.sender.send(reference, msg.payload);
-    await this.record(msg, seq, result);
-  }
-
-  /** Known, without a database round trip, that this message would get no send slot now. */
-  private throttled(m: OutboxMessage, now: Date): boolean {
-    if (this.fullTenants.has(m.tenantId) || this.fullConversations.has(m.conversationId))
-      return true;
-    const full = this.limiter.knownFull(m.tenantId, m.conversationId, now);
-    if (!full) return false;
-    if (full.exhausted === 'tenant') this.fullTenants.add(m.tenantId);
-    else this.fullConversations.add(m.conversationId);
-    return true;
-  }
-
-  /** Claims the message and re-reads it: acts only if it is still pending, due and not newer. */
-  private async hold(
-    candidate: OutboxMessage,
-  ): Promise<{ msg: OutboxMessage; seq: number; leaseUntil: number } | null> {
-    const { repo } = this.deps;
-    const now = this.now();
-    const owner = this.options.instanceId;
-    const seq = await takeClaim(
-      repo,
-      candidate.id,
-      candidate.claimSeq,
-      owner,
-      now,
-      this.options.leaseMs,
+    await Promise.all(
+      lanes.map(async (lane) => {
+        const waiting = [...lane.go];
+        const sends: Promise<void>[] = [];
+        for (const slot of lane.slots) {
+          if (waiting.length === 0) break;
+          const now = await this.until(slot.at);
+          if (now === null) break; // the clock stands still: the later moments never come
+          if (now >= slot.end) {
+            continue; // this moment has passed: the next one
+          }
+          sends.push(send(waiting.shift()!, slot.end));
+        }
+        late.push(...waiting);
+        await Promise.all(sends);
+      }),
     );
-    if (seq === null) return null;
-    const msg = await repo.get(candidate.id);
-    const due = msg?.nextAttemptAt && msg.nextAttemptAt.getTime() <= now.getTime();
-    if (!msg || msg.status !== 'pending' || !due || msg.claimSeq > seq) {
-      await repo.deleteClaim(claimId(candidate.id, seq));
-      return null;
+    for (const p of late) this.requeue(queues, p.msg);
+    try {
+      await this.bulk.deleteClaimIds(late.map((h) => claimId(h.msg.id, h.seq)));
+      await this.recordSent(sent);
+    } finally {
+      for (const lane of lanes) for (const p of lane.go) this.busy.delete(p.msg.conversationId);
     }
-    return { msg, seq, leaseUntil: now.getTime() + this.options.leaseMs };
   }
 
-  private async record(msg: OutboxMessage, seq: number, result: SendResult): Promise<void> {
-    const attempts = msg.attempts + 1;
+  /** Whether the clock moves by itself (it is not a test's ManualClock standing still). */
+  private async clockMoves(): Promise<boolean> {
+    const before = this.now().getTime();
+    await sleep(2);
+    return this.now().getTime() > before;
+  }
+
+  /** The clock's time once it has reached `at`, or null if it stands still. */
+  private async until(at: number): Promise<number | null> {
+    let now = this.now().getTime();
+    for (let i = 0; now < at && i < 3; i++) {
+      await sleep(Math.min(at - now + (i === 0 ? 0 : FROZEN_PROBE_MS), 60_000));
+      now = this.now().getTime();
+    }
+    return now < at ? null : now;
+  }
+
+  /** Sends unless the moment (ending at `end`), the lease or the conversation windows passed. */
+  private async send(p: Planned, end: number): Promise<SendResult | 'late'> {
+    await this.slot();
+    try {
+      const now = this.now().getTime();
+      if (now >= end || now >= p.leaseUntil) return 'late';
+      if (this.limiter.conversationWindows(p.msg.conversationId, new Date(now)) !== p.windows)
+        return 'late';
+      return await this.deps.sender.send(p.reference, p.msg.payload);
+    } finally {
+      this.freeSlot();
+    }
+  }
+
+  private async slot(): Promise<void> {
+    if (this.sending < this.options.concurrency) {
+      this.sending++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  private freeSlot(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.sending--;
+  }
+
+  private requeue(queues: OutboxMessage[][], msg: OutboxMessage): void {
+    const q = queues.find((x) => x[0]?.conversationId === msg.conversationId);
+    if (q) q.unshift(msg);
+    else queues.push([msg]);
+  }
+
+  /**
+   * Claims many messages in one insertMany (`<id>#<claimSeq>`); a claim found taken whose
+   * lease ran out (its holder died) is followed by the next number, as `takeClaim` does. Then
+   * one read checks each held message is still pending, due and not newer than the claim; the
+   * claims of those that are not are given back.
+   */
+  private async hold(messages: readonly OutboxMessage[]): Promise<Held[]> {
+    if (messages.length === 0) return [];
     const now = this.now();
-    if (result.ok) {
-      await this.finish(
-        msg,
-        seq,
-        { status: 'sent', attempts, sentAt: now, activityId: result.activityId ?? '' },
+    const leaseUntil = new Date(now.getTime() + this.options.leaseMs);
+    const owner = this.options.instanceId;
+    const seqs = new Map<string, number>();
+    let tries = messages.map((m) => ({ m, seq: m.claimSeq }));
+    for (let step = 0; step < 4 && tries.length > 0; step++) {
+      const claims: Claim[] = tries.map(({ m, seq }) => ({
+        id: claimId(m.id, seq),
+        itemId: m.id,
+        owner,
+        at: now,
+        leaseUntil,
+      }));
+      const inserted = await this.bulk.insertClaims(claims);
+      const taken = tries.filter(({ m, seq }) => !inserted.has(claimId(m.id, seq)));
+      for (const { m, seq } of tries) if (inserted.has(claimId(m.id, seq))) seqs.set(m.id, seq);
+      if (taken.length === 0) break;
+      const existing = new Map(
+        (await this.bulk.getClaims(taken.map(({ m, seq }) => claimId(m.id, seq)))).map((c) => [
+          c.id,
+          c,
+        ]),
+      );
+      tries = taken
+        .filter(({ m, seq }) => {
+          const c = existing.get(claimId(m.id, seq));
+          return c !== undefined && c.leaseUntil.getTime() <= now.getTime();
+        })
+        .map(({ m, seq }) => ({ m, seq: seq + 1 }));
+    }
+    if (seqs.size === 0) return [];
+    const states = new Map((await this.bulk.states([...seqs.keys()])).map((s) => [s.id, s]));
+    const held: Held[] = [];
+    const giveBack: string[] = [];
+    for (const m of messages) {
+      const seq = seqs.get(m.id);
+      if (seq === undefined) continue;
+      const s = states.get(m.id);
+      const due = s && s.nextAttemptAt.getTime() <= now.getTime();
+      if (!s || s.status !== 'pending' || !due || s.claimSeq > seq) {
+        giveBack.push(claimId(m.id, seq));
+        continue;
+      }
+      held.push({ msg: m, seq, leaseUntil: leaseUntil.getTime() });
+    }
+    await this.bulk.deleteClaimIds(giveBack);
+    return held;
+  }
+
+  private async loadReferences(conversationIds: readonly string[]): Promise<void> {
+    const missing = [...new Set(conversationIds)].filter((id) => !this.references.has(id));
+    if (missing.length === 0) return;
+    const { conversations } = this.deps;
+    if (conversations.findMany) {
+      const found = await conversations.findMany(missing);
+      for (const id of missing) this.references.set(id, found.get(id)?.reference ?? null);
+      return;
+    }
+    for (const id of missing)
+      this.references.set(id, (await conversations.find(id))?.reference ?? null);
+  }
+
+  /**
+   * Records the sent messages in bulk, in small chunks that give way to a wave being prepared
+   * (the embedded database runs one write at a time, and each document an update touches costs
+   * it a statement: the next wave's claims must not queue behind them). Then their claims go.
+   * Waves record one after another, never side by side.
+   */
+  private async recordSent(sent: readonly (Planned & { activityId?: string })[]): Promise<void> {
+    if (sent.length === 0) return;
+    const previous = this.recording;
+    let done!: () => void;
+    this.recording = new Promise<void>((resolve) => (done = resolve));
+    try {
+      await previous;
+      const at = this.now();
+      for (let i = 0; i < sent.length; i += MARK_CHUNK) {
+        while (this.preparing > 0) await new Promise<void>((r) => this.prepared.push(r));
+        await this.bulk.markSent(
+          sent.slice(i, i + MARK_CHUNK).map((p) => ({
+            id: p.msg.id,
+            seq: p.seq,
+            attempts: p.msg.attempts + 1,
+            ...(p.activityId !== undefined && { activityId: p.activityId }),
+          })),
+          at,
+        );
+      }
+      await this.bulk.deleteClaimsOf(sent.map((p) => p.msg.id));
+    } finally {
+      done();
+    }
+    this.stats.sent += sent.length;
+    for (const p of sent)
+      this.deps.log.info(
+        { messageId: p.msg.id, kind: p.msg.kind, status: 'sent' },
         'outbox message sent',
       );
-      this.stats.sent++;
-      return;
-    }
+  }
+
+  private async failed(h: Held, result: Extract<SendResult, { ok: false }>): Promise<void> {
+    const { msg, seq } = h;
+    const attempts = msg.attempts + 1;
+    const now = this.now();
     const lastError: LastError = {
       status: result.status,
       ...(result.code && { code: result.code }),
     };
-    if (result.status === 429) this.fullConversations.add(msg.conversationId);
     const verdict = classifyFailure(result.status, attempts, this.options.maxAttempts);
     if (verdict.kind === 'deadLetter') {
-      await this.deadLetter(msg, seq, verdict.reason, attempts, lastError);
+      await this.deadLetter(h, verdict.reason, attempts, lastError);
       return;
     }
     const delay = backoffMs(
@@ -190,16 +525,20 @@ export class DeliveryPass {
     );
   }
 
+  private async expire(h: Held): Promise<void> {
+    await this.finish(h, { status: 'expired' }, 'outbox message expired');
+    this.stats.expired++;
+  }
+
   private async deadLetter(
-    msg: OutboxMessage,
-    seq: number,
+    h: Held,
     reason: DeadLetterReason,
     attempts: number,
     lastError: LastError | undefined,
   ): Promise<void> {
+    const { msg } = h;
     await this.finish(
-      msg,
-      seq,
+      h,
       { status: 'deadLettered', reason, attempts, ...(lastError && { lastError }) },
       'outbox message dead-lettered',
     );
@@ -213,26 +552,21 @@ export class DeliveryPass {
 
   /** Records a final status and removes the message's claims. */
   private async finish(
-    msg: OutboxMessage,
-    seq: number,
+    h: Held,
     change: Parameters<DeliveryRepository['update']>[2],
     event: string,
   ): Promise<void> {
     const { repo, log } = this.deps;
-    await repo.update(msg.id, seq, { ...change, claimSeq: seq + 1, updatedAt: this.now() });
-    await repo.deleteClaims(msg.id);
+    await repo.update(h.msg.id, h.seq, {
+      ...change,
+      claimSeq: h.seq + 1,
+      updatedAt: this.now(),
+    });
+    await repo.deleteClaims(h.msg.id);
     log.info(
-      { messageId: msg.id, kind: msg.kind, status: change.status, reason: change.reason },
+      { messageId: h.msg.id, kind: h.msg.kind, status: change.status, reason: change.reason },
       event,
     );
-  }
-
-  private async reference(conversationId: string) {
-    if (!this.references.has(conversationId)) {
-      const record = await this.deps.conversations.find(conversationId);
-      this.references.set(conversationId, record?.reference ?? null);
-    }
-    return this.references.get(conversationId) ?? null;
   }
 }
 

@@ -34,10 +34,46 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   perTenant: [{ windowMs: 100, max: 4 }],
 };
 
+/**
+ * The engine's tenant pace: 2 sends per 1/23 s window = 46 a second sustained, and at most
+ * 2 × 24 = 48 in any sliding second (a sliding second touches at most 24 such windows), under
+ * Teams' ~50 with room for a little network jitter. Small windows carry the budget closer to
+ * Teams' limit than 100 ms windows of 4 (40/s, at most 44): the fixed-window overshoot is one
+ * window's max, so the smaller the max, the higher the sustained rate under the same ceiling.
+ */
+export const TEAMS_TENANT_PACE: RateLimit = { windowMs: 1000 / 23, max: 2 };
+
+/** What the delivery engine uses unless told otherwise. */
+export const DELIVERY_RATE_LIMITS: RateLimits = {
+  perConversation: DEFAULT_RATE_LIMITS.perConversation,
+  perTenant: [TEAMS_TENANT_PACE],
+};
+
+/** A marker to insert: a slot, or a lease of a share of a tenant's budget. */
+export interface SlotMarker {
+  id: string;
+  window: string;
+  expiresAt: Date;
+}
+
 /** The storage port for slots (unique inserts), implemented by the delivery repository. */
 export interface SlotStore {
   /** Unique insert of slot `id`; false when it was already taken. */
   takeSlot(id: string, window: string, expiresAt: Date): Promise<boolean>;
+  /** Unordered bulk insert of markers (one round trip); the ids inserted (the rest were taken). */
+  takeSlots?(slots: readonly SlotMarker[]): Promise<Set<string>>;
+}
+
+/** Bulk takes through the store's own insertMany, or one insert each when it has none. */
+export async function takeSlots(
+  store: SlotStore,
+  slots: readonly SlotMarker[],
+): Promise<Set<string>> {
+  if (slots.length === 0) return new Set();
+  if (store.takeSlots) return store.takeSlots(slots);
+  const taken = new Set<string>();
+  for (const s of slots) if (await store.takeSlot(s.id, s.window, s.expiresAt)) taken.add(s.id);
+  return taken;
 }
 
 /** Windows larger than this are probed by doubling (see `take`). */
@@ -101,6 +137,69 @@ export class SlotLimiter {
     }
   }
 
+  /**
+   * Per-conversation slots for many planned sends in ONE bulk insert: request i asks for a slot
+   * in every conversation window at `at` (the moment it is planned to be sent). Slot numbers
+   * come from the hints (several requests to one window get consecutive numbers); a window
+   * known full fails without an insert. A request gets true only when every one of its slots
+   * was inserted; slots of a request that failed elsewhere are lost for their window
+   * (wasteful, never over the limit). Slots found taken move the hints on, so the next call
+   * tries further up (large windows new to this instance: by doubling, as `take` does).
+   */
+  async acquireConversations(
+    requests: readonly { conversationId: string; at: Date }[],
+  ): Promise<boolean[]> {
+    const planned = requests.map(
+      () => [] as { id: string; hintKey: string; k: number; probing: boolean; max: number }[],
+    );
+    const ok = requests.map(() => true);
+    const markers: SlotMarker[] = [];
+    const nextK = new Map<string, number>();
+    for (const [i, r] of requests.entries()) {
+      for (const limit of this.limits.perConversation) {
+        const { window, end, hintKey } = windowOf('c', r.conversationId, limit, r.at);
+        const k = nextK.get(hintKey) ?? this.next.get(hintKey) ?? 0;
+        if (k >= limit.max) {
+          ok[i] = false;
+          break;
+        }
+        nextK.set(hintKey, k + 1);
+        const probing = !this.next.has(hintKey) && limit.max > DOUBLING_ABOVE;
+        planned[i]!.push({ id: `${window}:${k}`, hintKey, k, probing, max: limit.max });
+        markers.push({ id: `${window}:${k}`, window, expiresAt: new Date(end + limit.windowMs) });
+      }
+    }
+    const wanted = markers.filter((m) =>
+      planned.some((p, i) => ok[i] && p.some((x) => x.id === m.id)),
+    );
+    const taken = await takeSlots(this.store, wanted);
+    for (const [i, slots] of planned.entries()) {
+      if (!ok[i]) continue;
+      for (const slot of slots) {
+        const got = taken.has(slot.id);
+        const next = got || !slot.probing ? slot.k + 1 : Math.min(slot.max, slot.k * 2 + 1);
+        this.next.set(slot.hintKey, Math.max(this.next.get(slot.hintKey) ?? 0, next));
+        if (!got) ok[i] = false;
+      }
+    }
+    return ok;
+  }
+
+  /** Conversation windows this instance knows to be full at `now` (no database work). */
+  conversationFull(conversationId: string, now: Date): boolean {
+    return this.limits.perConversation.some((l) => {
+      const w = windowOf('c', conversationId, l, now);
+      return (this.next.get(w.hintKey) ?? 0) >= w.max;
+    });
+  }
+
+  /** The conversation windows that `at` falls in (to check a send still happens in them). */
+  conversationWindows(conversationId: string, at: Date): string {
+    return this.limits.perConversation
+      .map((l) => windowOf('c', conversationId, l, at).window)
+      .join('|');
+  }
+
   private async take(scope: 'c' | 't', id: string, limit: RateLimit, now: Date): Promise<boolean> {
     const { window, end, hintKey } = windowOf(scope, id, limit, now);
     const hint = this.next.get(hintKey);
@@ -138,4 +237,141 @@ function windowOf(scope: 'c' | 't', id: string, limit: RateLimit, now: Date): Wi
   const window = `${scope}:${id}:${limit.windowMs}:${index}`;
   const end = (index + 1) * limit.windowMs;
   return { window, end, hintKey: `${window}|${end}`, max: limit.max };
+}
+
+/** Shares of a tenant's budget are leased for blocks of about this long. */
+const LEASE_BLOCK_MS = 1_000;
+
+/**
+ * A tenant's send budget, leased. The tenant limit `{ windowMs, max }` gives every window
+ * `max` send slots; share `s` of a block (about a second of windows) is slot number `s` in
+ * every window of that block. An instance leases a share with ONE unique insert
+ * (`tb:<tenant>:<windowMs>:<max>:<block>:<share>`, several in one insertMany), instead of one
+ * insert per send; the holder alone sends in those slots, so across instances each window
+ * still carries at most `max` sends. A slot is used only while its window is open: a send
+ * that would come late skips its slot (lost for that window, never over the limit).
+ */
+export class TenantBudget {
+  /** Windows per leased block. */
+  private readonly perBlock: number;
+  /** `${tenant}|${block}` → shares this instance holds / shares known to be someone else's. */
+  private readonly held = new Map<string, Set<number>>();
+  private readonly others = new Map<string, Set<number>>();
+  /** Slots already given out: `${tenant}|${window}|${share}`. */
+  private readonly used = new Set<string>();
+
+  constructor(
+    private readonly store: SlotStore,
+    readonly limit: RateLimit,
+  ) {
+    this.perBlock = Math.max(1, Math.round(LEASE_BLOCK_MS / limit.windowMs));
+  }
+
+  /** The window that `t` (ms) falls in: its index, start and end. */
+  windowAt(t: number): { index: number; start: number; end: number } {
+    const index = Math.floor(t / this.limit.windowMs);
+    return { index, start: index * this.limit.windowMs, end: (index + 1) * this.limit.windowMs };
+  }
+
+  /**
+   * Up to `wanted` send moments for `tenant` in windows that are open at or start in
+   * [from, to): leases the shares it needs for the blocks touched (one bulk insert), then
+   * hands out its free slots earliest first. Each moment is a window's start (or `from`, for
+   * the window open at `from`); the send must start before that window ends.
+   */
+  async slots(
+    tenantId: string,
+    from: number,
+    to: number,
+    wanted: number,
+  ): Promise<{ at: number; end: number; key: string }[]> {
+    if (wanted <= 0) return [];
+    const windows = this.windowsIn(from, to);
+    const blocks = [...new Set(windows.map((w) => this.blockOf(w.index)))];
+    // Shares still needed: the slots wanted beyond the free ones of shares already held,
+    // at `windows.length` slots per share in range, at most `max` shares per block.
+    const free = this.free(tenantId, windows).length;
+    const sharesWanted = Math.ceil(Math.max(0, wanted - free) / Math.max(1, windows.length));
+    const markers: SlotMarker[] = [];
+    for (const block of blocks) {
+      const key = `${tenantId}|${block}`;
+      const others = this.others.get(key) ?? new Set<number>();
+      let need = sharesWanted;
+      for (let s = 0; s < this.limit.max && need > 0; s++) {
+        if (this.held.get(key)?.has(s) || others.has(s)) continue;
+        const window = `tb:${tenantId}:${this.limit.windowMs}:${this.limit.max}:${block}`;
+        markers.push({
+          id: `${window}:${s}`,
+          window,
+          expiresAt: new Date((block + 1) * this.perBlock * this.limit.windowMs + LEASE_BLOCK_MS),
+        });
+        need--;
+      }
+    }
+    const taken = await takeSlots(this.store, markers);
+    for (const m of markers) {
+      const [block, share] = m.id.split(':').slice(-2).map(Number) as [number, number];
+      const key = `${tenantId}|${block}`;
+      const into = taken.has(m.id) ? this.held : this.others;
+      if (!into.has(key)) into.set(key, new Set());
+      into.get(key)!.add(share);
+    }
+    const out = this.free(tenantId, windows)
+      .slice(0, wanted)
+      .map((slot) => ({ ...slot, at: Math.max(slot.at, from) }));
+    for (const slot of out) this.used.add(slot.key);
+    return out;
+  }
+
+  /**
+   * False when this instance knows it has no slot in [from, to): every share of the blocks
+   * touched is used up or someone else's (no database work; lets a pass skip claiming).
+   */
+  mayHave(tenantId: string, from: number, to: number): boolean {
+    const windows = this.windowsIn(from, to);
+    if (this.free(tenantId, windows).length > 0) return true;
+    return windows.some((w) => {
+      const key = `${tenantId}|${this.blockOf(w.index)}`;
+      return (this.held.get(key)?.size ?? 0) + (this.others.get(key)?.size ?? 0) < this.limit.max;
+    });
+  }
+
+  private windowsIn(from: number, to: number): { index: number; start: number; end: number }[] {
+    const w = this.limit.windowMs;
+    const first = Math.floor(from / w);
+    const out: { index: number; start: number; end: number }[] = [];
+    for (let i = first; i === first || i * w < to; i++)
+      out.push({ index: i, start: i * w, end: (i + 1) * w });
+    return out;
+  }
+
+  /** The unused slots of held shares in these windows, earliest first. */
+  private free(
+    tenantId: string,
+    windows: readonly { index: number; start: number; end: number }[],
+  ): { at: number; end: number; key: string }[] {
+    const out: { at: number; end: number; key: string }[] = [];
+    for (const w of windows) {
+      const shares = this.held.get(`${tenantId}|${this.blockOf(w.index)}`);
+      if (!shares) continue;
+      for (const s of [...shares].sort((a, b) => a - b)) {
+        const key = `${tenantId}|${w.index}|${s}`;
+        if (!this.used.has(key)) out.push({ at: w.start, end: w.end, key });
+      }
+    }
+    return out;
+  }
+
+  /** Forgets what concerns blocks that have ended. */
+  prune(now: Date): void {
+    const block = this.blockOf(this.windowAt(now.getTime()).index);
+    for (const map of [this.held, this.others])
+      for (const key of map.keys()) if (Number(key.split('|')[1]) < block) map.delete(key);
+    for (const key of this.used)
+      if (this.blockOf(Number(key.split('|')[1])) < block) this.used.delete(key);
+  }
+
+  private blockOf(windowIndex: number): number {
+    return Math.floor(windowIndex / this.perBlock);
+  }
 }

@@ -2,14 +2,19 @@ import type { Collection, Db } from 'mongodb';
 import { ClaimsBacked, MongoClaimStore } from '../../infra/db/claims.repository';
 import { isDuplicateKey } from '../../infra/db/mongo';
 import type { Write } from '../../core/unit-of-work';
+import type { Claim } from '../../core/claims';
+import type { SlotMarker } from './delivery.rate-limit';
 
 const GONE_COLLECTION = 'outboxGoneConversations';
 import type {
+  DeliveryBulkOps,
   DeliveryRepository,
   OutboxChange,
+  OutboxState,
   OutboxMessage,
   OutboxPayload,
   OutboxStatus,
+  SentRecord,
 } from './delivery.types';
 import { OUTBOX_STATUSES } from './delivery.types';
 
@@ -34,19 +39,50 @@ interface GoneDoc {
   at: Date;
 }
 
-export class MongoDeliveryRepository extends ClaimsBacked implements DeliveryRepository {
+interface ClaimDoc {
+  _id: string;
+  itemId: string;
+  owner: string;
+  at: Date;
+  leaseUntil: Date;
+}
+
+/**
+ * Statements per bulk update: FerretDB v1 rewrites each document in a statement of its own,
+ * holding its one writer meanwhile, and a bulkWrite of 100 updates did not finish there.
+ */
+const MARK_CHUNK = 8;
+
+export class MongoDeliveryRepository
+  extends ClaimsBacked
+  implements DeliveryRepository, DeliveryBulkOps
+{
   private readonly outbox: Collection<OutboxDoc>;
   private readonly slots: Collection<SlotDoc>;
   private readonly gone: Collection<GoneDoc>;
+  private readonly claimDocs: Collection<ClaimDoc>;
 
-  constructor(db: Db) {
+  /**
+   * FerretDB v1 answers any filter but `{ _id: <value> }` by reading the whole collection, and
+   * an `$in` costs it far more per document than an equality: there, states are read with an
+   * equality filter (one pass over the collection); MongoDB looks the ids up in the index.
+   */
+  private scansOnly = false;
+
+  constructor(private readonly db: Db) {
     super(new MongoClaimStore(db, 'outboxClaims'));
+    this.claimDocs = db.collection<ClaimDoc>('outboxClaims');
     this.outbox = db.collection<OutboxDoc>('outbox');
     this.slots = db.collection<SlotDoc>('outboxSlots');
     this.gone = db.collection<GoneDoc>(GONE_COLLECTION);
   }
 
   async init(): Promise<void> {
+    const info = await this.db
+      .admin()
+      .command({ buildInfo: 1 })
+      .catch(() => ({}));
+    this.scansOnly = 'ferretdbVersion' in info;
     await this.outbox.createIndex({ status: 1, nextAttemptAt: 1 });
     await this.outbox.createIndex({ conversationId: 1, status: 1 });
     await this.outbox.createIndex({ tenantId: 1, status: 1, updatedAt: -1 });
@@ -132,6 +168,89 @@ export class MongoDeliveryRepository extends ClaimsBacked implements DeliveryRep
     return insertUnique(this.slots, { _id: id, window, expiresAt });
   }
 
+  takeSlots(slots: readonly SlotMarker[]): Promise<Set<string>> {
+    return insertManyUnique(
+      this.slots,
+      slots.map((s) => ({ _id: s.id, window: s.window, expiresAt: s.expiresAt })),
+    );
+  }
+
+  insertClaims(claims: readonly Claim[]): Promise<Set<string>> {
+    return insertManyUnique(
+      this.claimDocs,
+      claims.map(({ id, ...rest }) => ({ _id: id, ...rest })),
+    );
+  }
+
+  async getClaims(ids: readonly string[]): Promise<Claim[]> {
+    if (ids.length === 0) return [];
+    const docs = await this.claimDocs.find({ _id: { $in: [...ids] } }).toArray();
+    return docs.map((d) => ({
+      id: d._id,
+      itemId: d.itemId,
+      owner: d.owner,
+      at: new Date(d.at),
+      leaseUntil: new Date(d.leaseUntil),
+    }));
+  }
+
+  async deleteClaimIds(ids: readonly string[]): Promise<void> {
+    if (ids.length > 0) await this.claimDocs.deleteMany({ _id: { $in: [...ids] } });
+  }
+
+  async deleteClaimsOf(messageIds: readonly string[]): Promise<void> {
+    if (messageIds.length > 0)
+      await this.claimDocs.deleteMany({ itemId: { $in: [...messageIds] } });
+  }
+
+  /** The states of these messages; those that are not pending may be left out. */
+  async states(ids: readonly string[]): Promise<OutboxState[]> {
+    if (ids.length === 0) return [];
+    const wanted = new Set(ids);
+    const docs = await this.outbox
+      .find(this.scansOnly ? { status: 'pending' } : { _id: { $in: [...ids] } }, {
+        projection: { _id: 1, status: 1, claimSeq: 1, nextAttemptAt: 1 },
+      })
+      .toArray();
+    return docs
+      .filter((d) => wanted.has(d._id))
+      .map((d) => ({
+        id: d._id,
+        status: d.status,
+        claimSeq: d.claimSeq,
+        nextAttemptAt: new Date(d.nextAttemptAt),
+      }));
+  }
+
+  /**
+   * One `update` command with one statement per message, each filtered by `_id` alone: FerretDB
+   * v1 finds a document by `_id` only when the filter has no other field (an `$in` or a second
+   * field reads the whole collection), and MongoDB runs each through the `_id` index. The
+   * holder of a message's claim is its only writer, so no claim number is needed in the filter.
+   */
+  async markSent(sent: readonly SentRecord[], at: Date): Promise<void> {
+    for (let i = 0; i < sent.length; i += MARK_CHUNK) {
+      await this.outbox.bulkWrite(
+        sent.slice(i, i + MARK_CHUNK).map((r) => ({
+          updateOne: {
+            filter: { _id: r.id },
+            update: {
+              $set: {
+                status: 'sent' as const,
+                attempts: r.attempts,
+                claimSeq: r.seq + 1,
+                sentAt: at,
+                updatedAt: at,
+                activityId: r.activityId ?? '',
+              },
+            },
+          },
+        })),
+        { ordered: false },
+      );
+    }
+  }
+
   async sweepSlots(now: Date): Promise<void> {
     await this.slots.deleteMany({ expiresAt: { $lt: now } });
   }
@@ -196,6 +315,47 @@ async function insertUnique<T extends { _id: string }>(
     if (isDuplicateKey(e)) return false;
     throw e;
   }
+}
+
+/** Unordered insertMany: the ids inserted; duplicates (someone else's) are not errors. */
+async function insertManyUnique<T extends { _id: string }>(
+  col: Collection<T>,
+  docs: readonly T[],
+): Promise<Set<string>> {
+  if (docs.length === 0) return new Set();
+  const ids = docs.map((d) => d._id);
+  try {
+    await col.insertMany(
+      docs.map((d) => ({ ...d })) as unknown as Parameters<Collection<T>['insertMany']>[0],
+      {
+        ordered: false,
+      },
+    );
+    return new Set(ids);
+  } catch (e) {
+    const failed = duplicateIndexes(e);
+    if (!failed) throw e;
+    return new Set(ids.filter((_, i) => !failed.has(i)));
+  }
+}
+
+/** The indexes of an insertMany's duplicate-key errors, or null if it failed otherwise. */
+function duplicateIndexes(e: unknown): Set<number> | null {
+  const errors = (e as { writeErrors?: unknown }).writeErrors;
+  const list = Array.isArray(errors) ? errors : errors ? [errors] : [];
+  if (list.length === 0) return null;
+  const out = new Set<number>();
+  for (const w of list as {
+    code?: number;
+    index?: number;
+    err?: { code?: number; index?: number };
+  }[]) {
+    const code = w.code ?? w.err?.code;
+    const index = w.index ?? w.err?.index;
+    if (code !== 11000 || index === undefined) return null;
+    out.add(index);
+  }
+  return out;
 }
 
 const date = (d: Date | null | undefined) => (d == null ? undefined : new Date(d));

@@ -9,7 +9,7 @@ import type { Logger } from '../../core/logger';
 import type { BackoffOptions } from './delivery.policy';
 import { DEFAULT_BACKOFF } from './delivery.policy';
 import type { RateLimits } from './delivery.rate-limit';
-import { DEFAULT_RATE_LIMITS, SlotLimiter } from './delivery.rate-limit';
+import { DELIVERY_RATE_LIMITS, SlotLimiter, TenantBudget } from './delivery.rate-limit';
 import type {
   ConversationDirectory,
   DeadLetterSummary,
@@ -34,11 +34,15 @@ export interface DeliveryOptions {
   maxAttempts: number;
   /** How long a claim is exclusive; after that another instance may take the next attempt. */
   leaseMs: number;
-  /** Messages looked at per deliverDue call (bounded work per call). */
+  /** Messages looked at per deliverDue call (bounded work per call; one query finds them). */
   batchSize: number;
   /** Sends in flight at once within one call. */
   concurrency: number;
   backoff: BackoffOptions;
+  /**
+   * Per conversation: slots (unique inserts, in bulk per wave). Per tenant (at most one
+   * limit): the budget leased in shares (see TenantBudget).
+   */
   rateLimits: RateLimits;
   /** Name of this instance in claims (diagnostics only). */
   instanceId: string;
@@ -65,10 +69,10 @@ export interface DeliveryDeps {
 export const DEFAULT_DELIVERY_OPTIONS: Omit<DeliveryOptions, 'instanceId' | 'random'> = {
   maxAttempts: 6,
   leaseMs: 2 * 60_000,
-  batchSize: 100,
-  concurrency: 4,
+  batchSize: 1_000,
+  concurrency: 16,
   backoff: DEFAULT_BACKOFF,
-  rateLimits: DEFAULT_RATE_LIMITS,
+  rateLimits: DELIVERY_RATE_LIMITS,
 };
 
 /** Teams takes ~100 KB per message; cards are kept well under 80 KB. */
@@ -84,6 +88,7 @@ const SLOT_SWEEP_EVERY_MS = 60_000;
 export class DeliveryService {
   readonly options: DeliveryOptions;
   private readonly limiter: SlotLimiter;
+  private readonly budget: TenantBudget | null;
   private lastSweep = 0;
 
   constructor(private readonly deps: DeliveryDeps) {
@@ -94,6 +99,9 @@ export class DeliveryService {
       ...deps.options,
     };
     this.limiter = new SlotLimiter(deps.repo, this.options.rateLimits);
+    const [tenantLimit, ...more] = this.options.rateLimits.perTenant;
+    if (more.length > 0) throw new Error('the outbox paces one per-tenant rate limit');
+    this.budget = tenantLimit ? new TenantBudget(deps.repo, tenantLimit) : null;
   }
 
   async enqueue(msg: NewMessage): Promise<EnqueueOutcome> {
@@ -113,8 +121,9 @@ export class DeliveryService {
   }
 
   /**
-   * One pass: takes up to `batchSize` due messages, claims each, sends within the rate limits
-   * and records the outcome. Messages that get no send slot stay pending for a later pass.
+   * One pass: finds up to `batchSize` due messages with one query, then claims, sends within
+   * the rate limits and records them in waves (see DeliveryPass). Messages that get no send
+   * slot stay pending for a later pass.
    */
   async deliverDue(now?: Date): Promise<DeliveryRunStats> {
     // `now` picks which messages are due; every slot, lease and timestamp inside the pass reads
@@ -123,7 +132,7 @@ export class DeliveryService {
     const start = now ?? at();
     await this.sweep(start);
     const due = await this.deps.repo.findDue(start, this.options.batchSize);
-    const pass = new DeliveryPass(this.deps, this.options, this.limiter, at);
+    const pass = new DeliveryPass(this.deps, this.options, this.limiter, this.budget, at);
     await pass.run(due);
     const { stats } = pass;
     if (stats.claimed || stats.throttled)
@@ -214,6 +223,7 @@ export class DeliveryService {
     if (now.getTime() - this.lastSweep < SLOT_SWEEP_EVERY_MS) return;
     this.lastSweep = now.getTime();
     this.limiter.prune(now);
+    this.budget?.prune(now);
     await this.deps.repo.sweepSlots(now);
   }
 }

@@ -1,6 +1,6 @@
 import type { DeadLetterReason } from './delivery.policy';
 import type { SlotStore } from './delivery.rate-limit';
-import type { ClaimStore } from '../../core/claims';
+import type { Claim, ClaimStore } from '../../core/claims';
 import type { Write } from '../../core/unit-of-work';
 
 import type { EnqueueOutcome, NewMessage, OutboxPayload } from '../../core/outbox';
@@ -63,8 +63,40 @@ export type OutboxChange = Partial<
   >
 >;
 
+/** What a pass checks after claiming: is the message still pending, due and at this claim? */
+export interface OutboxState {
+  id: string;
+  status: OutboxStatus;
+  claimSeq: number;
+  nextAttemptAt: Date;
+}
+
+/** A send to record: the message, the claim it was made under, its attempts so far. */
+export interface SentRecord {
+  id: string;
+  seq: number;
+  attempts: number;
+  activityId?: string;
+}
+
+/**
+ * Bulk operations (one round trip for many messages). Optional: a store without them is
+ * driven one document at a time through the methods below (see `delivery.bulk.ts`).
+ */
+export interface DeliveryBulkOps {
+  /** Unordered insertMany of claims; the ids inserted (the others exist already). */
+  insertClaims(claims: readonly Claim[]): Promise<Set<string>>;
+  getClaims(ids: readonly string[]): Promise<Claim[]>;
+  deleteClaimIds(ids: readonly string[]): Promise<void>;
+  /** Removes every claim of these messages (their attempts are over). */
+  deleteClaimsOf(messageIds: readonly string[]): Promise<void>;
+  states(ids: readonly string[]): Promise<OutboxState[]>;
+  /** Records sends (each made under its claim `seq`): status sent, attempts, claimSeq seq + 1. */
+  markSent(sent: readonly SentRecord[], at: Date): Promise<void>;
+}
+
 /** The storage port; delivery.repository.ts implements it on MongoDB / FerretDB v1. */
-export interface DeliveryRepository extends SlotStore, ClaimStore {
+export interface DeliveryRepository extends SlotStore, ClaimStore, Partial<DeliveryBulkOps> {
   /** Unique insert; false when a message with this id exists. */
   insert(msg: OutboxMessage): Promise<boolean>;
   get(id: string): Promise<OutboxMessage | null>;
@@ -94,6 +126,10 @@ export interface DeliveryRepository extends SlotStore, ClaimStore {
 /** Where references come from: ConversationsService satisfies this. */
 export interface ConversationDirectory {
   find(conversationId: string): Promise<{ reference: Readonly<Record<string, unknown>> } | null>;
+  /** Many at once (one query); those not found are absent. Optional: else `find` each. */
+  findMany?(
+    conversationIds: readonly string[],
+  ): Promise<Map<string, { reference: Readonly<Record<string, unknown>> }>>;
 }
 
 /** What admins see of a dead letter: ids and codes, never the payload. */

@@ -93,7 +93,12 @@ export class PeopleService {
       };
     }
     const now = clock.now();
-    const existing = await repo.findUser(identity.tenantId, oid);
+    // The user and their memberships are read together (one round trip of latency); roles
+    // are never cached across turns, so a revoked role is refused on the very next turn.
+    const [existing, memberships] = await Promise.all([
+      repo.findUser(identity.tenantId, oid),
+      repo.memberships(identity.tenantId, oid),
+    ]);
     if (!existing) {
       // Two first requests race here; the loser's insert is a no-op (duplicate key ignored).
       await repo.insertUser({
@@ -112,7 +117,6 @@ export class PeopleService {
       if (Object.keys(profile).length > 0)
         await repo.updateProfile(identity.tenantId, oid, profile, now);
     }
-    const memberships = await repo.memberships(identity.tenantId, oid);
     const roles = new Set<Role>(
       memberships.filter((m) => m.kind === 'role').map((m) => m.value as Role),
     );
