@@ -53,7 +53,8 @@ export interface RosterRepository {
 export interface RosterServiceDeps {
   repo: RosterRepository;
   roster: Roster;
-  conversations: Pick<ConversationsService, 'find' | 'remember' | 'personalConversationOf'>;
+  conversations: Pick<ConversationsService, 'find' | 'remember' | 'personalConversationOf'> &
+    Partial<Pick<ConversationsService, 'findMany'>>;
   people: Pick<PeopleService, 'knowMember'>;
   clock: Clock;
   log: Logger;
@@ -189,13 +190,37 @@ export class RosterService {
    */
   directory(): {
     find(id: string): Promise<{ reference: Readonly<Record<string, unknown>> } | null>;
+    findMany(
+      ids: readonly string[],
+    ): Promise<Map<string, { reference: Readonly<Record<string, unknown>> }>>;
   } {
+    const find = async (id: string) => {
+      const person = parsePersonAddress(id);
+      if (!person) return this.deps.conversations.find(id);
+      const reach = await this.reach(person.tenantId, person.aadObjectId);
+      return reach.kind === 'chat' ? this.deps.conversations.find(reach.conversationId) : null;
+    };
     return {
-      find: async (id) => {
-        const person = parsePersonAddress(id);
-        if (!person) return this.deps.conversations.find(id);
-        const reach = await this.reach(person.tenantId, person.aadObjectId);
-        return reach.kind === 'chat' ? this.deps.conversations.find(reach.conversationId) : null;
+      find,
+      // The outbox reads a pass's references at once: stored conversations in one query, person
+      // addresses each resolved (and their chat opened) as `find` does.
+      findMany: async (ids) => {
+        const people = ids.filter((id) => parsePersonAddress(id));
+        const stored = ids.filter((id) => !parsePersonAddress(id));
+        const found = new Map<string, { reference: Readonly<Record<string, unknown>> }>();
+        if (this.deps.conversations.findMany)
+          for (const [id, record] of await this.deps.conversations.findMany(stored))
+            found.set(id, record);
+        else
+          for (const id of stored) {
+            const record = await this.deps.conversations.find(id);
+            if (record) found.set(id, record);
+          }
+        for (const id of people) {
+          const record = await find(id);
+          if (record) found.set(id, record);
+        }
+        return found;
       },
     };
   }
