@@ -658,13 +658,11 @@ describe('requests about a person: roster, minutes and deviations', { timeout: 1
     expect(leaks).toEqual([]);
     expect(await counts()).toEqual(before);
     // Her deviation changed once more (a version claimed, so no concurrent change is lost).
-    expect(
-      await bot.db
-        .collection('deviationVersions')
-        .find({ state: { $exists: true } }, { sort: { version: 1 } })
-        .toArray()
-        .then((vs) => vs.map((v) => [v.version, (v.state as DeviationRecord).reportedBy])),
-    ).toEqual([
+    const versions = await bot.db
+      .collection<{ version: number; state: DeviationRecord }>('deviationVersions')
+      .find({}, { sort: { version: 1 } })
+      .toArray();
+    expect(versions.map((v) => [v.version, v.state.reportedBy])).toEqual([
       [2, pseudonym],
       [3, pseudonym],
       [4, pseudonym],
