@@ -12,6 +12,7 @@ import type {
   ChairReach,
 } from './chairs.ports';
 import { MongoChairsRepository } from './chairs.repository';
+import { chairsPersonalData } from './chairs.privacy.repository';
 import { MinutesService } from './minutes.service';
 import { postMinutes, tellSubmitter } from './minutes.notices';
 
@@ -100,6 +101,7 @@ export function registerChairs(kernel: Kernel, deps: ChairsModuleDeps): Module<C
     }),
     jobs: [{ name: 'agenda', run: (now) => agenda.run(now) }],
     retention: [minutes.retentionTarget(kernel.config.retentionMinutesTextMonths)],
+    personalData: chairsPersonalData(kernel.db),
     subscriptions: [
       subscribe({
         name: 'chairs.postMinutes',

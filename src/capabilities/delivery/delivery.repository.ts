@@ -93,17 +93,22 @@ export class MongoDeliveryRepository
 
   /**
    * Requests about a person: messages whose id names the user (notices to one admin end with
-   * their Entra id). A scan of the tenant's outbox: rare, and ids are not prefixed by user.
+   * their Entra id) or that are addressed to them (`person:<tenant>:<aadObjectId>`, e.g. a
+   * submitter told their case's outcome). A scan of the tenant's outbox: rare, and ids are not
+   * prefixed by user.
    */
   async messagesNaming(
     tenantId: string,
     userId: string,
   ): Promise<{ id: string; kind: string; status: string; createdAt: Date }[]> {
     const docs = await this.outbox
-      .find({ tenantId }, { projection: { _id: 1, kind: 1, status: 1, createdAt: 1 } })
+      .find(
+        { tenantId },
+        { projection: { _id: 1, kind: 1, status: 1, createdAt: 1, conversationId: 1 } },
+      )
       .toArray();
     return docs
-      .filter((d) => d._id.includes(userId))
+      .filter((d) => d._id.includes(userId) || d.conversationId.includes(userId))
       .map((d) => ({
         id: d._id,
         kind: d.kind,
@@ -249,6 +254,16 @@ export class MongoDeliveryRepository
         { ordered: false },
       );
     }
+  }
+
+  /**
+   * Requests about a person: the rate-limit slots taken for messages to their `person:` address
+   * (the window names the address, so the Entra id): deleted. Returns how many.
+   */
+  async forgetSlotsOf(address: string): Promise<number> {
+    const prefix = `c:${address}:`;
+    return (await this.slots.deleteMany({ _id: { $gte: prefix, $lt: `${prefix}\uffff` } }))
+      .deletedCount;
   }
 
   async sweepSlots(now: Date): Promise<void> {

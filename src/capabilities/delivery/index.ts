@@ -1,6 +1,7 @@
 import { isoDate } from '../../core/personal-data';
 import type { Kernel, Module } from '../../kernel/kernel';
 import { subscribe } from '../../core/events';
+import { personAddress } from '../../core/roster';
 import type { UnitOfWork } from '../../core/unit-of-work';
 import { deliveryCapability } from './delivery.handlers';
 import { MongoDeliveryRepository } from './delivery.repository';
@@ -77,7 +78,9 @@ export function registerDelivery(
           })),
         // Messages to the person only (their personal chat is forgotten too): deleted.
         pseudonymize: async (tenantId, userId) =>
-          repo.forgetMessages((await repo.messagesNaming(tenantId, userId)).map((m) => m.id)),
+          (await repo.forgetMessages(
+            (await repo.messagesNaming(tenantId, userId)).map((m) => m.id),
+          )) + (await repo.forgetSlotsOf(personAddress(tenantId, userId))),
       },
     ],
     subscriptions: [

@@ -8,6 +8,8 @@ import { deviationsCapability } from './deviations.handlers';
 import { DeviationNotices, type ChaseStats } from './deviations.notices';
 import type { DeviationPeople, PersonalChat } from './deviations.ports';
 import { MongoDeviationsRepository } from './deviations.repository';
+import { DeviationsPrivacy } from './deviations.privacy';
+import { MongoDeviationsPrivacy } from './deviations.privacy.repository';
 import { deviationRetention } from './deviations.retention';
 import { DeviationsService } from './deviations.service';
 
@@ -73,6 +75,12 @@ export function registerDeviations(
     categoryName: (code, locale) => deviations.categoryName(code, locale),
   });
   const retention = deviationRetention(deviations, settings.retention);
+  const privacy = new DeviationsPrivacy({
+    repo,
+    units: kernel.units,
+    clock: kernel.clock,
+    stored: new MongoDeviationsPrivacy(kernel.db),
+  });
   return {
     name: 'deviations',
     services: {
@@ -87,6 +95,18 @@ export function registerDeviations(
     capability: deviationsCapability(deviations, kernel.orgs),
     jobs: [{ name: 'deviations', run: (now): Promise<ChaseStats> => notices.chase(now) }],
     retention,
+    personalData: [
+      {
+        name: 'deviations',
+        label: {
+          sv: 'Avvikelser (rapporterat, hanterat, följt upp)',
+          en: 'Deviations (reported, handled, followed up)',
+        },
+        collect: (tenantId, userId) => privacy.collect(tenantId, userId),
+        pseudonymize: (tenantId, userId, pseudonym) =>
+          privacy.pseudonymize(tenantId, userId, pseudonym),
+      },
+    ],
     subscriptions: [
       subscribe({
         name: 'deviations.route',

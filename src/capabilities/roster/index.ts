@@ -4,6 +4,7 @@ import type { Roster } from '../../core/roster';
 import type { ConversationsService } from '../conversations';
 import type { PeopleService } from '../people';
 import { MongoRosterRepository } from './roster.repository';
+import { rosterPersonalData } from './roster.privacy.repository';
 import { RosterService } from './roster.service';
 
 export type { KnownMember, Reach } from './roster.service';
@@ -36,6 +37,7 @@ export function registerRoster(
     name: 'roster',
     services: roster,
     init: () => repo.init(),
+    personalData: rosterPersonalData(kernel.db),
     jobs: [{ name: 'roster', run: (now) => roster.refresh(now) }],
     subscriptions: [
       // A forum was bound here: its members are known at once (and the roster read daily).

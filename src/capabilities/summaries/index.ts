@@ -12,6 +12,7 @@ import { MongoSummariesRepository } from './summaries.repository';
 import { SummariesService } from './summaries.service';
 import { StatusService } from './status.service';
 import type { DeviationSource } from './summaries.ports';
+import { summariesPersonalData } from './summaries.privacy.repository';
 
 export { parseStatusQuestion, type StatusQuery, type ParseContext } from './status.parser';
 export { SummariesService } from './summaries.service';
@@ -85,6 +86,7 @@ export function registerSummaries(
     name: 'summaries',
     services: { summaries, counting, status },
     init: () => repo.init(),
+    personalData: summariesPersonalData(kernel.db),
     capability: summariesCapability({
       summaries,
       status,

@@ -1,6 +1,6 @@
-import type { Db } from 'mongodb';
+import type { Collection, Db, Filter, OptionalUnlessRequiredId } from 'mongodb';
 import { isoDate, type PersonalDataSource } from '../../core/personal-data';
-import { EVENT_DELIVERIES, EVENTS, OPERATIONS } from './journal';
+import { AUDIT, EVENT_DELIVERIES, EVENTS, OPERATIONS } from './journal';
 import { isDuplicateKey } from './mongo';
 
 /** The range of `_id`s that start with `prefix` (a string range: no regular expression needed). */
@@ -105,4 +105,56 @@ async function renameDeliveries(db: Db, tenantId: string, userId: string, pseudo
     moved++;
   }
   return moved;
+}
+
+/**
+ * Documents the journal derived from a unit whose id names the user as one of its segments
+ * (`deviation.taken:<tenant>:<code>:v2:<user>`): the audit entries (`<unit>:a<n>`), events
+ * (`<unit>:e<n>`) and their pending deliveries get the pseudonym in their ids, as
+ * `renameIdsOf` does for once-only operations. Only ids under `unitPrefix` (a module's own
+ * units) are looked at. Returns how many moved.
+ */
+export async function renameUnitIdsNaming(
+  db: Db,
+  unitPrefix: string,
+  tenantId: string,
+  userId: string,
+  pseudonym: string,
+): Promise<number> {
+  const segment = `:${userId}:`;
+  const swap = (id: string) => id.split(segment).join(`:${pseudonym}:`);
+  let moved = 0;
+  for (const name of [AUDIT, EVENTS]) {
+    const col = db.collection<{ _id: string } & Record<string, unknown>>(name);
+    for (const doc of await col.find({ tenantId, _id: startsWith(unitPrefix) }).toArray()) {
+      if (!doc._id.includes(segment)) continue;
+      await moveDoc(col, doc, { ...doc, _id: swap(doc._id) });
+      moved++;
+    }
+  }
+  const deliveries = db.collection<{ _id: string; eventId: string } & Record<string, unknown>>(
+    EVENT_DELIVERIES,
+  );
+  for (const doc of await deliveries
+    .find({ tenantId, eventId: startsWith(unitPrefix) })
+    .toArray()) {
+    if (!doc.eventId.includes(segment)) continue;
+    await moveDoc(deliveries, doc, { ...doc, _id: swap(doc._id), eventId: swap(doc.eventId) });
+    moved++;
+  }
+  return moved;
+}
+
+/** Inserts the document under its new id (a duplicate: a crashed run did), then drops the old. */
+async function moveDoc<T extends { _id: string }>(
+  col: Collection<T>,
+  from: T,
+  to: T,
+): Promise<void> {
+  try {
+    await col.insertOne(to as OptionalUnlessRequiredId<T>);
+  } catch (e) {
+    if (!isDuplicateKey(e)) throw e;
+  }
+  await col.deleteOne({ _id: from._id } as Filter<T>);
 }
