@@ -71,7 +71,13 @@ export function registerSummaries(
     t: kernel.t,
     links: kernel.downloads,
     card: (summary, forums, t, locale) =>
-      summaryCard(summary, forums, { t, locale, orgs: kernel.orgs, calendar }),
+      summaryCard(summary, forums, {
+        t,
+        locale,
+        orgs: kernel.orgs,
+        calendar,
+        outcomes: kernel.config.outcomes,
+      }),
   });
   const status = new StatusService({
     summaries,
@@ -90,6 +96,7 @@ export function registerSummaries(
       status,
       orgs: kernel.orgs,
       calendar,
+      outcomes: kernel.config.outcomes,
     }),
     jobs: [
       { name: 'summaries.termEnd', run: (now) => summaries.runTermEnd(now) },
