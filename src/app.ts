@@ -114,6 +114,7 @@ export async function buildModules(
     forums: forums.services,
     people: people.services,
     conversations: conversations.services,
+    deviations: deviations.services.deviations,
   });
   const help = registerHelp({
     entries: () => runtime.capabilities.flatMap((c) => c.help ?? []),

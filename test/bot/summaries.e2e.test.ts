@@ -9,7 +9,14 @@ import { forumInputSchema } from '../../src/capabilities/forums/forums.schemas';
 import type { Meeting } from '../../src/capabilities/meetings';
 import type { Figures, TermSummary } from '../../src/capabilities/summaries';
 import { DEFAULT_OUTCOMES } from '../../src/core/outcomes';
-import { PEOPLE, TENANT, actionExecute, message, type Person } from '../fixtures/activities';
+import {
+  PEOPLE,
+  TENANT,
+  actionExecute,
+  cardToken,
+  message,
+  type Person,
+} from '../fixtures/activities';
 import { cardOf } from '../harness/fake-connector';
 import { TestBot, cardText, inputValues, invokeCard, invokeMessage } from '../harness/test-bot';
 
@@ -74,6 +81,63 @@ interface Modelled {
   discussedOn?: string;
   /** The day it was closed or withdrawn. */
   endedOn?: string;
+}
+
+/** A deviation as this test expects it to be, from the card clicks it made. */
+interface ModelledDeviation {
+  code: string;
+  forumId: string | null;
+  orgs: string[];
+  category: string;
+  state: 'reported' | 'handling' | 'answered' | 'closed';
+  reportedOn: string;
+  /** The answer is due 60 days (DEVIATION_REPLY_DAYS) after the report. */
+  dueOn: string;
+  answeredOn?: string;
+  closedOn?: string;
+}
+
+/** Deviation figures recounted from the ledger (those outside a forum count in `all` only). */
+function recountDeviations(
+  deviations: readonly ModelledDeviation[],
+  period: { start: string; end: string },
+  forumIds: readonly string[],
+  all: boolean,
+  today: string,
+) {
+  const mine = deviations.filter(
+    (d) =>
+      d.reportedOn >= period.start &&
+      d.reportedOn <= period.end &&
+      (d.forumId === null ? all : forumIds.includes(d.forumId)),
+  );
+  const count = (values: string[]) => {
+    const out: Record<string, number> = {};
+    for (const v of values) out[v] = (out[v] ?? 0) + 1;
+    return out;
+  };
+  const median = (xs: number[]) => {
+    const v = [...xs].sort((a, b) => a - b);
+    return v.length
+      ? (v[Math.floor((v.length - 1) / 2)]! + v[Math.ceil((v.length - 1) / 2)]!) / 2
+      : null;
+  };
+  return {
+    reported: mine.length,
+    open: mine.filter((d) => d.state !== 'closed').length,
+    overdue: mine.filter(
+      (d) => (d.state === 'reported' || d.state === 'handling') && d.dueOn < today,
+    ).length,
+    byCategory: count(mine.map((d) => d.category)),
+    byOrg: count(mine.flatMap((d) => d.orgs)),
+    byState: count(mine.map((d) => d.state)),
+    medianDaysToAnswer: median(
+      mine.filter((d) => d.answeredOn).map((d) => dayDiff(d.reportedOn, d.answeredOn!)),
+    ),
+    medianDaysToClose: median(
+      mine.filter((d) => d.closedOn).map((d) => dayDiff(d.reportedOn, d.closedOn!)),
+    ),
+  };
 }
 
 /** The recount written for this test: from its own ledger of cases, the stored meetings and the minutes it saved. */
@@ -152,6 +216,7 @@ const comparable = (f: Figures) => ({
     ]),
   ),
   cases: { ...f.cases, byMonth: undefined },
+  deviations: f.deviations,
 });
 
 /** The Action.OpenUrl targets of a card. */
@@ -202,6 +267,101 @@ describe('term summaries and status questions through the bot', () => {
   /** The ledger: every case as this test expects it to be. */
   const ledger = new Map<string, Modelled>();
   const modelled = () => [...ledger.values()];
+  /** The ledger of deviations reported, handled and closed through their cards. */
+  const deviationLedger = new Map<string, ModelledDeviation>();
+  const deviationsModelled = () => [...deviationLedger.values()];
+  /** Everything this test recounts for a period and forums (`all` adds deviations outside forums). */
+  const recountAll = (
+    period: { start: string; end: string },
+    forumIds: readonly string[],
+    day: string,
+    cases: readonly Modelled[] = modelled(),
+    meetings: readonly Meeting[] = htMeetings,
+    deviations: readonly ModelledDeviation[] = deviationsModelled(),
+  ) => ({
+    ...recount(cases, meetings, minutes, period, forumIds, day),
+    deviations: recountDeviations(deviations, period, forumIds, forumIds.length === 2, day),
+  });
+  /** A card click by `from` in their personal chat; the card it returns. */
+  const click = async (verb: string, data: Record<string, unknown>, from: Person) => {
+    const res = await bot.send(actionExecute(verb, data, { from }));
+    const card = invokeCard(res);
+    expect(card, `${verb}: ${JSON.stringify(res.body)}`).toBeDefined();
+    return cardText(card);
+  };
+  /** A deviation reported through its card (as the reporter's own organisation). */
+  async function reportDeviation(
+    from: Person,
+    org: string,
+    concerned: string[],
+    category: string,
+    forumId: string | null,
+  ): Promise<string> {
+    const receipt = await click(
+      'deviations.submit',
+      {
+        token: cardToken(),
+        occurredOn: today(),
+        concerned: concerned.join(','),
+        reportingOrganisation: org,
+        ...(forumId ? { forumId } : {}),
+        category,
+        description: 'Återkopplingen efter mötet kom aldrig till skolan.',
+        consequence: 'Arbetet med eleven stod still i flera veckor.',
+        immediateAction: 'Rektor kontaktade enheten igen.',
+        solvedLocally: 'no',
+      },
+      from,
+    );
+    const code = /AVV-\d{2}-\d{3}/.exec(receipt)?.[0];
+    expect(code, receipt).toBeDefined();
+    deviationLedger.set(code!, {
+      code: code!,
+      forumId,
+      orgs: [...concerned],
+      category,
+      state: 'reported',
+      reportedOn: today(),
+      dueOn: DateTime.fromISO(today()).plus({ days: 60 }).toISODate()!,
+    });
+    return code!;
+  }
+  /** A manager takes a deviation on, answers it or closes it, through its card's buttons. */
+  async function handleDeviation(from: Person, code: string, step: 'take' | 'answer' | 'close') {
+    const d = deviationLedger.get(code)!;
+    if (step === 'take') {
+      expect(await click('deviations.take', { code }, from)).toContain(code);
+      d.state = 'handling';
+    } else if (step === 'answer') {
+      const said = await click(
+        'deviations.answer',
+        {
+          code,
+          cause: 'Rutinen för återkoppling var inte känd.',
+          action: 'Rutinen har gåtts igenom med alla.',
+          followUp: 'Följs upp på nästa samverkansmöte.',
+        },
+        from,
+      );
+      expect(said).toContain(`Svaret på ${code} är sparat.`);
+      Object.assign(d, { state: 'answered', answeredOn: today() });
+    } else {
+      expect(await click('deviations.close', { code }, from)).toContain(`${code} är avslutad.`);
+      Object.assign(d, { state: 'closed', closedOn: today() });
+    }
+  }
+  /** The stored deviations are in the states the ledger says. */
+  async function expectDeviationsAsModelled() {
+    const stored = await bot.db
+      .collection<{ code: string; state: string; concerned: string[] }>('deviations')
+      .find({})
+      .toArray();
+    expect(
+      Object.fromEntries(stored.map((d) => [d.code, [d.state, [...d.concerned].sort()]])),
+    ).toEqual(
+      Object.fromEntries(deviationsModelled().map((d) => [d.code, [d.state, [...d.orgs].sort()]])),
+    );
+  }
   let htCases: Modelled[] = [];
   let htMeetings: Meeting[] = [];
   let htSummary: TermSummary | null = null;
@@ -384,7 +544,11 @@ describe('term summaries and status questions through the bot', () => {
   }
 
   /** Walks one term week by week: cases on Mondays, meetings held, minutes and outcomes after. */
-  async function seedTerm(firstMonday: string, weeks: number) {
+  async function seedTerm(
+    firstMonday: string,
+    weeks: number,
+    onMonday: (week: number) => Promise<void> = async () => {},
+  ) {
     for (let w = 0; w < weeks; w++) {
       const monday = DateTime.fromISO(`${firstMonday}T08:00:00`, { zone: ZONE }).plus({ weeks: w });
       clock.set(monday.toJSDate());
@@ -397,6 +561,7 @@ describe('term summaries and status questions through the bot', () => {
         await bot.app.services.cases.withdraw(actors.get('anna')!, c.code);
         Object.assign(ledger.get(c.code)!, { status: 'withdrawn', endedOn: today() });
       }
+      await onMonday(w);
       // Friday 16:00: this week's meetings are over (a meeting moved to Friday 13:00 too).
       clock.set(monday.plus({ days: 4, hours: 8 }).toJSDate());
       const held = (await allMeetings())
@@ -493,7 +658,36 @@ describe('term summaries and status questions through the bot', () => {
     }))
       actors.set(k, await actor(p));
 
-    await seedTerm('2026-08-24', 9);
+    // Deviations through their cards: reported by staff, taken, answered and closed by the
+    // managers of the organisations concerned (one outside any forum, one concerning two).
+    const avv: string[] = [];
+    await seedTerm('2026-08-24', 9, async (w) => {
+      if (w === 1) {
+        avv.push(await reportDeviation(PEOPLE.anna, 'school', ['police'], 'availability', 'sspf'));
+        await handleDeviation(frank, avv[0]!, 'take');
+      }
+      if (w === 3) {
+        await handleDeviation(frank, avv[0]!, 'answer');
+        avv.push(
+          await reportDeviation(dana, 'police', ['school'], 'contactPersonChange', 'fossam'),
+        );
+        await handleDeviation(PEOPLE.emma, avv[1]!, 'take');
+      }
+      if (w === 5) {
+        await handleDeviation(frank, avv[0]!, 'close');
+        await handleDeviation(PEOPLE.emma, avv[1]!, 'answer');
+        // Concerning the police and the school, in no forum; nobody answers it (overdue by December).
+        avv.push(
+          await reportDeviation(
+            PEOPLE.anna,
+            'school',
+            ['police', 'school'],
+            'routineNotFollowed',
+            null,
+          ),
+        );
+      }
+    });
     // A chair cancels one Fossam meeting and moves another (with reasons, through the service).
     const bo = actors.get('bo')!;
     await bot.app.services.meetings.cancelMeeting(
@@ -511,8 +705,15 @@ describe('term summaries and status questions through the bot', () => {
     const cancelled = (await allMeetings()).find((m) => m.id === 'fossam:2026-11-05')!;
     const after = await nextMeeting(cancelled);
     for (const c of waitingAt(cancelled.id)) c.meetingId = after!.id;
-    await seedTerm('2026-10-26', 7);
+    await seedTerm('2026-10-26', 7, async (w) => {
+      // Reported late in the term: open, not yet overdue when the term ends.
+      if (w === 5)
+        avv.push(
+          await reportDeviation(dana, 'police', ['school'], 'informationNotPassedOn', 'sspf'),
+        );
+    });
     await expectCasesAsModelled();
+    await expectDeviationsAsModelled();
   }, 600_000);
 
   afterAll(async () => {
@@ -534,7 +735,7 @@ describe('term summaries and status questions through the bot', () => {
     expect(stored!.period).toBe('HT2026');
     expect(stored!.previousPeriod).toBe('VT2026');
     expect(stored!.source).toBe('counters');
-    const want = recount(htCases, htMeetings, minutes, HT, ['fossam', 'sspf'], '2026-12-19');
+    const want = recountAll(HT, ['fossam', 'sspf'], '2026-12-19', htCases);
     expect(want.cases.raised).toBeGreaterThan(20);
     expect(want.cases.discussed).toBeGreaterThan(5);
     expect(want.meetings.cancelled).toBe(1);
@@ -546,6 +747,15 @@ describe('term summaries and status questions through the bot', () => {
       new Set(['discussed', 'closed', 'moved']),
     );
     expect(want.cases.closed).toBeGreaterThan(0);
+    // Four deviations: one closed, one answered, one overdue (outside any forum, concerning two
+    // organisations: it counts under each), one not yet due.
+    expect(want.deviations).toMatchObject({
+      reported: 4,
+      open: 3,
+      overdue: 1,
+      byOrg: { police: 2, school: 3 },
+      byState: { closed: 1, answered: 1, reported: 2 },
+    });
     expect(want.cases.carriedOver).toBeGreaterThan(0);
     expect(want.cases.carriedOver).toBeLessThan(want.cases.raised);
     expect(comparable(stored!.figures)).toEqual(JSON.parse(JSON.stringify(want)));
@@ -554,7 +764,7 @@ describe('term summaries and status questions through the bot', () => {
       const one = await bot.db
         .collection<TermSummary>('termSummaries')
         .findOne({ _id: `${TENANT}:HT2026:forum:${forumId}` } as never);
-      const wantOne = recount(htCases, htMeetings, minutes, HT, [forumId], '2026-12-19');
+      const wantOne = recountAll(HT, [forumId], '2026-12-19', htCases);
       expect(comparable(one!.figures)).toEqual(JSON.parse(JSON.stringify(wantOne)));
     }
     // The recount in the database agreed with the counters: nothing was repaired.
@@ -788,7 +998,16 @@ describe('term summaries and status questions through the bot', () => {
   });
 
   it("compiles VT 2027 at its end, with each figure's change against HT 2026", async () => {
-    await seedTerm('2027-01-18', 6);
+    const avv: string[] = [];
+    await seedTerm('2027-01-18', 6, async (w) => {
+      if (w === 1) {
+        avv.push(await reportDeviation(PEOPLE.anna, 'school', ['police'], 'sipNotCalled', 'sspf'));
+        await handleDeviation(frank, avv[0]!, 'take');
+      }
+      if (w === 3) await handleDeviation(frank, avv[0]!, 'answer');
+      if (w === 4) await handleDeviation(frank, avv[0]!, 'close');
+    });
+    await expectDeviationsAsModelled();
     clock.set('2027-06-12T06:00:00Z');
     bot.connector.clear();
     await bot.app.tick();
@@ -798,7 +1017,8 @@ describe('term summaries and status questions through the bot', () => {
       .findOne({ _id: `${TENANT}:VT2027:all` } as never);
     await expectCasesAsModelled();
     const meetings = await allMeetings();
-    const want = recount(modelled(), meetings, minutes, VT, ['fossam', 'sspf'], '2027-06-12');
+    const want = recountAll(VT, ['fossam', 'sspf'], '2027-06-12', modelled(), meetings);
+    expect(want.deviations).toMatchObject({ reported: 1, byState: { closed: 1 } });
     expect(want.cases.raised).toBeGreaterThan(10);
     expect(want.cases.discussed).toBeGreaterThan(0);
     expect(comparable(vt!.figures)).toEqual(JSON.parse(JSON.stringify(want)));

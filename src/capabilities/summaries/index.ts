@@ -25,8 +25,7 @@ export interface SummariesModuleDeps {
   forums: ForumsService;
   people: PeopleService;
   conversations: ConversationsService;
-  /** Where users' browsers reach this server (the export links). */
-  /** DEVIATIONS PLUG-IN: the deviations module's facts for the recount (wired at merge). */
+  /** The deviations capability's records (DeviationsService fits it). */
   deviations?: DeviationSource;
 }
 
@@ -146,10 +145,16 @@ export function registerSummaries(
         type: 'meeting.moved',
         handle: (e) => counting.refreshMeetings(e.tenantId, e.data.forumId),
       }),
-      // DEVIATIONS PLUG-IN (wired at merge with the deviations branch): subscribe to
-      // 'deviation.reported' and 'deviation.stateChanged' here, each turning the event into the
-      // deviation's current DeviationFact (id, forumId, org, category, state, reportedOn,
-      // answeredOn, closedOn, dueOn) and calling counting.recordDeviation(e.tenantId, fact).
+      subscribe({
+        name: 'summaries.countDeviationReported',
+        type: 'deviation.reported',
+        handle: (e) => counting.onDeviation(e.tenantId, e.data.code),
+      }),
+      subscribe({
+        name: 'summaries.countDeviationChanged',
+        type: 'deviation.stateChanged',
+        handle: (e) => counting.onDeviation(e.tenantId, e.data.code),
+      }),
     ],
   };
 }

@@ -1,8 +1,8 @@
 import type { Actor } from '../../core/actor';
 import type { CaseCountRow, CaseRecord, CaseScope, CodedCase } from '../cases';
+import type { DeviationRecord } from '../deviations';
 import type { Forum } from '../forums';
 import type { Meeting } from '../meetings';
-import type { DeviationFact } from './summaries.types';
 
 /** What summaries need of the cases capability (CasesService fits it). */
 export interface SummaryCases {
@@ -40,10 +40,11 @@ export interface SummaryConversations {
 }
 
 /**
- * DEVIATIONS PLUG-IN (wired at merge with the deviations branch): the deviations of a period as
- * facts, for the recount. Until then no source is given and deviations count only what
- * `SummariesCounting.recordDeviation` was told.
+ * What summaries read of the deviations capability (DeviationsService fits it): a deviation as it
+ * now is (its events carry codes; the dates answered and closed are on the record), and the
+ * deviations reported in a period, for the recount.
  */
 export interface DeviationSource {
-  factsIn(tenantId: string, from: string, to: string): Promise<DeviationFact[]>;
+  record(tenantId: string, code: string): Promise<DeviationRecord | null>;
+  reportedBetween(tenantId: string, from: Date, to: Date): Promise<DeviationRecord[]>;
 }
