@@ -46,6 +46,17 @@ const frank: Person = {
   name: 'Frank Lund',
   teamsId: '29:frank',
 };
+/** A manager of Första linjen who never writes to the bot: known from the Fossam channel's roster. */
+const greta: Person = {
+  aadObjectId: 'a7a7a7a7-6666-4666-8666-000000000007',
+  name: 'Greta Chef',
+  teamsId: '29:greta',
+};
+/** Fossam's channel, and its team (channelData.team.id of the channel fixtures): the roster is the team's. */
+const CHANNEL = '19:fossam-summaries@thread.tacv2';
+const TEAM = '19:0a1b2c3d4e5f60718293a4b5c6d7e8f9@thread.tacv2';
+/** The 1:1 chat the fake connector creates for a roster id. */
+const createdChat = (p: Person) => `a:1${Buffer.from(p.teamsId).toString('hex')}`;
 const ZONE = 'Europe/Stockholm';
 const HT = { key: 'HT2026', start: '2026-08-17', end: '2027-01-10' };
 const VT = { key: 'VT2027', start: '2027-01-11', end: '2027-08-15' };
@@ -649,6 +660,23 @@ describe('term summaries and status questions through the bot', () => {
       'tuesday',
       '2026-08-18',
     );
+    // Fossam is bound to its channel: the bot reads the team's roster, so Greta, who never
+    // writes to the bot, is known and can be made a manager of Första linjen.
+    bot.connector.rosters.set(
+      TEAM,
+      [greta, PEOPLE.bo, PEOPLE.anna].map((p) => ({
+        id: p.teamsId,
+        name: p.name,
+        aadObjectId: p.aadObjectId,
+        tenantId: TENANT,
+        userRole: 'user',
+      })),
+    );
+    const inChannel = { kind: 'channel' as const, conversationId: CHANNEL, from: PEOPLE.admin };
+    await bot.send(message('koppla forum', inChannel));
+    const bound = await bot.send(actionExecute('forums.bind', { forumId: 'fossam' }, inChannel));
+    expect(cardText(invokeCard(bound))).toContain('kopplat hit');
+    await grant(greta, 'manager', 'firstLine');
     for (const [k, p] of Object.entries({
       anna: PEOPLE.anna,
       bo: PEOPLE.bo,
@@ -771,9 +799,19 @@ describe('term summaries and status questions through the bot', () => {
     expect(bot.logs.some((l) => l.includes('summary counters repaired'))).toBe(false);
   });
 
-  it("sends each manager the summary of their organisations' forums in personal chat, once, with charts that fall back to tables", async () => {
+  it("sends each manager the summary of their organisations' forums in personal chat (opened from a bound forum's roster for one who never wrote), once, with charts that fall back to tables", async () => {
     const toEmma = termSummariesTo(`a:personal-${PEOPLE.emma.aadObjectId}`);
     const toFrank = termSummariesTo(`a:personal-${frank.aadObjectId}`);
+    // Greta never wrote: the bot opened her 1:1 chat from the roster (her roster id, the tenant).
+    const toGreta = termSummariesTo(createdChat(greta));
+    expect(toGreta).toHaveLength(1);
+    expect(bot.connector.created).toContainEqual({
+      id: createdChat(greta),
+      memberId: greta.teamsId,
+      tenantId: TENANT,
+    });
+    expect(cardText(cardOf(toGreta[0]))).toContain('Fossam');
+    expect(cardText(cardOf(toGreta[0]))).not.toContain('SSPF');
     expect(toEmma).toHaveLength(1);
     expect(toFrank).toHaveLength(1);
     const card = cardOf(toEmma[0]);
@@ -803,18 +841,19 @@ describe('term summaries and status questions through the bot', () => {
       ),
     );
     // Nobody else got it (staff, chairs, admins), and a later pass sends nothing again.
-    expect(termSummariesTo()).toHaveLength(2);
+    expect(termSummariesTo()).toHaveLength(3);
     expect(await termSummaryMessages('HT2026')).toEqual(
       [
         [`summary.term:${TENANT}:HT2026:${PEOPLE.emma.aadObjectId}`, 'sent'],
         [`summary.term:${TENANT}:HT2026:${frank.aadObjectId}`, 'sent'],
+        [`summary.term:${TENANT}:HT2026:${greta.aadObjectId}`, 'sent'],
       ].sort(),
     );
     bot.connector.clear();
     await bot.app.tick();
     await bot.app.tick();
     expect(termSummariesTo()).toHaveLength(0);
-    expect(await termSummaryMessages('HT2026')).toHaveLength(2);
+    expect(await termSummaryMessages('HT2026')).toHaveLength(3);
   });
 
   it("answers a manager's status questions with the same figures, scoped to what they may see", async () => {
@@ -1033,6 +1072,7 @@ describe('term summaries and status questions through the bot', () => {
     const toEmma = termSummariesTo(`a:personal-${PEOPLE.emma.aadObjectId}`);
     expect(toEmma).toHaveLength(1);
     expect(cardText(cardOf(toEmma[0]))).toContain('Terminssammanfattning VT 2027');
-    expect(await termSummaryMessages('VT2027')).toHaveLength(2);
+    expect(await termSummaryMessages('VT2027')).toHaveLength(3);
+    expect(termSummariesTo(createdChat(greta))).toHaveLength(1);
   });
 });

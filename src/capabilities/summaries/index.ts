@@ -1,7 +1,6 @@
 import type { Kernel, Module } from '../../kernel/kernel';
 import { subscribe } from '../../core/events';
 import type { CasesService } from '../cases';
-import type { ConversationsService } from '../conversations';
 import type { ForumsService } from '../forums';
 import type { MeetingsService } from '../meetings';
 import type { PeopleService } from '../people';
@@ -11,7 +10,7 @@ import { SummariesCounting } from './summaries.counting';
 import { MongoSummariesRepository } from './summaries.repository';
 import { SummariesService } from './summaries.service';
 import { StatusService } from './status.service';
-import type { DeviationSource } from './summaries.ports';
+import type { DeviationSource, SummaryPersonalChat } from './summaries.ports';
 
 export { parseStatusQuestion, type StatusQuery, type ParseContext } from './status.parser';
 export { SummariesService } from './summaries.service';
@@ -24,7 +23,8 @@ export interface SummariesModuleDeps {
   meetings: MeetingsService;
   forums: ForumsService;
   people: PeopleService;
-  conversations: ConversationsService;
+  /** How a manager is reached in personal chat (app.ts: the roster capability's reach). */
+  personalChat: SummaryPersonalChat;
   /** The deviations capability's records (DeviationsService fits it). */
   deviations?: DeviationSource;
 }
@@ -61,7 +61,7 @@ export function registerSummaries(
     cases: deps.cases,
     forums: deps.forums,
     people: deps.people,
-    conversations: deps.conversations,
+    personalChat: deps.personalChat,
     outbox: kernel.outbox,
     audit: kernel.audit,
     clock: kernel.clock,

@@ -34,10 +34,12 @@ export interface SummaryPeople {
   ): Promise<{ aadObjectId: string; locale: 'sv' | 'en'; organisations: string[] }[]>;
 }
 
-/** Personal chats (ConversationsService fits it). */
-export interface SummaryConversations {
-  personalConversationOf(tenantId: string, aadObjectId: string): Promise<{ id: string } | null>;
-}
+/**
+ * A person's 1:1 chat with the bot: the one they opened by writing, or one opened through the
+ * connector for a member of a team or group chat whose roster the bot read (wired in app.ts to
+ * the roster capability's reach); null when they cannot be reached.
+ */
+export type SummaryPersonalChat = (tenantId: string, aadObjectId: string) => Promise<string | null>;
 
 /**
  * What summaries read of the deviations capability (DeviationsService fits it): a deviation as it
