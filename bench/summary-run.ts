@@ -73,8 +73,9 @@ function naiveFigures(
     for (const target of [of(String(d.forumId)), of('all')]) {
       add(target.deviations, `category/${String(d.category)}`);
       add(target.deviations, `state/${String(d.state)}`);
-      add(target.deviations, `org/${String(d.org)}`);
-      if (d.state !== 'closed' && !d.answeredOn && String(d.dueOn) < today)
+      add(target.deviations, 'reported');
+      for (const org of d.orgs as string[]) add(target.deviations, `org/${org}`);
+      if ((d.state === 'reported' || d.state === 'handling') && String(d.dueOn) < today)
         add(target.deviations, 'overdue');
     }
   }

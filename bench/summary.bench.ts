@@ -222,18 +222,20 @@ async function seedData(db: Db, recount: boolean): Promise<void> {
   const deviations = Array.from({ length: N_DEVIATIONS }, (_, n) => {
     const f = n % N_FORUMS;
     const reportedOn = addDays(TERM_START, Math.floor(random() * TERM_DAYS));
-    const state = pick(['open', 'handling', 'closed']);
+    const state = pick(['reported', 'handling', 'answered', 'closed']);
     return {
       _id: `${TENANT}:AVV-${n}` as never,
       id: `AVV-${n}`,
       tenantId: TENANT,
       forumId: forumId(f),
-      org: pick(forumOrgs(f)),
+      orgs: [...new Set([pick(forumOrgs(f)), pick(forumOrgs(f))])],
       category: pick(CATEGORIES),
       state,
       reportedOn,
       dueOn: addDays(reportedOn, 60),
-      ...(state !== 'open' ? { answeredOn: addDays(reportedOn, Math.floor(random() * 60)) } : {}),
+      ...(state === 'answered' || state === 'closed'
+        ? { answeredOn: addDays(reportedOn, Math.floor(random() * 60)) }
+        : {}),
       ...(state === 'closed'
         ? { closedOn: addDays(reportedOn, 30 + Math.floor(random() * 60)) }
         : {}),

@@ -86,15 +86,16 @@ export async function buildModules(
     setupState,
     gate,
   });
+  // The person's 1:1 chat: the one they opened by writing, or one the roster capability opens
+  // through the connector for a member of a team or chat the bot has read (null: unreachable).
+  const personalChat = async (tenantId: string, aadObjectId: string) => {
+    const reach = await roster.services.reach(tenantId, aadObjectId);
+    return reach.kind === 'chat' ? reach.conversationId : null;
+  };
   const deviations = registerDeviations(kernel, {
     forums: forums.services,
     people: people.services,
-    // The person's 1:1 chat: the one they opened by writing, or one the roster capability opens
-    // through the connector for a member of a team or chat the bot has read (null: unreachable).
-    personalChat: async (tenantId, aadObjectId) => {
-      const reach = await roster.services.reach(tenantId, aadObjectId);
-      return reach.kind === 'chat' ? reach.conversationId : null;
-    },
+    personalChat,
     gate,
   });
   const chairs = registerChairs(kernel, {
@@ -113,7 +114,8 @@ export async function buildModules(
     meetings: meetings.services.meetings,
     forums: forums.services,
     people: people.services,
-    conversations: conversations.services,
+    personalChat,
+    deviations: deviations.services.deviations,
   });
   const help = registerHelp({
     entries: () => runtime.capabilities.flatMap((c) => c.help ?? []),

@@ -8,16 +8,27 @@ import type { CaseRecord } from '../../src/capabilities/cases';
 import { forumInputSchema } from '../../src/capabilities/forums/forums.schemas';
 import type { Meeting } from '../../src/capabilities/meetings';
 import type { Figures, TermSummary } from '../../src/capabilities/summaries';
-import { PEOPLE, TENANT, actionExecute, message, type Person } from '../fixtures/activities';
+import { DEFAULT_OUTCOMES } from '../../src/core/outcomes';
+import {
+  PEOPLE,
+  TENANT,
+  actionExecute,
+  cardToken,
+  message,
+  type Person,
+} from '../fixtures/activities';
 import { cardOf } from '../harness/fake-connector';
-import { TestBot, cardText, invokeCard, invokeMessage } from '../harness/test-bot';
+import { TestBot, cardText, inputValues, invokeCard, invokeMessage } from '../harness/test-bot';
 
 /**
- * Term summaries end to end: two terms of cases, meetings, minutes and outcomes seeded through
- * the services and the unit of work (the producers of minutes and outcomes are being built in
- * parallel: their events are recorded here as they will record them), figures checked against a
- * recount written here from the stored documents, the card to managers when the term ends,
- * exports read back with real parsers, links that expire, and the bad inputs of the issue.
+ * Term summaries end to end: two terms of cases and meetings. Cases are raised through the cases
+ * service; every meeting's minutes (attendance and an outcome per case) are kept through the
+ * chairs' real minutes cards over HTTP (`chairs.openMinutes`, `chairs.saveMinutes`), so the
+ * outcomes do to the cases what the product does (discussed, closed, or moved to the next
+ * meeting). The test keeps its own ledger of what each outcome does to a case (the effects of
+ * `core/outcomes.ts`), checks the stored cases against it, and recounts every figure from it;
+ * the card to managers when the term ends, exports read back with real parsers, links that
+ * expire, and the bad inputs of the issue.
  */
 const ADMIN_CHAT = { from: PEOPLE.admin, conversationId: 'a:personal-admin' };
 const carl: Person = {
@@ -35,13 +46,27 @@ const frank: Person = {
   name: 'Frank Lund',
   teamsId: '29:frank',
 };
+/** A manager of Första linjen who never writes to the bot: known from the Fossam channel's roster. */
+const greta: Person = {
+  aadObjectId: 'a7a7a7a7-6666-4666-8666-000000000007',
+  name: 'Greta Chef',
+  teamsId: '29:greta',
+};
+/** Fossam's channel, and its team (channelData.team.id of the channel fixtures): the roster is the team's. */
+const CHANNEL = '19:fossam-summaries@thread.tacv2';
+const TEAM = '19:0a1b2c3d4e5f60718293a4b5c6d7e8f9@thread.tacv2';
+/** The 1:1 chat the fake connector creates for a roster id. */
+const createdChat = (p: Person) => `a:1${Buffer.from(p.teamsId).toString('hex')}`;
 const ZONE = 'Europe/Stockholm';
 const HT = { key: 'HT2026', start: '2026-08-17', end: '2027-01-10' };
 const VT = { key: 'VT2027', start: '2027-01-11', end: '2027-08-15' };
 const DESCRIPTION = 'Eleven har hög frånvaro sedan några veckor och verkar nedstämd.';
-const OUTCOMES = ['adviceGiven', 'openIntervention', 'sipRecommended', 'followUp'] as const;
 const AGES = ['grades0to3', 'grades4to6', 'grades7to9', 'upperSecondary'] as const;
 const CONCERNS = ['schoolAbsence', 'mentalHealth', 'familySituation', 'crime'] as const;
+/** Every default outcome (no OUTCOMES_FILE in the tests): each effect occurs. */
+const EFFECT = new Map(DEFAULT_OUTCOMES.map((o) => [o.code, o.effect]));
+const OUTCOMES = [...EFFECT.keys()];
+const CODE = /\b[A-Z]{3}-\d{2}-\d{3}\b/g;
 
 /** Swedish Excel's CSV read back with csv-parse. */
 const readCsv = (text: string): string[][] => {
@@ -52,9 +77,83 @@ const localDay = (d: Date): string => DateTime.fromJSDate(d, { zone: ZONE }).toI
 const dayDiff = (a: string, b: string): number =>
   Math.round((Date.parse(b) - Date.parse(a)) / 86_400_000);
 
-/** The recount written for this test: from the stored cases and meetings and the minutes recorded here. */
+/** A case as this test expects it to be, from what the test did to it (not read back). */
+interface Modelled {
+  code: string;
+  forumId: string;
+  org: string;
+  ageBand: string;
+  concerns: string[];
+  raisedOn: string;
+  meetingId: string;
+  status: 'submitted' | 'discussed' | 'closed' | 'withdrawn';
+  outcome?: string;
+  /** The day it first became `discussed`. */
+  discussedOn?: string;
+  /** The day it was closed or withdrawn. */
+  endedOn?: string;
+}
+
+/** A deviation as this test expects it to be, from the card clicks it made. */
+interface ModelledDeviation {
+  code: string;
+  forumId: string | null;
+  orgs: string[];
+  category: string;
+  state: 'reported' | 'handling' | 'answered' | 'closed';
+  reportedOn: string;
+  /** The answer is due 60 days (DEVIATION_REPLY_DAYS) after the report. */
+  dueOn: string;
+  answeredOn?: string;
+  closedOn?: string;
+}
+
+/** Deviation figures recounted from the ledger (those outside a forum count in `all` only). */
+function recountDeviations(
+  deviations: readonly ModelledDeviation[],
+  period: { start: string; end: string },
+  forumIds: readonly string[],
+  all: boolean,
+  today: string,
+) {
+  const mine = deviations.filter(
+    (d) =>
+      d.reportedOn >= period.start &&
+      d.reportedOn <= period.end &&
+      (d.forumId === null ? all : forumIds.includes(d.forumId)),
+  );
+  const count = (values: string[]) => {
+    const out: Record<string, number> = {};
+    for (const v of values) out[v] = (out[v] ?? 0) + 1;
+    return out;
+  };
+  const median = (xs: number[]) => {
+    const v = [...xs].sort((a, b) => a - b);
+    return v.length
+      ? (v[Math.floor((v.length - 1) / 2)]! + v[Math.ceil((v.length - 1) / 2)]!) / 2
+      : null;
+  };
+  return {
+    reported: mine.length,
+    open: mine.filter((d) => d.state !== 'closed').length,
+    overdue: mine.filter(
+      (d) => (d.state === 'reported' || d.state === 'handling') && d.dueOn < today,
+    ).length,
+    byCategory: count(mine.map((d) => d.category)),
+    byOrg: count(mine.flatMap((d) => d.orgs)),
+    byState: count(mine.map((d) => d.state)),
+    medianDaysToAnswer: median(
+      mine.filter((d) => d.answeredOn).map((d) => dayDiff(d.reportedOn, d.answeredOn!)),
+    ),
+    medianDaysToClose: median(
+      mine.filter((d) => d.closedOn).map((d) => dayDiff(d.reportedOn, d.closedOn!)),
+    ),
+  };
+}
+
+/** The recount written for this test: from its own ledger of cases, the stored meetings and the minutes it saved. */
 function recount(
-  cases: readonly CaseRecord[],
+  cases: readonly Modelled[],
   meetings: readonly Meeting[],
   minutes: ReadonlyMap<string, Record<string, 'present' | 'absent' | 'excused'>>,
   period: { start: string; end: string },
@@ -62,21 +161,19 @@ function recount(
   today: string,
 ) {
   const inPeriod = (d: string) => d >= period.start && d <= period.end;
-  const mine = cases.filter((c) => forumIds.includes(c.forumId) && inPeriod(localDay(c.createdAt)));
+  const mine = cases.filter((c) => forumIds.includes(c.forumId) && inPeriod(c.raisedOn));
   const count = (values: string[]) => {
     const out: Record<string, number> = {};
     for (const v of values) out[v] = (out[v] ?? 0) + 1;
     return out;
   };
-  const endedIn = (c: CaseRecord, status: 'closed' | 'withdrawn') => {
-    const h = c.history.find((x) => x.to === status);
-    return c.status === status && h !== undefined && localDay(h.at) <= period.end;
-  };
+  const endedIn = (c: Modelled) =>
+    (c.status === 'closed' || c.status === 'withdrawn') && c.endedOn! <= period.end;
+  // Days from raised to the first time the case was discussed (an outcome with the effect
+  // `discussed`); a case closed at a meeting (effect `closed`) never became `discussed`.
   const days = mine
-    .filter((c) => c.status === 'discussed' || c.status === 'closed')
-    .map((c) =>
-      dayDiff(localDay(c.createdAt), localDay(c.history.find((h) => h.to === 'discussed')!.at)),
-    )
+    .filter((c) => c.discussedOn !== undefined)
+    .map((c) => dayDiff(c.raisedOn, c.discussedOn!))
     .sort((a, b) => a - b);
   const median = days.length
     ? (days[Math.floor((days.length - 1) / 2)]! + days[Math.ceil((days.length - 1) / 2)]!) / 2
@@ -109,8 +206,8 @@ function recount(
       discussed: days.length,
       closed: mine.filter((c) => c.status === 'closed').length,
       withdrawn: mine.filter((c) => c.status === 'withdrawn').length,
-      carriedOver: mine.filter((c) => !endedIn(c, 'closed') && !endedIn(c, 'withdrawn')).length,
-      byOrg: count(mine.map((c) => c.raisingOrganisation)),
+      carriedOver: mine.filter((c) => !endedIn(c)).length,
+      byOrg: count(mine.map((c) => c.org)),
       byAgeBand: count(mine.map((c) => c.ageBand)),
       byConcern: count(mine.flatMap((c) => c.concerns)),
       byOutcome: count(mine.flatMap((c) => (c.outcome ? [c.outcome] : []))),
@@ -130,6 +227,7 @@ const comparable = (f: Figures) => ({
     ]),
   ),
   cases: { ...f.cases, byMonth: undefined },
+  deviations: f.deviations,
 });
 
 /** The Action.OpenUrl targets of a card. */
@@ -162,12 +260,120 @@ const elements = (card: unknown, type: string): Record<string, unknown>[] => {
   return out;
 };
 
+/** The minutes card's save button data, and the card's inputs as Teams sends them (empty ones absent). */
+const saveData = (card: Record<string, unknown>, inputs: Record<string, string>) => {
+  const data = (JSON.stringify(card).match(/"verb":"chairs\.saveMinutes","data":(\{[^}]*\})/) ??
+    [])[1];
+  const values = Object.fromEntries(
+    Object.entries(inputValues(card)).filter(([, v]) => typeof v === 'string' && v !== ''),
+  );
+  return { ...(JSON.parse(data ?? '{}') as object), ...values, ...inputs };
+};
+
 describe('term summaries and status questions through the bot', () => {
   const clock = new ManualClock('2026-08-18T07:00:00Z');
   let bot: TestBot;
   const minutes = new Map<string, Record<string, 'present' | 'absent' | 'excused'>>();
   const actors = new Map<string, Actor>();
-  let htCases: CaseRecord[] = [];
+  /** The ledger: every case as this test expects it to be. */
+  const ledger = new Map<string, Modelled>();
+  const modelled = () => [...ledger.values()];
+  /** The ledger of deviations reported, handled and closed through their cards. */
+  const deviationLedger = new Map<string, ModelledDeviation>();
+  const deviationsModelled = () => [...deviationLedger.values()];
+  /** Everything this test recounts for a period and forums (`all` adds deviations outside forums). */
+  const recountAll = (
+    period: { start: string; end: string },
+    forumIds: readonly string[],
+    day: string,
+    cases: readonly Modelled[] = modelled(),
+    meetings: readonly Meeting[] = htMeetings,
+    deviations: readonly ModelledDeviation[] = deviationsModelled(),
+  ) => ({
+    ...recount(cases, meetings, minutes, period, forumIds, day),
+    deviations: recountDeviations(deviations, period, forumIds, forumIds.length === 2, day),
+  });
+  /** A card click by `from` in their personal chat; the card it returns. */
+  const click = async (verb: string, data: Record<string, unknown>, from: Person) => {
+    const res = await bot.send(actionExecute(verb, data, { from }));
+    const card = invokeCard(res);
+    expect(card, `${verb}: ${JSON.stringify(res.body)}`).toBeDefined();
+    return cardText(card);
+  };
+  /** A deviation reported through its card (as the reporter's own organisation). */
+  async function reportDeviation(
+    from: Person,
+    org: string,
+    concerned: string[],
+    category: string,
+    forumId: string | null,
+  ): Promise<string> {
+    const receipt = await click(
+      'deviations.submit',
+      {
+        token: cardToken(),
+        occurredOn: today(),
+        concerned: concerned.join(','),
+        reportingOrganisation: org,
+        ...(forumId ? { forumId } : {}),
+        category,
+        description: 'Återkopplingen efter mötet kom aldrig till skolan.',
+        consequence: 'Arbetet med eleven stod still i flera veckor.',
+        immediateAction: 'Rektor kontaktade enheten igen.',
+        solvedLocally: 'no',
+      },
+      from,
+    );
+    const code = /AVV-\d{2}-\d{3}/.exec(receipt)?.[0];
+    expect(code, receipt).toBeDefined();
+    deviationLedger.set(code!, {
+      code: code!,
+      forumId,
+      orgs: [...concerned],
+      category,
+      state: 'reported',
+      reportedOn: today(),
+      dueOn: DateTime.fromISO(today()).plus({ days: 60 }).toISODate()!,
+    });
+    return code!;
+  }
+  /** A manager takes a deviation on, answers it or closes it, through its card's buttons. */
+  async function handleDeviation(from: Person, code: string, step: 'take' | 'answer' | 'close') {
+    const d = deviationLedger.get(code)!;
+    if (step === 'take') {
+      expect(await click('deviations.take', { code }, from)).toContain(code);
+      d.state = 'handling';
+    } else if (step === 'answer') {
+      const said = await click(
+        'deviations.answer',
+        {
+          code,
+          cause: 'Rutinen för återkoppling var inte känd.',
+          action: 'Rutinen har gåtts igenom med alla.',
+          followUp: 'Följs upp på nästa samverkansmöte.',
+        },
+        from,
+      );
+      expect(said).toContain(`Svaret på ${code} är sparat.`);
+      Object.assign(d, { state: 'answered', answeredOn: today() });
+    } else {
+      expect(await click('deviations.close', { code }, from)).toContain(`${code} är avslutad.`);
+      Object.assign(d, { state: 'closed', closedOn: today() });
+    }
+  }
+  /** The stored deviations are in the states the ledger says. */
+  async function expectDeviationsAsModelled() {
+    const stored = await bot.db
+      .collection<{ code: string; state: string; concerned: string[] }>('deviations')
+      .find({})
+      .toArray();
+    expect(
+      Object.fromEntries(stored.map((d) => [d.code, [d.state, [...d.concerned].sort()]])),
+    ).toEqual(
+      Object.fromEntries(deviationsModelled().map((d) => [d.code, [d.state, [...d.orgs].sort()]])),
+    );
+  }
+  let htCases: Modelled[] = [];
   let htMeetings: Meeting[] = [];
   let htSummary: TermSummary | null = null;
   let rng = 7;
@@ -188,74 +394,172 @@ describe('term summaries and status questions through the bot', () => {
         start: new Date(m.start),
       }),
     );
+  const today = () => localDay(clock.now());
+  const waitingAt = (meetingId: string) =>
+    modelled().filter((c) => c.meetingId === meetingId && c.status === 'submitted');
+  /** The outcome messages, digests, minutes notices… queued so far, delivered (one pass a second). */
+  const drain = async () => {
+    const due = () =>
+      bot.db
+        .collection('outbox')
+        .countDocuments({ status: 'pending', notBefore: { $lte: clock.now() } });
+    for (let i = 0; i < 60 && (await due()) > 0; i++) {
+      await bot.app.tick();
+      clock.advance(1_000);
+    }
+    expect(await due()).toBe(0);
+  };
 
   /** One case raised by `who` for the forum's next open meeting. */
   async function raise(who: Person, org: string, forumId: string) {
     const a = await actor(who);
     const [meeting] = await bot.app.services.meetings.openMeetings(TENANT, forumId, 1);
+    const input = {
+      ageBand: pick(AGES),
+      concerns: [...new Set([pick(CONCERNS), pick(CONCERNS)])],
+    };
     const { record } = await bot.app.services.cases.submit(a, {
       meetingId: meeting!.id,
       organisation: org,
-      ageBand: pick(AGES),
-      concerns: [...new Set([pick(CONCERNS), pick(CONCERNS)])],
+      ...input,
       description: DESCRIPTION,
       tried: 'Samtal med elevhälsan.',
       question: 'Vad kan vi göra tillsammans?',
       urgency: 'normal',
     });
+    ledger.set(record.code, {
+      code: record.code,
+      forumId,
+      org,
+      ...input,
+      raisedOn: today(),
+      meetingId: meeting!.id,
+      status: 'submitted',
+    });
     return record;
   }
 
-  /** After a meeting: the chair discusses (outcome recorded with the minutes) and closes some. */
+  /**
+   * Term summary cards the connector received (to one conversation, or to any): told apart from
+   * the outcome messages, digests and minutes notices by their title.
+   */
+  const termSummariesTo = (conversationId?: string) =>
+    bot.connector.sent.filter(
+      (s) =>
+        (!conversationId || s.conversationId === conversationId) &&
+        cardText(cardOf(s)).includes('Terminssammanfattning'),
+    );
+  /** The outbox's term summary messages of a period: [id, status], sorted. */
+  const termSummaryMessages = async (period: string) =>
+    (
+      await bot.db
+        .collection<{ _id: string; status: string }>('outbox')
+        .find({ kind: 'summary.term', 'refs.period': period })
+        .toArray()
+    )
+      .map((m) => [m._id, m.status])
+      .sort();
+
+  /** The next meeting of the forum that takes place after this one (where a moved case goes). */
+  async function nextMeeting(meeting: Meeting): Promise<Meeting | undefined> {
+    return (await allMeetings())
+      .filter(
+        (m) =>
+          m.forumId === meeting.forumId &&
+          (m.status === 'scheduled' || m.status === 'moved') &&
+          m.start > meeting.start,
+      )
+      .sort((a, b) => a.start.getTime() - b.start.getTime())[0];
+  }
+
+  /**
+   * After a meeting: its chair opens the minutes card and saves attendance and an outcome for
+   * most of the cases on it (some are left without one: they stay open at that meeting), as
+   * Teams sends the card. The ledger follows each outcome's effect.
+   */
   async function afterMeeting(meeting: Meeting, orgs: readonly string[]) {
-    const chair = actors.get('bo')!;
+    const from = PEOPLE.bo;
+    const opened = await bot.send(
+      actionExecute('chairs.openMinutes', { meetingId: meeting.id }, { from }),
+    );
+    const card = invokeCard(opened);
+    expect(card, JSON.stringify(opened.body)).toBeDefined();
+    // The card lists exactly the cases the ledger has waiting at this meeting.
+    const onCard = [...new Set(cardText(card).match(CODE) ?? [])].sort();
+    const waiting = waitingAt(meeting.id);
+    expect(onCard).toEqual(waiting.map((c) => c.code).sort());
     const attendance = Object.fromEntries(
       orgs.map((o) => [o, pick(['present', 'present', 'absent', 'excused'] as const)]),
     );
-    minutes.set(meeting.id, attendance);
-    const events: { type: 'minutes.saved' | 'case.outcome'; data: unknown }[] = [
-      {
-        type: 'minutes.saved',
-        data: {
-          forumId: meeting.forumId,
-          meetingId: meeting.id,
-          by: PEOPLE.bo.aadObjectId,
-          revision: 1,
-          attendance,
-          followedUp: [],
-        },
-      },
-    ];
-    const waiting = (await allCases()).filter(
-      (c) => c.meetingId === meeting.id && (c.status === 'submitted' || c.status === 'onAgenda'),
+    const outcomes: Record<string, string> = {};
+    for (const c of waiting) if (random() >= 0.1) outcomes[c.code] = pick(OUTCOMES);
+    const saved = await bot.send(
+      actionExecute(
+        'chairs.saveMinutes',
+        saveData(card!, {
+          ...Object.fromEntries(Object.entries(attendance).map(([o, a]) => [`att.${o}`, a])),
+          ...Object.fromEntries(Object.entries(outcomes).map(([c, o]) => [`out.${c}`, o])),
+        }),
+        { from },
+      ),
     );
-    for (const c of waiting) {
-      if (random() < 0.2) continue; // not reached: stays open
-      const outcome = pick(OUTCOMES);
-      await bot.app.services.cases.markDiscussed(chair, c.code, outcome);
-      events.push({
-        type: 'case.outcome',
-        data: {
-          code: c.code,
-          forumId: c.forumId,
-          meetingId: meeting.id,
-          outcome,
-          by: PEOPLE.bo.aadObjectId,
-        },
-      });
-      if (random() < 0.5) await bot.app.services.cases.close(chair, c.code);
+    expect(cardText(invokeCard(saved))).toContain('Protokollet är sparat (version 1)');
+    minutes.set(meeting.id, attendance);
+    const day = today();
+    const next = await nextMeeting(meeting);
+    for (const [code, outcome] of Object.entries(outcomes)) {
+      const c = ledger.get(code)!;
+      c.outcome = outcome;
+      switch (EFFECT.get(outcome)) {
+        case 'discussed':
+          c.status = 'discussed';
+          c.discussedOn ??= day;
+          break;
+        case 'closed':
+          c.status = 'closed';
+          c.endedOn = day;
+          break;
+        case 'moved':
+          // To the forum's next meeting, where it waits again (stays here if there is none).
+          if (next) c.meetingId = next.id;
+          break;
+      }
     }
-    // The chairs' minutes (built on another branch) record these events in one unit of work.
-    const outcome = await bot.app.modules.units.commit({
-      id: `minutes.save:${TENANT}:${meeting.id}:1`,
-      writes: [],
-      events: events.map((e) => ({ type: e.type, tenantId: TENANT, data: e.data }) as never),
-    });
-    expect(outcome.committed).toBe(true);
+  }
+
+  /** The stored cases are what the ledger says the outcomes did to them. */
+  async function expectCasesAsModelled() {
+    const stored = await allCases();
+    expect(stored).toHaveLength(ledger.size);
+    for (const s of stored) {
+      const c = ledger.get(s.code)!;
+      expect(
+        {
+          status: s.status,
+          meetingId: s.meetingId,
+          outcome: s.outcome,
+          raisedOn: s.raisedOn,
+          discussedDays: s.discussedDays,
+          endedOn: s.endedOn,
+        },
+        s.code,
+      ).toEqual({
+        status: c.status,
+        meetingId: c.meetingId,
+        outcome: c.outcome,
+        raisedOn: c.raisedOn,
+        discussedDays: c.discussedOn ? dayDiff(c.raisedOn, c.discussedOn) : undefined,
+        endedOn: c.endedOn,
+      });
+    }
   }
 
   /** Walks one term week by week: cases on Mondays, meetings held, minutes and outcomes after. */
-  async function seedTerm(firstMonday: string, weeks: number) {
+  async function seedTerm(
+    firstMonday: string,
+    weeks: number,
+    onMonday: (week: number) => Promise<void> = async () => {},
+  ) {
     for (let w = 0; w < weeks; w++) {
       const monday = DateTime.fromISO(`${firstMonday}T08:00:00`, { zone: ZONE }).plus({ weeks: w });
       clock.set(monday.toJSDate());
@@ -266,15 +570,20 @@ describe('term summaries and status questions through the bot', () => {
       if (w === 3) {
         const c = await raise(PEOPLE.anna, 'school', 'fossam');
         await bot.app.services.cases.withdraw(actors.get('anna')!, c.code);
+        Object.assign(ledger.get(c.code)!, { status: 'withdrawn', endedOn: today() });
       }
-      clock.set(monday.plus({ days: 4 }).toJSDate()); // Friday: this week's meetings are over
-      const held = (await allMeetings()).filter(
-        (m) =>
-          (m.status === 'scheduled' || m.status === 'moved') &&
-          m.start < clock.now() &&
-          m.start > monday.toJSDate() &&
-          !minutes.has(m.id),
-      );
+      await onMonday(w);
+      // Friday 16:00: this week's meetings are over (a meeting moved to Friday 13:00 too).
+      clock.set(monday.plus({ days: 4, hours: 8 }).toJSDate());
+      const held = (await allMeetings())
+        .filter(
+          (m) =>
+            (m.status === 'scheduled' || m.status === 'moved') &&
+            m.start < clock.now() &&
+            m.start > monday.toJSDate() &&
+            !minutes.has(m.id),
+        )
+        .sort((a, b) => a.start.getTime() - b.start.getTime());
       for (const m of held)
         await afterMeeting(
           m,
@@ -282,6 +591,7 @@ describe('term summaries and status questions through the bot', () => {
             ? ['school', 'socialServices', 'firstLine']
             : ['police', 'socialServices', 'leisure'],
         );
+      await drain();
     }
   }
 
@@ -350,6 +660,23 @@ describe('term summaries and status questions through the bot', () => {
       'tuesday',
       '2026-08-18',
     );
+    // Fossam is bound to its channel: the bot reads the team's roster, so Greta, who never
+    // writes to the bot, is known and can be made a manager of Första linjen.
+    bot.connector.rosters.set(
+      TEAM,
+      [greta, PEOPLE.bo, PEOPLE.anna].map((p) => ({
+        id: p.teamsId,
+        name: p.name,
+        aadObjectId: p.aadObjectId,
+        tenantId: TENANT,
+        userRole: 'user',
+      })),
+    );
+    const inChannel = { kind: 'channel' as const, conversationId: CHANNEL, from: PEOPLE.admin };
+    await bot.send(message('koppla forum', inChannel));
+    const bound = await bot.send(actionExecute('forums.bind', { forumId: 'fossam' }, inChannel));
+    expect(cardText(invokeCard(bound))).toContain('kopplat hit');
+    await grant(greta, 'manager', 'firstLine');
     for (const [k, p] of Object.entries({
       anna: PEOPLE.anna,
       bo: PEOPLE.bo,
@@ -359,7 +686,36 @@ describe('term summaries and status questions through the bot', () => {
     }))
       actors.set(k, await actor(p));
 
-    await seedTerm('2026-08-24', 9);
+    // Deviations through their cards: reported by staff, taken, answered and closed by the
+    // managers of the organisations concerned (one outside any forum, one concerning two).
+    const avv: string[] = [];
+    await seedTerm('2026-08-24', 9, async (w) => {
+      if (w === 1) {
+        avv.push(await reportDeviation(PEOPLE.anna, 'school', ['police'], 'availability', 'sspf'));
+        await handleDeviation(frank, avv[0]!, 'take');
+      }
+      if (w === 3) {
+        await handleDeviation(frank, avv[0]!, 'answer');
+        avv.push(
+          await reportDeviation(dana, 'police', ['school'], 'contactPersonChange', 'fossam'),
+        );
+        await handleDeviation(PEOPLE.emma, avv[1]!, 'take');
+      }
+      if (w === 5) {
+        await handleDeviation(frank, avv[0]!, 'close');
+        await handleDeviation(PEOPLE.emma, avv[1]!, 'answer');
+        // Concerning the police and the school, in no forum; nobody answers it (overdue by December).
+        avv.push(
+          await reportDeviation(
+            PEOPLE.anna,
+            'school',
+            ['police', 'school'],
+            'routineNotFollowed',
+            null,
+          ),
+        );
+      }
+    });
     // A chair cancels one Fossam meeting and moves another (with reasons, through the service).
     const bo = actors.get('bo')!;
     await bot.app.services.meetings.cancelMeeting(
@@ -373,7 +729,19 @@ describe('term summaries and status questions through the bot', () => {
       '2026-11-13',
       'Lokalen är upptagen',
     );
-    await seedTerm('2026-10-26', 7);
+    // The cancelled meeting's waiting cases (if any) went to the next meeting that takes place.
+    const cancelled = (await allMeetings()).find((m) => m.id === 'fossam:2026-11-05')!;
+    const after = await nextMeeting(cancelled);
+    for (const c of waitingAt(cancelled.id)) c.meetingId = after!.id;
+    await seedTerm('2026-10-26', 7, async (w) => {
+      // Reported late in the term: open, not yet overdue when the term ends.
+      if (w === 5)
+        avv.push(
+          await reportDeviation(dana, 'police', ['school'], 'informationNotPassedOn', 'sspf'),
+        );
+    });
+    await expectCasesAsModelled();
+    await expectDeviationsAsModelled();
   }, 600_000);
 
   afterAll(async () => {
@@ -385,7 +753,7 @@ describe('term summaries and status questions through the bot', () => {
     bot.connector.clear();
     await bot.app.tick(); // recount check, compile, cards queued
     await bot.app.tick(); // cards delivered
-    htCases = await allCases();
+    htCases = structuredClone(modelled());
     htMeetings = await allMeetings();
     const stored = await bot.db
       .collection<TermSummary>('termSummaries')
@@ -395,7 +763,7 @@ describe('term summaries and status questions through the bot', () => {
     expect(stored!.period).toBe('HT2026');
     expect(stored!.previousPeriod).toBe('VT2026');
     expect(stored!.source).toBe('counters');
-    const want = recount(htCases, htMeetings, minutes, HT, ['fossam', 'sspf'], '2026-12-19');
+    const want = recountAll(HT, ['fossam', 'sspf'], '2026-12-19', htCases);
     expect(want.cases.raised).toBeGreaterThan(20);
     expect(want.cases.discussed).toBeGreaterThan(5);
     expect(want.meetings.cancelled).toBe(1);
@@ -403,7 +771,19 @@ describe('term summaries and status questions through the bot', () => {
     expect(Object.keys(want.attendance)).toEqual(
       expect.arrayContaining(['school', 'socialServices', 'firstLine', 'police', 'leisure']),
     );
-    expect(Object.keys(want.cases.byOutcome).length).toBeGreaterThan(1);
+    expect(new Set(Object.keys(want.cases.byOutcome).map((o) => EFFECT.get(o)))).toEqual(
+      new Set(['discussed', 'closed', 'moved']),
+    );
+    expect(want.cases.closed).toBeGreaterThan(0);
+    // Four deviations: one closed, one answered, one overdue (outside any forum, concerning two
+    // organisations: it counts under each), one not yet due.
+    expect(want.deviations).toMatchObject({
+      reported: 4,
+      open: 3,
+      overdue: 1,
+      byOrg: { police: 2, school: 3 },
+      byState: { closed: 1, answered: 1, reported: 2 },
+    });
     expect(want.cases.carriedOver).toBeGreaterThan(0);
     expect(want.cases.carriedOver).toBeLessThan(want.cases.raised);
     expect(comparable(stored!.figures)).toEqual(JSON.parse(JSON.stringify(want)));
@@ -412,20 +792,26 @@ describe('term summaries and status questions through the bot', () => {
       const one = await bot.db
         .collection<TermSummary>('termSummaries')
         .findOne({ _id: `${TENANT}:HT2026:forum:${forumId}` } as never);
-      const wantOne = recount(htCases, htMeetings, minutes, HT, [forumId], '2026-12-19');
+      const wantOne = recountAll(HT, [forumId], '2026-12-19', htCases);
       expect(comparable(one!.figures)).toEqual(JSON.parse(JSON.stringify(wantOne)));
     }
     // The recount in the database agreed with the counters: nothing was repaired.
     expect(bot.logs.some((l) => l.includes('summary counters repaired'))).toBe(false);
   });
 
-  it("sends each manager the summary of their organisations' forums in personal chat, once, with charts that fall back to tables", async () => {
-    const toEmma = bot.connector.sent.filter(
-      (s) => s.conversationId === `a:personal-${PEOPLE.emma.aadObjectId}`,
-    );
-    const toFrank = bot.connector.sent.filter(
-      (s) => s.conversationId === `a:personal-${frank.aadObjectId}`,
-    );
+  it("sends each manager the summary of their organisations' forums in personal chat (opened from a bound forum's roster for one who never wrote), once, with charts that fall back to tables", async () => {
+    const toEmma = termSummariesTo(`a:personal-${PEOPLE.emma.aadObjectId}`);
+    const toFrank = termSummariesTo(`a:personal-${frank.aadObjectId}`);
+    // Greta never wrote: the bot opened her 1:1 chat from the roster (her roster id, the tenant).
+    const toGreta = termSummariesTo(createdChat(greta));
+    expect(toGreta).toHaveLength(1);
+    expect(bot.connector.created).toContainEqual({
+      id: createdChat(greta),
+      memberId: greta.teamsId,
+      tenantId: TENANT,
+    });
+    expect(cardText(cardOf(toGreta[0]))).toContain('Fossam');
+    expect(cardText(cardOf(toGreta[0]))).not.toContain('SSPF');
     expect(toEmma).toHaveLength(1);
     expect(toFrank).toHaveLength(1);
     const card = cardOf(toEmma[0]);
@@ -444,14 +830,30 @@ describe('term summaries and status questions through the bot', () => {
     const fossam = recount(htCases, htMeetings, minutes, HT, ['fossam'], '2026-12-19');
     const bars = elements(card, 'Chart.VerticalBar')[0]!.data as { x: string; y: number }[];
     expect(bars.reduce((s, b) => s + b.y, 0)).toBe(fossam.cases.raised);
+    // The outcome chart names each outcome by its configured label (every effect occurs here).
+    const slices = elements(card, 'Chart.Donut')[0]!.data as { legend: string; value: number }[];
+    expect(Object.fromEntries(slices.map((x) => [x.legend, x.value]))).toEqual(
+      Object.fromEntries(
+        Object.entries(fossam.cases.byOutcome).map(([code, n]) => [
+          DEFAULT_OUTCOMES.find((o) => o.code === code)!.label.sv,
+          n,
+        ]),
+      ),
+    );
     // Nobody else got it (staff, chairs, admins), and a later pass sends nothing again.
-    expect(
-      bot.connector.sent.filter((s) => (s.activity.attachments ?? []).length > 0),
-    ).toHaveLength(2);
+    expect(termSummariesTo()).toHaveLength(3);
+    expect(await termSummaryMessages('HT2026')).toEqual(
+      [
+        [`summary.term:${TENANT}:HT2026:${PEOPLE.emma.aadObjectId}`, 'sent'],
+        [`summary.term:${TENANT}:HT2026:${frank.aadObjectId}`, 'sent'],
+        [`summary.term:${TENANT}:HT2026:${greta.aadObjectId}`, 'sent'],
+      ].sort(),
+    );
     bot.connector.clear();
     await bot.app.tick();
     await bot.app.tick();
-    expect(bot.connector.sent).toHaveLength(0);
+    expect(termSummariesTo()).toHaveLength(0);
+    expect(await termSummaryMessages('HT2026')).toHaveLength(3);
   });
 
   it("answers a manager's status questions with the same figures, scoped to what they may see", async () => {
@@ -553,23 +955,21 @@ describe('term summaries and status questions through the bot', () => {
 
     const casesText = await (await fetch(casesUrl)).text();
     const caseRows = readCsv(casesText);
-    const fossamCases = htCases.filter(
-      (c) => c.forumId === 'fossam' && localDay(c.createdAt) <= HT.end,
-    );
+    const fossamCases = htCases.filter((c) => c.forumId === 'fossam' && c.raisedOn <= HT.end);
     expect(caseRows).toHaveLength(fossamCases.length + 1);
     for (const c of fossamCases) {
       const row = caseRows.find((r) => r[0] === c.code)!;
       expect(row).toEqual([
         c.code,
         'fossam',
-        c.raisingOrganisation,
+        c.org,
         c.ageBand,
         c.concerns.join(','),
         'normal',
         c.status,
         c.outcome ?? '',
-        localDay(c.createdAt),
-        c.discussedDays === undefined ? '' : String(c.discussedDays),
+        c.raisedOn,
+        c.discussedOn ? String(dayDiff(c.raisedOn, c.discussedOn)) : '',
         c.endedOn ?? '',
       ]);
     }
@@ -637,7 +1037,16 @@ describe('term summaries and status questions through the bot', () => {
   });
 
   it("compiles VT 2027 at its end, with each figure's change against HT 2026", async () => {
-    await seedTerm('2027-01-18', 6);
+    const avv: string[] = [];
+    await seedTerm('2027-01-18', 6, async (w) => {
+      if (w === 1) {
+        avv.push(await reportDeviation(PEOPLE.anna, 'school', ['police'], 'sipNotCalled', 'sspf'));
+        await handleDeviation(frank, avv[0]!, 'take');
+      }
+      if (w === 3) await handleDeviation(frank, avv[0]!, 'answer');
+      if (w === 4) await handleDeviation(frank, avv[0]!, 'close');
+    });
+    await expectDeviationsAsModelled();
     clock.set('2027-06-12T06:00:00Z');
     bot.connector.clear();
     await bot.app.tick();
@@ -645,9 +1054,12 @@ describe('term summaries and status questions through the bot', () => {
     const vt = await bot.db
       .collection<TermSummary>('termSummaries')
       .findOne({ _id: `${TENANT}:VT2027:all` } as never);
-    const cases = await allCases();
+    await expectCasesAsModelled();
     const meetings = await allMeetings();
-    const want = recount(cases, meetings, minutes, VT, ['fossam', 'sspf'], '2027-06-12');
+    const want = recountAll(VT, ['fossam', 'sspf'], '2027-06-12', modelled(), meetings);
+    expect(want.deviations).toMatchObject({ reported: 1, byState: { closed: 1 } });
+    expect(want.cases.raised).toBeGreaterThan(10);
+    expect(want.cases.discussed).toBeGreaterThan(0);
     expect(comparable(vt!.figures)).toEqual(JSON.parse(JSON.stringify(want)));
     expect(vt!.previousPeriod).toBe('HT2026');
     const raised = vt!.changes.find((c) => c.figure === 'cases.raised')!;
@@ -657,9 +1069,10 @@ describe('term summaries and status questions through the bot', () => {
       before: htSummary!.figures.cases.raised,
       change: want.cases.raised - htSummary!.figures.cases.raised,
     });
-    const toEmma = bot.connector.sent.filter(
-      (s) => s.conversationId === `a:personal-${PEOPLE.emma.aadObjectId}`,
-    );
+    const toEmma = termSummariesTo(`a:personal-${PEOPLE.emma.aadObjectId}`);
+    expect(toEmma).toHaveLength(1);
     expect(cardText(cardOf(toEmma[0]))).toContain('Terminssammanfattning VT 2027');
+    expect(await termSummaryMessages('VT2027')).toHaveLength(3);
+    expect(termSummariesTo(createdChat(greta))).toHaveLength(1);
   });
 });

@@ -37,6 +37,8 @@ export interface DeviationsRepository {
     tenantId: string | undefined,
     states: readonly DeviationState[],
   ): Promise<DeviationRecord[]>;
+  /** Deviations reported in [from, to) (the term summaries' recount). */
+  reportedBetween(tenantId: string, from: Date, to: Date): Promise<DeviationRecord[]>;
   /** The deviations one user reported, newest first. */
   listByReporter(tenantId: string, aadObjectId: string, limit: number): Promise<DeviationRecord[]>;
   /** Deviations escalated to one of the forums, in the given states. */

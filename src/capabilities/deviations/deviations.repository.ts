@@ -139,6 +139,15 @@ export class MongoDeviationsRepository implements DeviationsRepository {
     return docs.map(toRecord);
   }
 
+  /** Deviations reported in [from, to) (the term summaries' recount; a scan on FerretDB v1). */
+  async reportedBetween(tenantId: string, from: Date, to: Date): Promise<DeviationRecord[]> {
+    const docs = await this.col
+      .find({ tenantId, reportedAt: { $gte: from, $lt: to } })
+      .sort({ reportedAt: 1, _id: 1 })
+      .toArray();
+    return docs.map(toRecord);
+  }
+
   async listByTermAndCategory(
     tenantId: string,
     term: string,

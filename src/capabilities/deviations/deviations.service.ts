@@ -424,6 +424,16 @@ export class DeviationsService {
     }));
   }
 
+  /** One deviation as it now is (system use: term summaries count it from its events' codes). */
+  record(tenantId: string, code: string): Promise<DeviationRecord | null> {
+    return this.deps.repo.get(tenantId, code);
+  }
+
+  /** Deviations reported in [from, to) (system use: the term summaries' recount). */
+  reportedBetween(tenantId: string, from: Date, to: Date): Promise<DeviationRecord[]> {
+    return this.deps.repo.reportedBetween(tenantId, from, to);
+  }
+
   categoryName(code: string, locale: 'sv' | 'en'): string {
     return this.config.categories.find((c) => c.code === code)?.name[locale] ?? code;
   }

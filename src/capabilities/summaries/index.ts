@@ -1,7 +1,6 @@
 import type { Kernel, Module } from '../../kernel/kernel';
 import { subscribe } from '../../core/events';
 import type { CasesService } from '../cases';
-import type { ConversationsService } from '../conversations';
 import type { ForumsService } from '../forums';
 import type { MeetingsService } from '../meetings';
 import type { PeopleService } from '../people';
@@ -11,7 +10,7 @@ import { SummariesCounting } from './summaries.counting';
 import { MongoSummariesRepository } from './summaries.repository';
 import { SummariesService } from './summaries.service';
 import { StatusService } from './status.service';
-import type { DeviationSource } from './summaries.ports';
+import type { DeviationSource, SummaryPersonalChat } from './summaries.ports';
 import { summariesPersonalData } from './summaries.privacy.repository';
 
 export { parseStatusQuestion, type StatusQuery, type ParseContext } from './status.parser';
@@ -25,9 +24,9 @@ export interface SummariesModuleDeps {
   meetings: MeetingsService;
   forums: ForumsService;
   people: PeopleService;
-  conversations: ConversationsService;
-  /** Where users' browsers reach this server (the export links). */
-  /** DEVIATIONS PLUG-IN: the deviations module's facts for the recount (wired at merge). */
+  /** How a manager is reached in personal chat (app.ts: the roster capability's reach). */
+  personalChat: SummaryPersonalChat;
+  /** The deviations capability's records (DeviationsService fits it). */
   deviations?: DeviationSource;
 }
 
@@ -63,7 +62,7 @@ export function registerSummaries(
     cases: deps.cases,
     forums: deps.forums,
     people: deps.people,
-    conversations: deps.conversations,
+    personalChat: deps.personalChat,
     outbox: kernel.outbox,
     audit: kernel.audit,
     clock: kernel.clock,
@@ -72,7 +71,13 @@ export function registerSummaries(
     t: kernel.t,
     links: kernel.downloads,
     card: (summary, forums, t, locale) =>
-      summaryCard(summary, forums, { t, locale, orgs: kernel.orgs, calendar }),
+      summaryCard(summary, forums, {
+        t,
+        locale,
+        orgs: kernel.orgs,
+        calendar,
+        outcomes: kernel.config.outcomes,
+      }),
   });
   const status = new StatusService({
     summaries,
@@ -92,6 +97,7 @@ export function registerSummaries(
       status,
       orgs: kernel.orgs,
       calendar,
+      outcomes: kernel.config.outcomes,
     }),
     jobs: [
       { name: 'summaries.termEnd', run: (now) => summaries.runTermEnd(now) },
@@ -141,10 +147,16 @@ export function registerSummaries(
         type: 'meeting.moved',
         handle: (e) => counting.refreshMeetings(e.tenantId, e.data.forumId),
       }),
-      // DEVIATIONS PLUG-IN (wired at merge with the deviations branch): subscribe to
-      // 'deviation.reported' and 'deviation.stateChanged' here, each turning the event into the
-      // deviation's current DeviationFact (id, forumId, org, category, state, reportedOn,
-      // answeredOn, closedOn, dueOn) and calling counting.recordDeviation(e.tenantId, fact).
+      subscribe({
+        name: 'summaries.countDeviationReported',
+        type: 'deviation.reported',
+        handle: (e) => counting.onDeviation(e.tenantId, e.data.code),
+      }),
+      subscribe({
+        name: 'summaries.countDeviationChanged',
+        type: 'deviation.stateChanged',
+        handle: (e) => counting.onDeviation(e.tenantId, e.data.code),
+      }),
     ],
   };
 }

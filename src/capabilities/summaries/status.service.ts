@@ -77,7 +77,9 @@ function onlyOrg(docs: readonly CounterDoc[], org: string): CounterDoc[] {
         { rev: a.rev, orgs: a.orgs[org] ? { [org]: a.orgs[org] } : {} },
       ]),
     ),
+    // For one organisation, the deviations concerning it are the totals.
     deviations: d.deviations?.[org] ? { [org]: d.deviations[org] } : {},
+    deviationTotals: d.deviations?.[org] ?? {},
   }));
 }
 

@@ -1,5 +1,6 @@
 import { renderCard, type AdaptiveCardJson } from '../../cards/render';
 import type { OrganisationDirectory } from '../../core/organisations';
+import type { OutcomeOption } from '../../core/outcomes';
 import type { Locale, MessageKey, Translate } from '../../i18n/i18n';
 import { formatMeetingDate, formatTime, periodLabel, periodOf, type Terms } from '../calendar';
 import type { Forum } from '../forums';
@@ -18,6 +19,8 @@ export interface CardContext {
   locale: Locale;
   orgs: OrganisationDirectory;
   calendar: Terms;
+  /** The configured outcomes (OUTCOMES_FILE): their labels name the outcome chart's slices. */
+  outcomes: readonly OutcomeOption[];
 }
 
 const num = (n: number | null, locale: Locale): string =>
@@ -117,7 +120,11 @@ export function summaryCard(
       export: t('summaries.export.button'),
     },
     casesByOrg: bars(f.cases.byOrg, orgName, locale),
-    outcomes: bars(f.cases.byOutcome, label(t, 'summaries.outcome'), locale),
+    outcomes: bars(
+      f.cases.byOutcome,
+      (k) => c.outcomes.find((o) => o.code === k)?.label[locale] ?? k,
+      locale,
+    ),
     byMonth: {
       series: [
         {

@@ -2,6 +2,7 @@ import type { DomainEvent } from '../../core/events';
 import type { Logger } from '../../core/logger';
 import { instantToLocalDate, periodKeysOn, periodOf, type Terms } from '../calendar';
 import type { CaseCountRow } from '../cases';
+import type { DeviationRecord } from '../deviations';
 import type { Meeting } from '../meetings';
 import { counterId, safeKey, type MongoSummariesRepository } from './summaries.repository';
 import { isoWeek } from './summaries.figures';
@@ -18,6 +19,7 @@ import type {
   MeetingFact,
   OrgCaseCounts,
 } from './summaries.types';
+import { UNANSWERED_DEVIATION_STATES } from './summaries.types';
 
 /** Follow-up counts Swedish municipal days. */
 export const SUMMARY_ZONE = 'Europe/Stockholm';
@@ -214,14 +216,22 @@ export class SummariesCounting {
   }
 
   /**
-   * DEVIATIONS PLUG-IN: the one place deviation events enter the counters. The deviations
-   * branch's `deviation.reported` / `deviation.stateChanged` subscriptions (see index.ts) turn
-   * each event into the deviation's current state as a fact and call this; a repeat changes
-   * nothing and a later state moves the counts.
+   * A deviation event (`deviation.reported` / `deviation.stateChanged`): the deviation as it now
+   * is, read from the deviations capability, becomes its fact (a repeat, or an older event
+   * handled late, changes nothing; a later state moves the counts).
+   */
+  async onDeviation(tenantId: string, code: string): Promise<void> {
+    const record = await this.deps.deviations?.record(tenantId, code);
+    if (record) await this.recordDeviation(tenantId, deviationFact(record));
+  }
+
+  /**
+   * The one place deviations enter the counters: the deviation's current state as a fact; a
+   * repeat changes nothing and a later state moves the counts.
    */
   async recordDeviation(tenantId: string, fact: DeviationFact): Promise<void> {
     const forumId = fact.forumId ?? NO_FORUM;
-    if (![fact.id, fact.org, fact.category, forumId].every(safeKey)) return;
+    if (![fact.id, ...fact.orgs, fact.category, forumId].every(safeKey)) return;
     await this.applyFact(tenantId, `deviation:${tenantId}:${fact.id}`, { ...fact, forumId }, (f) =>
       periodKeysOn(this.deps.calendar, f.reportedOn).map((period) => ({
         period,
@@ -263,8 +273,14 @@ export class SummariesCounting {
       );
     }
     if (this.deps.deviations) {
-      for (const fact of await this.deps.deviations.factsIn(tenantId, period.start, period.end))
-        await this.recordDeviation(tenantId, fact);
+      // A day's margin either side of the local dates, then the local day decides.
+      const from = new Date(Date.parse(`${period.start}T00:00:00Z`) - 86_400_000);
+      const to = new Date(Date.parse(`${period.end}T00:00:00Z`) + 2 * 86_400_000);
+      for (const record of await this.deps.deviations.reportedBetween(tenantId, from, to)) {
+        const fact = deviationFact(record);
+        if (fact.reportedOn >= period.start && fact.reportedOn <= period.end)
+          await this.recordDeviation(tenantId, fact);
+      }
     }
     if (disagreed.length)
       this.deps.log.warn(
@@ -275,20 +291,40 @@ export class SummariesCounting {
   }
 }
 
-/** What one deviation adds to its organisation's counts. */
-export function deviationCounts(f: DeviationFact): Counts {
-  const at = `deviations.${f.org}`;
-  const days = (to: string) => Math.round((Date.parse(to) - Date.parse(f.reportedOn)) / 86_400_000);
-  const inc: Counts = {
-    [`${at}.count`]: 1,
-    [`${at}.category.${f.category}`]: 1,
-    [`${at}.state.${f.state}`]: 1,
-    [`${at}.week.${isoWeek(f.reportedOn)}`]: 1,
+/** A deviation record as summaries count it (codes and local days, no text). */
+export function deviationFact(r: DeviationRecord): DeviationFact {
+  const day = (at: Date | undefined) => (at ? dayOf(new Date(at)) : undefined);
+  return {
+    id: r.code,
+    forumId: r.forumId ?? null,
+    orgs: [...r.concerned],
+    category: r.category,
+    state: r.state,
+    reportedOn: dayOf(new Date(r.reportedAt)),
+    answeredOn: day(r.answer?.at),
+    closedOn: day(r.closedAt),
+    dueOn: day(r.replyDueAt),
   };
-  if (f.answeredOn) inc[`${at}.answerDays.${days(f.answeredOn)}`] = 1;
-  if (f.closedOn) inc[`${at}.closeDays.${days(f.closedOn)}`] = 1;
-  if (f.state !== 'closed' && !f.answeredOn && f.dueOn && safeKey(f.dueOn))
-    inc[`${at}.dueOpen.${f.dueOn}`] = 1;
+}
+
+/**
+ * What one deviation adds: once to the totals, and once to each organisation it concerns. It is
+ * open to answer (`dueOpen`, overdue after its due day) while reported or being handled, as the
+ * deviations capability chases it.
+ */
+export function deviationCounts(f: DeviationFact): Counts {
+  const days = (to: string) => Math.round((Date.parse(to) - Date.parse(f.reportedOn)) / 86_400_000);
+  const inc: Counts = {};
+  for (const at of ['deviationTotals', ...[...new Set(f.orgs)].map((o) => `deviations.${o}`)]) {
+    inc[`${at}.count`] = 1;
+    inc[`${at}.category.${f.category}`] = 1;
+    inc[`${at}.state.${f.state}`] = 1;
+    inc[`${at}.week.${isoWeek(f.reportedOn)}`] = 1;
+    if (f.answeredOn) inc[`${at}.answerDays.${days(f.answeredOn)}`] = 1;
+    if (f.closedOn) inc[`${at}.closeDays.${days(f.closedOn)}`] = 1;
+    if (UNANSWERED_DEVIATION_STATES.includes(f.state) && f.dueOn && safeKey(f.dueOn))
+      inc[`${at}.dueOpen.${f.dueOn}`] = 1;
+  }
   return inc;
 }
 

@@ -107,18 +107,18 @@ export function figuresOf(docs: readonly CounterDoc[], { today }: FigureOptions)
       sumInto(f.cases.byMonth, c.month);
       sumInto(discussedDays, c.days);
     }
-    for (const [org, d] of Object.entries<Partial<OrgDeviationCounts>>(doc.deviations ?? {})) {
-      const count = d.count ?? 0;
-      f.deviations.reported += count;
-      add(f.deviations.byOrg, org, count);
-      sumInto(f.deviations.byCategory, d.category);
-      sumInto(f.deviations.byState, d.state);
-      f.deviations.open += count - (d.state?.closed ?? 0);
-      for (const [due, n] of Object.entries(d.dueOpen ?? {}))
-        if (due < today) f.deviations.overdue += n;
-      sumInto(answerDays, d.answerDays);
-      sumInto(closeDays, d.closeDays);
-    }
+    for (const [org, d] of Object.entries<Partial<OrgDeviationCounts>>(doc.deviations ?? {}))
+      add(f.deviations.byOrg, org, d.count ?? 0);
+    const d: Partial<OrgDeviationCounts> = doc.deviationTotals ?? {};
+    const count = d.count ?? 0;
+    f.deviations.reported += count;
+    sumInto(f.deviations.byCategory, d.category);
+    sumInto(f.deviations.byState, d.state);
+    f.deviations.open += count - (d.state?.closed ?? 0);
+    for (const [due, n] of Object.entries(d.dueOpen ?? {}))
+      if (due < today) f.deviations.overdue += n;
+    sumInto(answerDays, d.answerDays);
+    sumInto(closeDays, d.closeDays);
   }
   for (const row of Object.values(f.attendance)) {
     const all = row.present + row.absent + row.excused;
@@ -150,8 +150,8 @@ export function soFar(docs: readonly CounterDoc[], through: string): SoFar {
     }
     for (const c of Object.values(doc.cases ?? {}))
       for (const [w, n] of Object.entries(c.week ?? {})) if (w <= week) s.casesRaised += n;
-    for (const d of Object.values(doc.deviations ?? {}))
-      for (const [w, n] of Object.entries(d.week ?? {})) if (w <= week) s.deviationsReported += n;
+    for (const [w, n] of Object.entries(doc.deviationTotals?.week ?? {}))
+      if (w <= week) s.deviationsReported += n;
   }
   return s;
 }

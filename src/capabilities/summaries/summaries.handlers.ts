@@ -2,6 +2,7 @@ import type { Capability, Reply, TurnCtx } from '../../core/capability';
 import { defineAction } from '../../core/capability';
 import { AppError } from '../../core/errors';
 import type { OrganisationDirectory } from '../../core/organisations';
+import type { OutcomeOption } from '../../core/outcomes';
 import { termOf, type Terms } from '../calendar';
 import { exportsCard, statusReply, summaryCard, type CardContext } from './summaries.cards';
 import { exportSchema } from './summaries.schemas';
@@ -25,6 +26,7 @@ export interface HandlerDeps {
   status: StatusService;
   orgs: OrganisationDirectory;
   calendar: Terms;
+  outcomes: readonly OutcomeOption[];
 }
 
 export function summariesCapability(d: HandlerDeps): Capability {
@@ -33,6 +35,7 @@ export function summariesCapability(d: HandlerDeps): Capability {
     locale: ctx.locale,
     orgs: d.orgs,
     calendar: d.calendar,
+    outcomes: d.outcomes,
   });
 
   const summary = async (ctx: TurnCtx, rest: string): Promise<Reply[]> => {

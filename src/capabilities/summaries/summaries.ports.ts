@@ -1,8 +1,8 @@
 import type { Actor } from '../../core/actor';
 import type { CaseCountRow, CaseRecord, CaseScope, CodedCase } from '../cases';
+import type { DeviationRecord } from '../deviations';
 import type { Forum } from '../forums';
 import type { Meeting } from '../meetings';
-import type { DeviationFact } from './summaries.types';
 
 /** What summaries need of the cases capability (CasesService fits it). */
 export interface SummaryCases {
@@ -34,16 +34,19 @@ export interface SummaryPeople {
   ): Promise<{ aadObjectId: string; locale: 'sv' | 'en'; organisations: string[] }[]>;
 }
 
-/** Personal chats (ConversationsService fits it). */
-export interface SummaryConversations {
-  personalConversationOf(tenantId: string, aadObjectId: string): Promise<{ id: string } | null>;
-}
+/**
+ * A person's 1:1 chat with the bot: the one they opened by writing, or one opened through the
+ * connector for a member of a team or group chat whose roster the bot read (wired in app.ts to
+ * the roster capability's reach); null when they cannot be reached.
+ */
+export type SummaryPersonalChat = (tenantId: string, aadObjectId: string) => Promise<string | null>;
 
 /**
- * DEVIATIONS PLUG-IN (wired at merge with the deviations branch): the deviations of a period as
- * facts, for the recount. Until then no source is given and deviations count only what
- * `SummariesCounting.recordDeviation` was told.
+ * What summaries read of the deviations capability (DeviationsService fits it): a deviation as it
+ * now is (its events carry codes; the dates answered and closed are on the record), and the
+ * deviations reported in a period, for the recount.
  */
 export interface DeviationSource {
-  factsIn(tenantId: string, from: string, to: string): Promise<DeviationFact[]>;
+  record(tenantId: string, code: string): Promise<DeviationRecord | null>;
+  reportedBetween(tenantId: string, from: Date, to: Date): Promise<DeviationRecord[]>;
 }

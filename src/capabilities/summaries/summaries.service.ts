@@ -36,7 +36,7 @@ import {
 import { changesOf, figuresOf } from './summaries.figures';
 import type {
   SummaryCases,
-  SummaryConversations,
+  SummaryPersonalChat,
   SummaryForums,
   SummaryPeople,
 } from './summaries.ports';
@@ -55,7 +55,7 @@ export interface SummariesDeps {
   cases: SummaryCases;
   forums: SummaryForums;
   people: SummaryPeople;
-  conversations: SummaryConversations;
+  personalChat: SummaryPersonalChat;
   outbox: Outbox;
   audit: AuditLog;
   clock: Clock;
@@ -396,10 +396,8 @@ export class SummariesService {
       for (const manager of await this.deps.people.roleHolders(tenantId, 'manager')) {
         const theirs = forums.filter((f) => manager.organisations.some((o) => takesPartIn(o, f)));
         if (theirs.length === 0) continue;
-        const chat = await this.deps.conversations.personalConversationOf(
-          tenantId,
-          manager.aadObjectId,
-        );
+        // Their own chat, or one opened for them from a bound forum's roster.
+        const chat = await this.deps.personalChat(tenantId, manager.aadObjectId);
         if (!chat) continue;
         const summary = await this.compile(
           tenantId,
@@ -411,7 +409,7 @@ export class SummariesService {
         const outcome = await this.deps.outbox.enqueue({
           id: `summary.term:${tenantId}:${term}:${manager.aadObjectId}`,
           tenantId,
-          conversationId: chat.id,
+          conversationId: chat,
           kind: 'summary.term',
           payload: { card: this.deps.card(summary, theirs, t, manager.locale) },
           notBefore: now,

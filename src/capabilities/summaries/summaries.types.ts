@@ -50,17 +50,29 @@ export interface AttendanceFact {
   orgs: Record<string, 'present' | 'absent' | 'excused'>;
 }
 
-export const DEVIATION_STATES = ['open', 'handling', 'closed'] as const;
+/** The deviations capability's states (reported → handling → answered → closed, or escalated → followedUp). */
+export const DEVIATION_STATES = [
+  'reported',
+  'handling',
+  'answered',
+  'escalated',
+  'followedUp',
+  'closed',
+] as const;
 export type DeviationState = (typeof DEVIATION_STATES)[number];
+/** Waiting for the written answer (chased by the deviations capability): these can be overdue. */
+export const UNANSWERED_DEVIATION_STATES: readonly DeviationState[] = ['reported', 'handling'];
 
 /**
  * A deviation as summaries count it: set (not incremented) on every event about it, so a state
- * change simply replaces it. Dates are local days. `dueOn` is the day the answer is due.
+ * change simply replaces it. Dates are local days. `dueOn` is the day the answer is due. It
+ * counts once in the totals and once under each organisation it concerns (`orgs`).
  */
 export interface DeviationFact {
   id: string;
   forumId: string | null;
-  org: string;
+  /** The organisations it concerns (those that answer it). */
+  orgs: string[];
   category: string;
   state: DeviationState;
   reportedOn: string;
@@ -81,7 +93,10 @@ export interface CounterDoc {
   period: string;
   forumId: string;
   cases?: Record<string, Partial<OrgCaseCounts>>;
+  /** Per organisation concerned (a deviation concerning two organisations counts under both). */
   deviations?: Record<string, Partial<OrgDeviationCounts>>;
+  /** Every deviation once: the source of the deviation figures but `byOrg`. */
+  deviationTotals?: Partial<OrgDeviationCounts>;
   /** original date → the meeting. */
   meetings?: Record<string, MeetingFact>;
   /** original date → the minutes' attendance. */
@@ -128,6 +143,7 @@ export interface Figures {
     open: number;
     overdue: number;
     byCategory: Counts;
+    /** Per organisation concerned: one deviation concerning two organisations counts under both. */
     byOrg: Counts;
     byState: Counts;
     medianDaysToAnswer: number | null;

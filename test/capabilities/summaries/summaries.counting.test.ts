@@ -182,9 +182,9 @@ describe('summary counters', () => {
     const fact = {
       id: 'AVV-26-001',
       forumId: 'fossam',
-      org: 'socialServices',
+      orgs: ['socialServices'],
       category: 'contactPersonChanged',
-      state: 'open' as const,
+      state: 'reported' as const,
       reportedOn: '2026-09-01',
       dueOn: '2026-10-31',
     };
@@ -192,7 +192,7 @@ describe('summary counters', () => {
     await counting.recordDeviation(TENANT, {
       ...fact,
       id: 'AVV-26-002',
-      org: 'school',
+      orgs: ['school', 'socialServices'],
       category: 'noFeedback',
       reportedOn: '2026-10-01',
       dueOn: '2026-11-30',
@@ -203,8 +203,9 @@ describe('summary counters', () => {
       open: 2,
       overdue: 1,
       byCategory: { contactPersonChanged: 1, noFeedback: 1 },
-      byOrg: { socialServices: 1, school: 1 },
-      byState: { open: 2 },
+      // A deviation concerning two organisations counts under each of them, once in the totals.
+      byOrg: { socialServices: 2, school: 1 },
+      byState: { reported: 2 },
     });
     // A state change replaces the fact (repeats change nothing).
     const answered = {
@@ -220,7 +221,7 @@ describe('summary counters', () => {
       reported: 2,
       open: 1,
       overdue: 0,
-      byState: { open: 1, closed: 1 },
+      byState: { reported: 1, closed: 1 },
       medianDaysToAnswer: 10,
       medianDaysToClose: 20,
     });
