@@ -819,7 +819,7 @@ describe('deviations through the bot', () => {
     const walk = async (to: string) => {
       bot.clock.set(to);
       await deliver();
-      await deliver();
+      await settle();
     };
     const id = (step: string) =>
       `deviation.reminder:${TENANT}:AVV-26-002:${step}:${MATS.aadObjectId}`;
