@@ -132,6 +132,8 @@ const envSchema = z.object({
   /** Retention in months after closing (0 = kept without limit). */
   RETENTION_CASE_TEXT_MONTHS: z.coerce.number().int().min(0).max(600).default(12),
   RETENTION_AUDIT_MONTHS: z.coerce.number().int().min(0).max(600).default(36),
+  /** Sent, expired and undeliverable outbox messages (their cards can hold a case's text). */
+  RETENTION_OUTBOX_MONTHS: z.coerce.number().int().min(0).max(600).default(1),
   /** Calls to a conversation's serviceUrl (replies, proactive posts): at most this long in all. */
   OUTBOUND_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   /** HMAC key for download links (at least 32 characters); random per process when unset. */
@@ -178,7 +180,7 @@ export interface Config {
    * Months each retention target keeps what closed (0 = without limit). Keys are the targets'
    * names (`Module.retention`); a capability adds its own key and `RETENTION_…_MONTHS` variable.
    */
-  retention: { caseTextMonths: number; auditMonths: number };
+  retention: { caseTextMonths: number; auditMonths: number; outboxMonths: number };
   /** The whole budget for calls to a conversation's serviceUrl in one turn or proactive send. */
   outboundTimeoutMs: number;
   /** The key download links are signed with; undefined = a random key per process. */
@@ -393,6 +395,7 @@ export function loadConfig(
     retention: {
       caseTextMonths: e.RETENTION_CASE_TEXT_MONTHS,
       auditMonths: e.RETENTION_AUDIT_MONTHS,
+      outboxMonths: e.RETENTION_OUTBOX_MONTHS,
     },
     outboundTimeoutMs: e.OUTBOUND_TIMEOUT_MS,
     downloadSigningKey: e.SECRET_DOWNLOAD_SIGNING_KEY,

@@ -169,6 +169,7 @@ describe('retention: the daily purge of case text and old audit entries', () => 
       'minutes.notes': 0,
       'deviations.freeText': 0,
       'deviations.records': 0,
+      'outbox.finished': 0,
     });
     expect((await cases()).every((c) => c.question === TEXT.question)).toBe(true);
     const purges = await bot.db.collection('purges').find({}).toArray();
@@ -178,6 +179,7 @@ describe('retention: the daily purge of case text and old audit entries', () => 
       ['deviations.freeText:2027-11-20', 0],
       ['deviations.records:2027-11-20', 0],
       ['minutes.notes:2027-11-20', 0],
+      ['outbox.finished:2027-11-20', 0],
     ]);
   });
 
@@ -279,7 +281,7 @@ describe('retention: the daily purge of case text and old audit entries', () => 
   it('purges nothing on a second run, the same day or the next', async () => {
     const before = await everything(bot);
     const again = await bot.app.tick();
-    expect(Object.values(again.retention)).toEqual(Array(5).fill('done'));
+    expect(Object.values(again.retention)).toEqual(Array(6).fill('done'));
     clock.set('2027-12-02T03:00:00Z');
     const nextDay = await bot.app.tick();
     expect(nextDay.retention['cases.freeText']).toBe(0);
@@ -315,5 +317,20 @@ describe('retention: the daily purge of case text and old audit entries', () => 
     ).toMatchObject({
       count: 0,
     });
+  });
+
+  it('deletes finished outbox messages queued before the cut-off (a digest card holds case text)', async () => {
+    const outbox = bot.db.collection<{ _id: string; status: string; createdAt: Date }>('outbox');
+    await outbox.insertMany([
+      { _id: 'ret:old-sent', status: 'sent', createdAt: new Date('2027-10-01T08:00:00Z') },
+      { _id: 'ret:old-dead', status: 'deadLettered', createdAt: new Date('2027-10-02T08:00:00Z') },
+      { _id: 'ret:recent-sent', status: 'sent', createdAt: new Date('2027-11-20T08:00:00Z') },
+    ]);
+    clock.set('2027-12-05T03:00:00Z'); // RETENTION_OUTBOX_MONTHS 1: cut-off 2027-11-05
+    expect((await bot.app.tick()).retention['outbox.finished']).toBe(2);
+    const left = await outbox
+      .find({ _id: { $in: ['ret:old-sent', 'ret:old-dead', 'ret:recent-sent'] } })
+      .toArray();
+    expect(left.map((d) => d._id)).toEqual(['ret:recent-sent']);
   });
 });

@@ -31,7 +31,7 @@ describe('configuration', () => {
 
   it('reads retention, the outbound deadline and the download signing key, with defaults', () => {
     expect(load({})).toMatchObject({
-      retention: { caseTextMonths: 12, auditMonths: 36 },
+      retention: { caseTextMonths: 12, auditMonths: 36, outboxMonths: 1 },
       outboundTimeoutMs: 5000,
       downloadSigningKey: undefined,
     });
@@ -40,11 +40,12 @@ describe('configuration', () => {
       load({
         RETENTION_CASE_TEXT_MONTHS: '0',
         RETENTION_AUDIT_MONTHS: '60',
+        RETENTION_OUTBOX_MONTHS: '3',
         OUTBOUND_TIMEOUT_MS: '2500',
         SECRET_DOWNLOAD_SIGNING_KEY: key,
       }),
     ).toMatchObject({
-      retention: { caseTextMonths: 0, auditMonths: 60 },
+      retention: { caseTextMonths: 0, auditMonths: 60, outboxMonths: 3 },
       outboundTimeoutMs: 2500,
       downloadSigningKey: key,
     });

@@ -266,6 +266,23 @@ export class MongoDeliveryRepository
       .deletedCount;
   }
 
+  /**
+   * Retention: messages that are done with (sent, expired, undeliverable) and were queued before
+   * `cutoff` are deleted; a digest's card holds the cases' text. Returns their ids.
+   */
+  async purgeFinishedBefore(cutoff: Date): Promise<string[]> {
+    const docs = await this.outbox
+      .find(
+        { status: { $in: ['sent', 'expired', 'deadLettered'] }, createdAt: { $lt: cutoff } },
+        { projection: { _id: 1 } },
+      )
+      .toArray();
+    const ids = docs.map((d) => d._id);
+    for (let i = 0; i < ids.length; i += 500)
+      await this.outbox.deleteMany({ _id: { $in: ids.slice(i, i + 500) } });
+    return ids;
+  }
+
   async sweepSlots(now: Date): Promise<void> {
     await this.slots.deleteMany({ expiresAt: { $lt: now } });
   }

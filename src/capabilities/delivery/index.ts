@@ -60,6 +60,13 @@ export function registerDelivery(
     name: 'delivery',
     services: delivery,
     init: () => repo.init(),
+    retention: [
+      {
+        name: 'outbox.finished',
+        months: kernel.config.retention.outboxMonths,
+        purge: async (cutoff) => ({ purged: await repo.purgeFinishedBefore(cutoff) }),
+      },
+    ],
     capability: deliveryCapability(delivery),
     jobs: [{ name: 'delivery', run: () => delivery.drainDue() }],
     personalData: [
