@@ -1,6 +1,7 @@
 import type { Collection, Db } from 'mongodb';
 import type { Write } from '../../core/unit-of-work';
 import { fromStored } from '../../infra/db/journal';
+import { readVersioned } from '../../infra/db/versioned';
 import type { CaseCountRow, CaseScope, CasesRepository, CodedCase } from './cases.ports';
 import type { CaseRecord } from './cases.types';
 import { CLOSED_STATUSES, FREE_TEXT_FIELDS } from './cases.types';
@@ -169,17 +170,14 @@ export class MongoCasesRepository implements CasesRepository {
   }
 
   async get(tenantId: string, code: string): Promise<CaseRecord | null> {
-    const doc = await this.cases.findOne({ _id: caseKey(tenantId, code) });
-    if (!doc) return null;
-    const [newer] = await this.versions
-      .find({ tenantId, code, version: { $gt: doc.version } })
-      .sort({ version: -1 })
-      .limit(1)
-      .toArray();
-    if (!newer) return toRecord(doc);
-    // A change claimed its version but did not finish writing the case: finish it.
-    await this.cases.replaceOne({ _id: doc._id }, newer.state);
-    return toRecord({ _id: doc._id, ...newer.state });
+    const doc = await readVersioned(
+      this.cases,
+      this.versions as never,
+      caseKey(tenantId, code),
+      tenantId,
+      code,
+    );
+    return doc ? toRecord(doc) : null;
   }
 
   async listByMeeting(tenantId: string, meetingId: string): Promise<CaseRecord[]> {

@@ -1,6 +1,7 @@
 import type { Collection, Db } from 'mongodb';
 import type { Write } from '../../core/unit-of-work';
 import { fromStored } from '../../infra/db/journal';
+import { readVersioned } from '../../infra/db/versioned';
 import { isDuplicateKey } from '../../infra/db/mongo';
 import type { DeviationTombstone, DeviationsRepository } from './deviations.ports';
 import type { DeviationRecord, DeviationState } from './deviations.types';
@@ -72,17 +73,14 @@ export class MongoDeviationsRepository implements DeviationsRepository {
   }
 
   async get(tenantId: string, code: string): Promise<DeviationRecord | null> {
-    const doc = await this.col.findOne({ _id: key(tenantId, code) });
-    if (!doc) return null;
-    const [newer] = await this.versions
-      .find({ tenantId, code, version: { $gt: doc.version } })
-      .sort({ version: -1 })
-      .limit(1)
-      .toArray();
-    if (!newer) return toRecord(doc);
-    // A change claimed its version but did not finish writing the deviation: finish it.
-    await this.col.replaceOne({ _id: doc._id }, newer.state);
-    return toRecord({ _id: doc._id, ...newer.state });
+    const doc = await readVersioned(
+      this.col,
+      this.versions as never,
+      key(tenantId, code),
+      tenantId,
+      code,
+    );
+    return doc ? toRecord(doc) : null;
   }
 
   versionWrites(next: DeviationRecord): Write[] {
