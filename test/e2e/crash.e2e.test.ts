@@ -86,6 +86,17 @@ function forumForm(name: string, code: string, chair?: Person) {
   };
 }
 
+/**
+ * The names of the units left in the journal, without the daily retention pass: that background
+ * unit may be mid-commit whenever the process is killed, and is rolled forward at restart like
+ * any other.
+ */
+async function unitsInJournal(db: Db): Promise<string[]> {
+  return (await db.collection('journal').find({}).toArray())
+    .map((j) => String(j._id).split(':')[0]!)
+    .filter((name) => name !== 'retention');
+}
+
 describe('the bot process killed with SIGKILL at the worst moments', () => {
   const connector = new FakeConnector();
   const processes: BotProcess[] = [];
@@ -244,7 +255,7 @@ describe('the bot process killed with SIGKILL at the worst moments', () => {
     // Stored: the cancellation, its audit entry and its event; its unit is still in the journal.
     // Not one case has moved.
     expect(
-      (await db.collection('journal').find({}).toArray()).map((j) => String(j._id).split(':')[0]),
+      await unitsInJournal(db),
     ).toEqual(['meeting.cancel']);
     expect(await db.collection('events').countDocuments({ type: 'meeting.cancelled' })).toBe(1);
     expect(await db.collection('audit').countDocuments({ action: 'meeting.cancel' })).toBe(1);
@@ -320,7 +331,7 @@ describe('the bot process killed with SIGKILL at the worst moments', () => {
       await db.collection('outboxGoneConversations').countDocuments({ _id: GONE as never }),
     ).toBe(1);
     expect(
-      (await db.collection('journal').find({}).toArray()).map((j) => String(j._id).split(':')[0]),
+      await unitsInJournal(db),
     ).toEqual(['conversation.gone']);
     // Its reactions had not run: the binding is still active and no admin was told.
     const forum = () =>
