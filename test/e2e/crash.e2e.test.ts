@@ -254,9 +254,7 @@ describe('the bot process killed with SIGKILL at the worst moments', () => {
     expect(await bot.exited()).toEqual({ code: null, signal: 'SIGKILL' });
     // Stored: the cancellation, its audit entry and its event; its unit is still in the journal.
     // Not one case has moved.
-    expect(
-      await unitsInJournal(db),
-    ).toEqual(['meeting.cancel']);
+    expect(await unitsInJournal(db)).toEqual(['meeting.cancel']);
     expect(await db.collection('events').countDocuments({ type: 'meeting.cancelled' })).toBe(1);
     expect(await db.collection('audit').countDocuments({ action: 'meeting.cancel' })).toBe(1);
     for (const c of await cases()) {
@@ -330,9 +328,7 @@ describe('the bot process killed with SIGKILL at the worst moments', () => {
     expect(
       await db.collection('outboxGoneConversations').countDocuments({ _id: GONE as never }),
     ).toBe(1);
-    expect(
-      await unitsInJournal(db),
-    ).toEqual(['conversation.gone']);
+    expect(await unitsInJournal(db)).toEqual(['conversation.gone']);
     // Its reactions had not run: the binding is still active and no admin was told.
     const forum = () =>
       db
