@@ -51,8 +51,10 @@ export class LimitedConnector extends LoopbackServer {
   readonly accepted: Accepted[] = [];
   throttled = 0;
   throttledBy = { tenant: 0, conversation: 0 };
-  /** Requests that were not a POST of an activity (answered 404). */
+  /** Requests that were not a POST of an activity nor a roster read (answered 404). */
   unexpected = 0;
+  /** Roster reads (a forum bound to a channel reads its team's members): an empty roster. */
+  rosterReads = 0;
 
   constructor(private readonly limits: ConnectorLimits = TEAMS_LIMITS) {
     super();
@@ -83,6 +85,10 @@ export class LimitedConnector extends LoopbackServer {
     const arrived = performance.now();
     const url = new URL(req.url ?? '/', 'http://x');
     const m = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(url.pathname);
+    if (req.method === 'GET' && /^\/v3\/conversations\/[^/]+\/pagedmembers$/.test(url.pathname)) {
+      this.rosterReads++;
+      return reply(res, 200, { members: [] });
+    }
     if (req.method !== 'POST' || !m) {
       this.unexpected++;
       return reply(res, 404, { error: { code: 'NotFound', message: url.pathname } });

@@ -481,6 +481,7 @@ function main(): void {
         ['connector', 'value'],
         [
           ['requests', String(connector.requests)],
+          ['roster reads (setup and run)', String(connector.rosterReads)],
           ['accepted (2xx)', String(connector.accepted.length)],
           [
             '429 tenant / conversation',

@@ -21,6 +21,7 @@ import { message, TENANT, type Person } from '../test/fixtures/activities';
 import { startBaselineBot, type BaselineServer } from './baseline-bot';
 import { ReplyConnector } from './reply-connector';
 import { benchDatabase, runBench } from './bench-kit';
+import { WireCounter } from './wire-counter';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..');
 const HOST = '127.0.0.1';
@@ -265,6 +266,24 @@ function main(): void {
     const rssMb = process.memoryUsage().rss / (1024 * 1024);
     problems.push(...problemsOf(appRun, true));
 
+    // What a turn asks of the database: a separate, unmeasured run of one turn per chat through
+    // a counting proxy (a second app on the same database, so users and chats are known).
+    const wire = await WireCounter.forUri(mongoUri).start();
+    cleanups.push(() => wire.stop());
+    const counted = await startApp(
+      { ...config, mongodb: { ...config.mongodb, uri: wire.uri } },
+      { log },
+    );
+    cleanups.push(() => counted.stop());
+    const once = users.map(() => 1);
+    await runLoad('counted warm-up', counted.url, connector, users, once);
+    wire.reset();
+    const countedRun = await runLoad('counted', counted.url, connector, users, once);
+    problems.push(...problemsOf(countedRun, true));
+    const perTurn = [...wire.stats.entries()]
+      .sort((x, y) => y[1].count - x[1].count)
+      .map(([name, st]) => `${name} ${(st.count / countedRun.turns).toFixed(2)}`)
+      .join(', ');
     const a = stats(appRun);
     const b = stats(base);
     console.log('');
@@ -280,6 +299,9 @@ function main(): void {
         `p50 ×${(a.p50 / b.p50).toFixed(2)}, p99 ×${(a.p99 / b.p99).toFixed(2)}; ` +
         `replies app ${appRun.replies}/${appRun.turns}, baseline ${base.replies}/${base.turns}; ` +
         `rss after app run ${one(rssMb)} MiB`,
+    );
+    console.log(
+      `db commands per turn: ${(wire.total().count / countedRun.turns).toFixed(2)} (${perTurn || 'none'})`,
     );
     if (problems.length > 0) {
       for (const p of problems) console.error(`FAIL ${p}`);

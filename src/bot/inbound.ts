@@ -94,8 +94,13 @@ export type InboundCheck =
   | { ok: true }
   | { ok: false; /** Where it failed (field paths only, never values). */ fields: string[] };
 
+/** Built once per mode: building the schema cost more than checking an activity with it. */
+const schemas = new Map<boolean, ReturnType<typeof inboundActivitySchema>>();
+
 export function checkInbound(body: unknown, localMode: boolean): InboundCheck {
-  const parsed = inboundActivitySchema(localMode).safeParse(body);
+  let schema = schemas.get(localMode);
+  if (!schema) schemas.set(localMode, (schema = inboundActivitySchema(localMode)));
+  const parsed = schema.safeParse(body);
   if (parsed.success) return { ok: true };
   return {
     ok: false,

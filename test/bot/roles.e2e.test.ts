@@ -168,6 +168,59 @@ describe('people and roles through the bot', () => {
     expect(text).not.toContain('chair');
   });
 
+  it('two instances on one database: a role granted or revoked on one counts on the very next turn on the other', async () => {
+    const other = await TestBot.start({ dbName: bot.dbName });
+    try {
+      const EMMA_CHAT = { from: PEOPLE.emma, conversationId: 'a:personal-emma' };
+      const asks = async (on: TestBot) => {
+        on.connector.clear();
+        await on.send(message('roller', EMMA_CHAT));
+        return cardOf(on.connector.sent[0]) ? 'card' : on.connector.sent[0]?.activity.text;
+      };
+      // Emma is known to the other instance, without roles (what it read is kept per stamp).
+      expect(await asks(other)).toContain('Det får du tyvärr inte göra');
+      expect(await asks(other)).toContain('Det får du tyvärr inte göra');
+      await bot.send(
+        actionExecute(
+          'people.grantRole',
+          { userId: PEOPLE.emma.aadObjectId, role: 'admin' },
+          ADMIN_CHAT,
+        ),
+      );
+      expect(await asks(other)).toBe('card');
+      expect(await asks(other)).toBe('card');
+      await bot.send(
+        actionExecute(
+          'people.revokeRole',
+          { userId: PEOPLE.emma.aadObjectId, role: 'admin' },
+          ADMIN_CHAT,
+        ),
+      );
+      expect(await asks(other)).toContain('Det får du tyvärr inte göra');
+      // A change that died half way (its stamp left "changing") is never served from a cache:
+      // the memberships are read afresh on every turn until the next change settles it.
+      const stamps = bot.db.collection<{ _id: string; changing: boolean }>('userStamps');
+      const emmaStamp = `${TENANT}:${PEOPLE.emma.aadObjectId}`;
+      await stamps.updateOne({ _id: emmaStamp }, { $set: { changing: true } });
+      await bot.db.collection('memberships').insertOne({
+        _id: `${TENANT}:${PEOPLE.emma.aadObjectId}:role:admin` as never,
+        tenantId: TENANT,
+        aadObjectId: PEOPLE.emma.aadObjectId,
+        kind: 'role',
+        value: 'admin',
+        grantedBy: PEOPLE.admin.aadObjectId,
+        grantedAt: new Date(),
+      });
+      expect(await asks(other)).toBe('card');
+      await bot.db.collection('memberships').deleteOne({
+        _id: `${TENANT}:${PEOPLE.emma.aadObjectId}:role:admin` as never,
+      });
+      expect(await asks(other)).toContain('Det får du tyvärr inte göra');
+    } finally {
+      await other.stop();
+    }
+  });
+
   it('refuses a revoked role on the very next turn, with nothing cached across turns', async () => {
     const BO_CHAT = { from: PEOPLE.bo, conversationId: 'a:personal-bo' };
     await bot.send(

@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
 import { isDuplicateKey } from '../../infra/db/mongo';
 import type { Locale } from '../../i18n/i18n';
 import { isoDate, type PersonalDataItem } from '../../core/personal-data';
-import type { Membership, PeopleRepository, UserRecord } from './people.service';
+import type { AccessStamp, Membership, PeopleRepository, UserRecord } from './people.service';
 
 interface UserDoc extends UserRecord {
   _id: string;
@@ -15,6 +16,55 @@ interface MembershipDoc extends Membership {
 }
 
 const userId = (tenantId: string, oid: string) => `${tenantId}:${oid}`;
+
+/**
+ * A user's access stamp (`userStamps`, by the user's `_id`): a fresh random value every time
+ * their memberships or record change, and `changing` while a change is under way. A turn reads
+ * it by `_id` and uses what this instance cached for that exact stamp, and reads the memberships
+ * afresh otherwise, so a revoked role is refused on the very next turn on every instance.
+ */
+interface StampDoc {
+  _id: string;
+  v: string;
+  changing: boolean;
+  at: Date;
+}
+const STAMPS = 'userStamps';
+
+/** Sets a user's stamp to a fresh value (an upsert by `_id`; two racing creators both land). */
+async function writeStamp(
+  stamps: Collection<StampDoc>,
+  tenantId: string,
+  oid: string,
+  changing: boolean,
+): Promise<void> {
+  const doc = { v: randomUUID(), changing, at: new Date() };
+  try {
+    await stamps.replaceOne({ _id: userId(tenantId, oid) }, doc, { upsert: true });
+  } catch (e) {
+    // FerretDB v1: two upserts of a missing document both insert; the loser sets it again.
+    if (!isDuplicateKey(e)) throw e;
+    await stamps.replaceOne({ _id: userId(tenantId, oid) }, doc);
+  }
+}
+
+/**
+ * Runs a change of a user's memberships or record between two stamp writes: `changing` first
+ * (no instance caches while it is set, so a read racing the change is never kept), a settled
+ * fresh value after. A crash in between leaves the stamp `changing`: that user is then read
+ * afresh every turn, never served stale.
+ */
+async function stamped<T>(
+  stamps: Collection<StampDoc>,
+  tenantId: string,
+  oid: string,
+  change: () => Promise<T>,
+): Promise<T> {
+  await writeStamp(stamps, tenantId, oid, true);
+  const result = await change();
+  await writeStamp(stamps, tenantId, oid, false);
+  return result;
+}
 const membershipId = (tenantId: string, m: Membership) =>
   `${tenantId}:${m.aadObjectId}:${m.kind}:${m.value}`;
 
@@ -22,10 +72,38 @@ const membershipId = (tenantId: string, m: Membership) =>
 export class MongoPeopleRepository implements PeopleRepository {
   private readonly users: Collection<UserDoc>;
   private readonly memberships_: Collection<MembershipDoc>;
+  private readonly stamps: Collection<StampDoc>;
 
   constructor(db: Db) {
     this.users = db.collection<UserDoc>('users');
     this.memberships_ = db.collection<MembershipDoc>('memberships');
+    this.stamps = db.collection<StampDoc>(STAMPS);
+  }
+
+  /** The user's access stamp; null when they have none yet (or were pseudonymized). */
+  async accessStamp(tenantId: string, aadObjectId: string): Promise<AccessStamp | null> {
+    const doc = await this.stamps.findOne({ _id: userId(tenantId, aadObjectId) });
+    return doc ? { v: doc.v, changing: doc.changing } : null;
+  }
+
+  /**
+   * Gives a user without a stamp their first one (a unique insert): the settled stamp, or null
+   * when another writer got there first (a change may be under way: nothing is cached).
+   */
+  async createStamp(tenantId: string, aadObjectId: string): Promise<AccessStamp | null> {
+    const v = randomUUID();
+    try {
+      await this.stamps.insertOne({
+        _id: userId(tenantId, aadObjectId),
+        v,
+        changing: false,
+        at: new Date(),
+      });
+      return { v, changing: false };
+    } catch (e) {
+      if (isDuplicateKey(e)) return null;
+      throw e;
+    }
   }
 
   async init(): Promise<void> {
@@ -73,7 +151,18 @@ export class MongoPeopleRepository implements PeopleRepository {
     return docs.map((d) => ({ aadObjectId: d.aadObjectId, kind: d.kind, value: d.value }));
   }
 
-  async addMembership(tenantId: string, m: Membership, by: string, now: Date): Promise<boolean> {
+  addMembership(tenantId: string, m: Membership, by: string, now: Date): Promise<boolean> {
+    return stamped(this.stamps, tenantId, m.aadObjectId, () =>
+      this.insertMembership(tenantId, m, by, now),
+    );
+  }
+
+  private async insertMembership(
+    tenantId: string,
+    m: Membership,
+    by: string,
+    now: Date,
+  ): Promise<boolean> {
     try {
       await this.memberships_.insertOne({
         _id: membershipId(tenantId, m),
@@ -89,9 +178,11 @@ export class MongoPeopleRepository implements PeopleRepository {
     }
   }
 
-  async removeMembership(tenantId: string, m: Membership): Promise<boolean> {
-    const res = await this.memberships_.deleteOne({ _id: membershipId(tenantId, m) });
-    return res.deletedCount === 1;
+  removeMembership(tenantId: string, m: Membership): Promise<boolean> {
+    return stamped(this.stamps, tenantId, m.aadObjectId, async () => {
+      const res = await this.memberships_.deleteOne({ _id: membershipId(tenantId, m) });
+      return res.deletedCount === 1;
+    });
   }
 }
 
@@ -99,10 +190,12 @@ export class MongoPeopleRepository implements PeopleRepository {
 export class MongoPeoplePrivacy {
   private readonly users: Collection<UserDoc>;
   private readonly memberships: Collection<MembershipDoc>;
+  private readonly stamps: Collection<StampDoc>;
 
   constructor(db: Db) {
     this.users = db.collection<UserDoc>('users');
     this.memberships = db.collection<MembershipDoc>('memberships');
+    this.stamps = db.collection<StampDoc>(STAMPS);
   }
 
   async collect(tenantId: string, oid: string): Promise<PersonalDataItem[]> {
@@ -144,7 +237,18 @@ export class MongoPeoplePrivacy {
    * id), the name replaced and the language dropped; grants they made name the pseudonym.
    * Each step is idempotent: inserts ignore duplicates, then the old documents go.
    */
+  /**
+   * Marked as a change under way first (no instance caches the old record meanwhile); at the
+   * end the stamp goes too (its `_id` holds the Entra id): a user without a stamp is read afresh.
+   */
   async pseudonymize(tenantId: string, oid: string, pseudonym: string): Promise<number> {
+    await writeStamp(this.stamps, tenantId, oid, true);
+    const count = await this.move(tenantId, oid, pseudonym);
+    await this.stamps.deleteOne({ _id: userId(tenantId, oid) });
+    return count;
+  }
+
+  private async move(tenantId: string, oid: string, pseudonym: string): Promise<number> {
     let count = 0;
     const user = await this.users.findOne({ _id: userId(tenantId, oid) });
     if (user) {

@@ -26,6 +26,20 @@ export interface UserRecord {
   lastSeenAt: Date;
 }
 
+export interface AccessStamp {
+  v: string;
+  changing: boolean;
+}
+
+/** What a turn knew of a user at an access stamp (this instance's cache). */
+interface Known {
+  stamp: string;
+  user: UserRecord;
+  memberships: Membership[];
+}
+/** Users cached per instance at most (the cache starts over beyond it). */
+const MAX_KNOWN = 10_000;
+
 export type MembershipKind = 'role' | 'organisation';
 export interface Membership {
   aadObjectId: string;
@@ -35,6 +49,13 @@ export interface Membership {
 
 /** The storage port; src/capabilities/people/people.repository.ts implements it on MongoDB. */
 export interface PeopleRepository {
+  /**
+   * The user's access stamp (see people.repository.ts): a fresh value after every change of
+   * their memberships or record, `changing` while one is under way; null when they have none.
+   */
+  accessStamp(tenantId: string, aadObjectId: string): Promise<AccessStamp | null>;
+  /** A first stamp for a user without one; null when another writer got there first. */
+  createStamp(tenantId: string, aadObjectId: string): Promise<AccessStamp | null>;
   findUser(tenantId: string, aadObjectId: string): Promise<UserRecord | null>;
   /** Inserts unless present (then does nothing). */
   insertUser(user: UserRecord): Promise<void>;
@@ -76,6 +97,9 @@ const MAX_LISTED_USERS = 100;
 const MAX_SEARCHED_USERS = 10_000;
 
 export class PeopleService {
+  /** Users as last read, each at its access stamp (per instance). */
+  private readonly known = new Map<string, Known>();
+
   constructor(private readonly deps: PeopleServiceDeps) {}
 
   /** Called on every turn: remembers the user and returns the actor with their roles. */
@@ -93,30 +117,49 @@ export class PeopleService {
       };
     }
     const now = clock.now();
-    // The user and their memberships are read together (one round trip of latency); roles
-    // are never cached across turns, so a revoked role is refused on the very next turn.
-    const [existing, memberships] = await Promise.all([
-      repo.findUser(identity.tenantId, oid),
-      repo.memberships(identity.tenantId, oid),
-    ]);
-    if (!existing) {
-      // Two first requests race here; the loser's insert is a no-op (duplicate key ignored).
-      await repo.insertUser({
-        tenantId: identity.tenantId,
-        aadObjectId: oid,
-        displayName: identity.displayName,
-        ...(identity.locale ? { locale: identity.locale } : {}),
-        firstSeenAt: now,
-        lastSeenAt: now,
-      });
-    } else {
-      const profile: { displayName?: string; locale?: Locale } = {};
-      if (identity.displayName && existing.displayName !== identity.displayName)
-        profile.displayName = identity.displayName;
-      if (identity.locale && existing.locale !== identity.locale) profile.locale = identity.locale;
-      if (Object.keys(profile).length > 0)
-        await repo.updateProfile(identity.tenantId, oid, profile, now);
+    const key = `${identity.tenantId}:${oid}`;
+    // One read by _id a turn: the user's access stamp. What this instance read at that same
+    // stamp still holds (every change of memberships or record writes a new one); otherwise the
+    // user and memberships are read afresh, after the stamp, so a revoked role is refused on
+    // the very next turn whichever instance serves it.
+    let stamp = await repo.accessStamp(identity.tenantId, oid);
+    let known = this.known.get(key);
+    if (!known || !stamp || stamp.changing || stamp.v !== known.stamp) {
+      this.known.delete(key);
+      stamp ??= await repo.createStamp(identity.tenantId, oid);
+      const [existing, memberships] = await Promise.all([
+        repo.findUser(identity.tenantId, oid),
+        repo.memberships(identity.tenantId, oid),
+      ]);
+      let user = existing;
+      if (!user) {
+        user = {
+          tenantId: identity.tenantId,
+          aadObjectId: oid,
+          displayName: identity.displayName,
+          ...(identity.locale ? { locale: identity.locale } : {}),
+          firstSeenAt: now,
+          lastSeenAt: now,
+        };
+        // Two first requests race here; the loser's insert is a no-op (duplicate key ignored).
+        await repo.insertUser(user);
+      }
+      known = { stamp: stamp && !stamp.changing ? stamp.v : '', user, memberships };
+      if (known.stamp) {
+        if (this.known.size >= MAX_KNOWN) this.known.clear();
+        this.known.set(key, known);
+      }
     }
+    const existing = known.user;
+    const profile: { displayName?: string; locale?: Locale } = {};
+    if (identity.displayName && existing.displayName !== identity.displayName)
+      profile.displayName = identity.displayName;
+    if (identity.locale && existing.locale !== identity.locale) profile.locale = identity.locale;
+    if (Object.keys(profile).length > 0) {
+      await repo.updateProfile(identity.tenantId, oid, profile, now);
+      known.user = { ...existing, ...profile, lastSeenAt: now };
+    }
+    const { memberships } = known;
     const roles = new Set<Role>(
       memberships.filter((m) => m.kind === 'role').map((m) => m.value as Role),
     );
@@ -125,7 +168,7 @@ export class PeopleService {
       tenantId: identity.tenantId,
       aadObjectId: oid,
       displayName: identity.displayName,
-      locale: identity.locale ?? existing?.locale,
+      locale: identity.locale ?? existing.locale,
       roles,
       organisations: memberships
         .filter((m) => m.kind === 'organisation')
