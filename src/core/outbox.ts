@@ -30,4 +30,9 @@ export type EnqueueOutcome = 'created' | 'exists';
 
 export interface Outbox {
   enqueue(msg: NewMessage): Promise<EnqueueOutcome>;
+  /**
+   * Many at once (a burst of reminders): one round trip per few hundred messages on a database
+   * that has bulk inserts. The outcome of each, in order.
+   */
+  enqueueMany(msgs: readonly NewMessage[]): Promise<EnqueueOutcome[]>;
 }

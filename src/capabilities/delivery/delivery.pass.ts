@@ -53,8 +53,6 @@ interface Lane {
 const WAVE_MS = 1_000;
 /** How long a pass waits for the clock to reach a planned send before concluding it stands still. */
 const FROZEN_PROBE_MS = 25;
-/** Messages per bulk update of sent messages. */
-const MARK_CHUNK = 8;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -77,9 +75,6 @@ export class DeliveryPass {
   private readonly busy = new Set<string>();
   private sending = 0;
   private readonly waiting: (() => void)[] = [];
-  /** Waves being prepared now, and the recorders waiting for them to be done. */
-  private preparing = 0;
-  private prepared: (() => void)[] = [];
   /** How long preparing a wave takes (moving average, ms). */
   private prepMs = 200;
   /** The recording of the last wave's sends (the next waits for it). */
@@ -129,14 +124,8 @@ export class DeliveryPass {
       const seconds = this.prepMs < 400 ? 1 : this.prepMs < 1_000 ? 2 : 3;
       let to = first ? now : (Math.floor(from / WAVE_MS) + seconds) * WAVE_MS;
       if (!first && to - from < WAVE_MS / 5) to += WAVE_MS;
-      this.preparing++;
-      let wave;
       const t0 = performance.now();
-      try {
-        wave = await this.wave(queues, sends, from, to, first);
-      } finally {
-        if (--this.preparing === 0) for (const go of this.prepared.splice(0)) go();
-      }
+      const wave = await this.wave(queues, sends, from, to, first);
       if (wave?.planned) this.prepMs = 0.7 * this.prepMs + 0.3 * (performance.now() - t0);
       if (!wave) {
         if (inflight.size === 0) break;
@@ -454,10 +443,8 @@ export class DeliveryPass {
   }
 
   /**
-   * Records the sent messages in bulk, in small chunks that give way to a wave being prepared
-   * (the embedded database runs one write at a time, and each document an update touches costs
-   * it a statement: the next wave's claims must not queue behind them). Then their claims go.
-   * Waves record one after another, never side by side.
+   * Records the sent messages in bulk (one write), then their claims go: in that order, so
+   * whoever claims one of them next sees it sent. Waves record one after another.
    */
   private async recordSent(sent: readonly (Planned & { activityId?: string })[]): Promise<void> {
     if (sent.length === 0) return;
@@ -466,19 +453,16 @@ export class DeliveryPass {
     this.recording = new Promise<void>((resolve) => (done = resolve));
     try {
       await previous;
-      const at = this.now();
-      for (let i = 0; i < sent.length; i += MARK_CHUNK) {
-        while (this.preparing > 0) await new Promise<void>((r) => this.prepared.push(r));
-        await this.bulk.markSent(
-          sent.slice(i, i + MARK_CHUNK).map((p) => ({
-            id: p.msg.id,
-            seq: p.seq,
-            attempts: p.msg.attempts + 1,
-            ...(p.activityId !== undefined && { activityId: p.activityId }),
-          })),
-          at,
-        );
-      }
+      await this.bulk.markSent(
+        sent.map((p) => ({
+          id: p.msg.id,
+          tenantId: p.msg.tenantId,
+          seq: p.seq,
+          attempts: p.msg.attempts + 1,
+          ...(p.activityId !== undefined && { activityId: p.activityId }),
+        })),
+        this.now(),
+      );
       await this.bulk.deleteClaimsOf(sent.map((p) => p.msg.id));
     } finally {
       done();

@@ -39,6 +39,22 @@ interface GoneDoc {
   at: Date;
 }
 
+/**
+ * A send, recorded beside its message (`outboxSent`, by the message's id): one bulk insert per
+ * wave, where writing each message costs FerretDB v1 a statement of its own (and more the larger
+ * the outbox). Every read of a message's state counts it; foldSent writes it into the message
+ * when the outbox is idle, then deletes it.
+ */
+interface SentDoc {
+  _id: string;
+  tenantId: string;
+  seq: number;
+  attempts: number;
+  at: Date;
+  activityId: string;
+}
+const SENT_COLLECTION = 'outboxSent';
+
 interface ClaimDoc {
   _id: string;
   itemId: string;
@@ -61,6 +77,7 @@ export class MongoDeliveryRepository
   private readonly slots: Collection<SlotDoc>;
   private readonly gone: Collection<GoneDoc>;
   private readonly claimDocs: Collection<ClaimDoc>;
+  private readonly sentDocs: Collection<SentDoc>;
 
   /**
    * FerretDB v1 answers any filter but `{ _id: <value> }` by reading the whole collection, and
@@ -75,6 +92,20 @@ export class MongoDeliveryRepository
     this.outbox = db.collection<OutboxDoc>('outbox');
     this.slots = db.collection<SlotDoc>('outboxSlots');
     this.gone = db.collection<GoneDoc>(GONE_COLLECTION);
+    this.sentDocs = db.collection<SentDoc>(SENT_COLLECTION);
+  }
+
+  /**
+   * The sends recorded beside these messages. On FerretDB the (small: folded when idle)
+   * collection is read whole, as any filter but one `_id` would; MongoDB uses the index.
+   */
+  private async sentAmong(ids: readonly string[]): Promise<Map<string, SentDoc>> {
+    if (ids.length === 0) return new Map();
+    const wanted = new Set(ids);
+    const docs = await this.sentDocs
+      .find(this.scansOnly ? {} : { _id: { $in: [...wanted] } })
+      .toArray();
+    return new Map(docs.filter((d) => wanted.has(d._id)).map((d) => [d._id, d]));
   }
 
   async init(): Promise<void> {
@@ -107,46 +138,51 @@ export class MongoDeliveryRepository
         { projection: { _id: 1, kind: 1, status: 1, createdAt: 1, conversationId: 1 } },
       )
       .toArray();
-    return docs
-      .filter((d) => d._id.includes(userId) || d.conversationId.includes(userId))
-      .map((d) => ({
-        id: d._id,
-        kind: d.kind,
-        status: d.status,
-        createdAt: new Date(d.createdAt),
-      }));
+    const naming = docs.filter((d) => d._id.includes(userId) || d.conversationId.includes(userId));
+    const sent = await this.sentAmong(naming.map((d) => d._id));
+    return naming.map((d) => ({
+      id: d._id,
+      kind: d.kind,
+      status: sent.has(d._id) ? 'sent' : d.status,
+      createdAt: new Date(d.createdAt),
+    }));
   }
 
   /** Deletes the messages (their reference holds the user's name) and their claims. */
   async forgetMessages(ids: readonly string[]): Promise<number> {
     if (ids.length === 0) return 0;
     for (const id of ids) await this.claims.deleteClaims(id);
+    await this.sentDocs.deleteMany({ _id: { $in: [...ids] } });
     return (await this.outbox.deleteMany({ _id: { $in: [...ids] } })).deletedCount;
   }
 
   async insert(msg: OutboxMessage): Promise<boolean> {
-    const { id, payload, ...rest } = msg;
-    // Absent optional fields stay absent (the driver would store `undefined` as null).
-    const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
-    return insertUnique(this.outbox, {
-      ...(defined as Omit<OutboxDoc, '_id' | 'payload'>),
-      _id: id,
-      payload: JSON.stringify(payload),
-    });
+    return insertUnique(this.outbox, toDoc(msg));
+  }
+
+  insertMany(msgs: readonly OutboxMessage[]): Promise<Set<string>> {
+    return insertManyUnique(this.outbox, msgs.map(toDoc));
   }
 
   async get(id: string): Promise<OutboxMessage | null> {
-    const doc = await this.outbox.findOne({ _id: id });
-    return doc ? toMessage(doc) : null;
+    const [doc, sent] = await Promise.all([
+      this.outbox.findOne({ _id: id }),
+      this.sentDocs.findOne({ _id: id }),
+    ]);
+    if (!doc) return null;
+    const msg = toMessage(doc);
+    return sent && msg.status === 'pending' ? withSent(msg, sent) : msg;
   }
 
+  /** Due pending messages; those already sent (recorded beside them, not yet folded) are not. */
   async findDue(now: Date, limit: number): Promise<OutboxMessage[]> {
     const docs = await this.outbox
       .find({ status: 'pending', nextAttemptAt: { $lte: now } })
       .sort({ nextAttemptAt: 1 })
       .limit(limit)
       .toArray();
-    return docs.map(toMessage);
+    const sent = await this.sentAmong(docs.map((d) => d._id));
+    return docs.filter((d) => !sent.has(d._id)).map(toMessage);
   }
 
   async update(
@@ -217,36 +253,58 @@ export class MongoDeliveryRepository
         projection: { _id: 1, status: 1, claimSeq: 1, nextAttemptAt: 1 },
       })
       .toArray();
+    // A send recorded beside a message counts: it is sent, whatever the message says yet.
+    const sent = await this.sentAmong([...wanted]);
     return docs
       .filter((d) => wanted.has(d._id))
       .map((d) => ({
         id: d._id,
-        status: d.status,
+        status: sent.has(d._id) ? 'sent' : d.status,
         claimSeq: d.claimSeq,
         nextAttemptAt: new Date(d.nextAttemptAt),
       }));
   }
 
   /**
-   * One `update` command with one statement per message, each filtered by `_id` alone: FerretDB
-   * v1 finds a document by `_id` only when the filter has no other field (an `$in` or a second
-   * field reads the whole collection), and MongoDB runs each through the `_id` index. The
-   * holder of a message's claim is its only writer, so no claim number is needed in the filter.
+   * One insertMany beside the messages (see SentDoc); a send recorded twice (a retried write)
+   * is one. Before the sender deletes its claims, so whoever claims the message next sees it.
    */
   async markSent(sent: readonly SentRecord[], at: Date): Promise<void> {
-    for (let i = 0; i < sent.length; i += MARK_CHUNK) {
+    await insertManyUnique(
+      this.sentDocs,
+      sent.map((r) => ({
+        _id: r.id,
+        tenantId: r.tenantId,
+        seq: r.seq,
+        attempts: r.attempts,
+        at,
+        activityId: r.activityId ?? '',
+      })),
+    );
+  }
+
+  /**
+   * Writes up to `max` recorded sends into their messages, in updates of a few statements each,
+   * each filtered by `_id` alone (FerretDB v1 finds a document by `_id` only when the filter has
+   * no other field; MongoDB uses the `_id` index), then deletes those records. Idempotent: a
+   * crash between the two writes folds the same values again. The holder of a message's claim
+   * was its only writer, and a sent message is never claimed again.
+   */
+  async foldSent(max: number): Promise<number> {
+    const marks = await this.sentDocs.find({}).limit(max).toArray();
+    for (let i = 0; i < marks.length; i += MARK_CHUNK) {
       await this.outbox.bulkWrite(
-        sent.slice(i, i + MARK_CHUNK).map((r) => ({
+        marks.slice(i, i + MARK_CHUNK).map((m) => ({
           updateOne: {
-            filter: { _id: r.id },
+            filter: { _id: m._id },
             update: {
               $set: {
                 status: 'sent' as const,
-                attempts: r.attempts,
-                claimSeq: r.seq + 1,
-                sentAt: at,
-                updatedAt: at,
-                activityId: r.activityId ?? '',
+                attempts: m.attempts,
+                claimSeq: m.seq + 1,
+                sentAt: new Date(m.at),
+                updatedAt: new Date(m.at),
+                activityId: m.activityId,
               },
             },
           },
@@ -254,6 +312,8 @@ export class MongoDeliveryRepository
         { ordered: false },
       );
     }
+    if (marks.length > 0) await this.sentDocs.deleteMany({ _id: { $in: marks.map((m) => m._id) } });
+    return marks.length;
   }
 
   /**
@@ -323,6 +383,16 @@ export class MongoDeliveryRepository
       if ((OUTBOX_STATUSES as readonly string[]).includes(row._id))
         counts[row._id as OutboxStatus] = row.n;
     }
+    // Sends recorded beside messages not yet folded: sent, not pending.
+    const marks = await this.sentDocs.find({ tenantId }, { projection: { _id: 1 } }).toArray();
+    if (marks.length > 0) {
+      const stillPending = await this.outbox.countDocuments({
+        _id: { $in: marks.map((m) => m._id) },
+        status: 'pending',
+      });
+      counts.pending -= stillPending;
+      counts.sent += stillPending;
+    }
     return counts;
   }
 
@@ -388,6 +458,30 @@ function duplicateIndexes(e: unknown): Set<number> | null {
     out.add(index);
   }
   return out;
+}
+
+function toDoc(msg: OutboxMessage): OutboxDoc {
+  const { id, payload, ...rest } = msg;
+  // Absent optional fields stay absent (the driver would store `undefined` as null).
+  const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
+  return {
+    ...(defined as Omit<OutboxDoc, '_id' | 'payload'>),
+    _id: id,
+    payload: JSON.stringify(payload),
+  };
+}
+
+/** A pending message whose send was recorded beside it: as foldSent will write it. */
+function withSent(msg: OutboxMessage, sent: SentDoc): OutboxMessage {
+  return {
+    ...msg,
+    status: 'sent',
+    attempts: sent.attempts,
+    claimSeq: sent.seq + 1,
+    sentAt: new Date(sent.at),
+    updatedAt: new Date(sent.at),
+    activityId: sent.activityId,
+  };
 }
 
 const date = (d: Date | null | undefined) => (d == null ? undefined : new Date(d));

@@ -78,6 +78,10 @@ export const DEFAULT_DELIVERY_OPTIONS: Omit<DeliveryOptions, 'instanceId' | 'ran
 /** Teams takes ~100 KB per message; cards are kept well under 80 KB. */
 export const MAX_PAYLOAD_CHARS = 80_000;
 const SLOT_SWEEP_EVERY_MS = 60_000;
+/** Recorded sends written into their messages per pass at most (~10 ms each on FerretDB). */
+const FOLD_PER_PASS = 500;
+/** Messages per bulk insert (a few hundred cards stay far below a 16 MB command). */
+const ENQUEUE_CHUNK = 200;
 
 /**
  * The durable outbox every proactive message goes through. Messages are documents with a
@@ -106,8 +110,33 @@ export class DeliveryService {
 
   async enqueue(msg: NewMessage): Promise<EnqueueOutcome> {
     validate(msg);
+    const created = await this.deps.repo.insert(this.fresh(msg, this.deps.clock.now()));
+    this.deps.log.debug({ messageId: msg.id, kind: msg.kind, created }, 'outbox enqueue');
+    return created ? 'created' : 'exists';
+  }
+
+  async enqueueMany(msgs: readonly NewMessage[]): Promise<EnqueueOutcome[]> {
+    const { repo } = this.deps;
+    if (!repo.insertMany) return Promise.all(msgs.map((m) => this.enqueue(m)));
+    for (const m of msgs) validate(m);
     const now = this.deps.clock.now();
-    const created = await this.deps.repo.insert({
+    const created = new Set<string>();
+    for (let i = 0; i < msgs.length; i += ENQUEUE_CHUNK)
+      for (const id of await repo.insertMany(
+        msgs.slice(i, i + ENQUEUE_CHUNK).map((m) => this.fresh(m, now)),
+      ))
+        created.add(id);
+    // The same id twice in one call is one message: the first is created, the second exists.
+    const seen = new Set<string>();
+    return msgs.map((m) => {
+      const first = !seen.has(m.id);
+      seen.add(m.id);
+      return first && created.has(m.id) ? 'created' : 'exists';
+    });
+  }
+
+  private fresh(msg: NewMessage, now: Date): OutboxMessage {
+    return {
       ...msg,
       status: 'pending',
       attempts: 0,
@@ -115,9 +144,7 @@ export class DeliveryService {
       nextAttemptAt: msg.notBefore,
       createdAt: now,
       updatedAt: now,
-    });
-    this.deps.log.debug({ messageId: msg.id, kind: msg.kind, created }, 'outbox enqueue');
-    return created ? 'created' : 'exists';
+    };
   }
 
   /**
@@ -135,6 +162,9 @@ export class DeliveryService {
     const pass = new DeliveryPass(this.deps, this.options, this.limiter, this.budget, at);
     await pass.run(due);
     const { stats } = pass;
+    // Nothing waits for a send moment: the sends recorded beside their messages are written
+    // into them (a burst's are, after its last wave).
+    if (stats.throttled === 0) await this.deps.repo.foldSent?.(FOLD_PER_PASS);
     if (stats.claimed || stats.throttled)
       this.deps.log.info({ ...stats, due: due.length }, 'outbox pass');
     return stats;

@@ -74,6 +74,7 @@ export interface OutboxState {
 /** A send to record: the message, the claim it was made under, its attempts so far. */
 export interface SentRecord {
   id: string;
+  tenantId: string;
   seq: number;
   attempts: number;
   activityId?: string;
@@ -91,7 +92,11 @@ export interface DeliveryBulkOps {
   /** Removes every claim of these messages (their attempts are over). */
   deleteClaimsOf(messageIds: readonly string[]): Promise<void>;
   states(ids: readonly string[]): Promise<OutboxState[]>;
-  /** Records sends (each made under its claim `seq`): status sent, attempts, claimSeq seq + 1. */
+  /**
+   * Records sends (each made under its claim `seq`): the message counts as sent from then on
+   * (status sent, attempts, claimSeq seq + 1), whether written into it at once or recorded
+   * beside it and folded in later (`foldSent`).
+   */
   markSent(sent: readonly SentRecord[], at: Date): Promise<void>;
 }
 
@@ -99,6 +104,13 @@ export interface DeliveryBulkOps {
 export interface DeliveryRepository extends SlotStore, ClaimStore, Partial<DeliveryBulkOps> {
   /** Unique insert; false when a message with this id exists. */
   insert(msg: OutboxMessage): Promise<boolean>;
+  /**
+   * Writes sends recorded beside the messages (see markSent) into the messages themselves, at
+   * most `max` of them; how many. Optional: a store that writes them at once has none.
+   */
+  foldSent?(max: number): Promise<number>;
+  /** Unique inserts in bulk (unordered); the ids inserted (the others existed). Optional. */
+  insertMany?(msgs: readonly OutboxMessage[]): Promise<Set<string>>;
   get(id: string): Promise<OutboxMessage | null>;
   /** Pending messages with nextAttemptAt ≤ now, the earliest first. */
   findDue(now: Date, limit: number): Promise<OutboxMessage[]>;

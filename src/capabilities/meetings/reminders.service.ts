@@ -2,7 +2,7 @@ import type { Clock } from '../../core/clock';
 import type { Logger } from '../../core/logger';
 import type { AdaptiveCardJson } from '../../cards/render';
 import { translator } from '../../i18n/i18n';
-import type { Outbox } from '../../core/outbox';
+import type { NewMessage, Outbox } from '../../core/outbox';
 import type { Forum } from '../forums';
 import { deadlineReminderCard, meetingReminderCard } from './meetings.cards';
 import type { MeetingForums } from './meetings.ports';
@@ -62,6 +62,7 @@ export class ReminderService {
     const byKey = new Map(forums.map((f) => [`${f.tenantId}:${f.id}`, f]));
     stats.forums = forums.length;
     const from = new Date(now.getTime() - (this.deps.lookbackMs ?? 7 * DAY));
+    const due: NewMessage[] = [];
     for (const kind of ['deadline', 'meeting'] as const) {
       for (const meeting of await this.deps.meetings.meetingsWithReminderBetween(kind, from, now)) {
         const forum = byKey.get(`${meeting.tenantId}:${meeting.forumId}`);
@@ -69,23 +70,26 @@ export class ReminderService {
         if (meeting.status !== 'scheduled' && meeting.status !== 'moved') continue;
         const id = `reminder.${kind}:${meeting.tenantId}:${meeting.id}`;
         if (this.queued.has(id)) continue;
-        const expiresAt = kind === 'deadline' ? meeting.deadlineAt : meeting.start;
-        const outcome = await this.deps.outbox.enqueue({
+        due.push({
           id,
           tenantId: meeting.tenantId,
           conversationId: forum.binding.conversationId,
           kind: `reminder.${kind}`,
           payload: { card: this.card(kind, forum, meeting) },
           notBefore: kind === 'deadline' ? meeting.deadlineReminderAt : meeting.meetingReminderAt,
-          expiresAt,
+          expiresAt: kind === 'deadline' ? meeting.deadlineAt : meeting.start,
           refs: { forumId: forum.id, meetingId: meeting.id },
         });
-        if (this.queued.size > 100_000) this.queued.clear();
-        this.queued.add(id);
-        if (outcome === 'created') {
-          stats.enqueued++;
-          if (expiresAt <= now) stats.expired++;
-        }
+      }
+    }
+    // In bulk: a Monday morning's reminders are one insert per few hundred, not one each.
+    const outcomes = due.length > 0 ? await this.deps.outbox.enqueueMany(due) : [];
+    if (this.queued.size + due.length > 100_000) this.queued.clear();
+    for (const [i, msg] of due.entries()) {
+      this.queued.add(msg.id);
+      if (outcomes[i] === 'created') {
+        stats.enqueued++;
+        if (msg.expiresAt && msg.expiresAt <= now) stats.expired++;
       }
     }
     // Then keep meetings materialized ahead, a bounded number of forums per run, so due

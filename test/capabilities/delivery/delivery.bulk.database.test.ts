@@ -60,8 +60,8 @@ describe('outbox bulk operations on the database', () => {
     const at = new Date(T0.getTime() + 1_000);
     await repo.markSent(
       [
-        { id: 'a', seq: 0, attempts: 1, activityId: 'act-a' },
-        { id: 'b', seq: 1, attempts: 2 },
+        { id: 'a', tenantId: TENANT, seq: 0, attempts: 1, activityId: 'act-a' },
+        { id: 'b', tenantId: TENANT, seq: 1, attempts: 2 },
       ],
       at,
     );
@@ -76,6 +76,44 @@ describe('outbox bulk operations on the database', () => {
     expect(await repo.get('b')).toMatchObject({ status: 'sent', attempts: 2, claimSeq: 2 });
     expect(await repo.get('c')).toMatchObject({ status: 'pending', attempts: 0, claimSeq: 0 });
     expect(await db.collection('outboxClaims').countDocuments({})).toBe(0);
+    // Recorded beside the messages (one insert), which say pending until folded: every read
+    // of their state counts the record.
+    expect(await db.collection('outbox').countDocuments({ status: 'sent' })).toBe(0);
+    expect((await repo.states(['a', 'b', 'c'])).map((s) => [s.id, s.status]).sort()).toEqual([
+      ['a', 'sent'],
+      ['b', 'sent'],
+      ['c', 'pending'],
+    ]);
+    expect((await repo.findDue(at, 10)).map((m) => m.id)).toEqual(['c']);
+    expect(await repo.countByStatus(TENANT)).toMatchObject({ pending: 1, sent: 2 });
+    // A send recorded twice (a retried write) is one.
+    await repo.markSent([{ id: 'a', tenantId: TENANT, seq: 0, attempts: 1 }], at);
+    expect(await db.collection('outboxSent').countDocuments({})).toBe(2);
+  });
+
+  it('folds the recorded sends into their messages, a bounded number at a time, idempotently', async () => {
+    expect(await repo.foldSent(1)).toBe(1);
+    expect(await db.collection('outboxSent').countDocuments({})).toBe(1);
+    expect(await repo.foldSent(10)).toBe(1);
+    expect(await repo.foldSent(10)).toBe(0);
+    const docs = await db
+      .collection('outbox')
+      .find({}, { projection: { status: 1, attempts: 1, claimSeq: 1, activityId: 1 } })
+      .sort({ _id: 1 })
+      .toArray();
+    expect(docs).toEqual([
+      { _id: 'a', status: 'sent', attempts: 1, claimSeq: 1, activityId: 'act-a' },
+      { _id: 'b', status: 'sent', attempts: 2, claimSeq: 2, activityId: '' },
+      { _id: 'c', status: 'pending', attempts: 0, claimSeq: 0 },
+    ]);
+    expect(await repo.countByStatus(TENANT)).toMatchObject({ pending: 1, sent: 2 });
+    expect(await repo.get('a')).toMatchObject({ status: 'sent', sentAt: expect.any(Date) });
+  });
+
+  it('enqueues many in one insert: the ids already there are reported as not inserted', async () => {
+    const created = await repo.insertMany([message('c'), message('d'), message('e')]);
+    expect(created).toEqual(new Set(['d', 'e']));
+    expect(await repo.get('d')).toMatchObject({ status: 'pending', payload: { text: 'd' } });
   });
 
   it('takes rate-limit markers in one insert; a taken one is reported as not taken', async () => {
