@@ -80,6 +80,9 @@ export const MAX_PAYLOAD_CHARS = 80_000;
 const SLOT_SWEEP_EVERY_MS = 60_000;
 /** Recorded sends written into their messages per pass at most (~10 ms each on FerretDB). */
 const FOLD_PER_PASS = 500;
+/** The claim item of folding (no message id looks like it), and how long one fold may hold it. */
+const FOLD_ITEM = 'outbox:fold';
+const FOLD_LEASE_MS = 5 * 60_000;
 /** Messages per bulk insert (a few hundred cards stay far below a 16 MB command). */
 const ENQUEUE_CHUNK = 200;
 
@@ -162,9 +165,10 @@ export class DeliveryService {
     const pass = new DeliveryPass(this.deps, this.options, this.limiter, this.budget, at);
     await pass.run(due);
     const { stats } = pass;
-    // Nothing waits for a send moment: the sends recorded beside their messages are written
-    // into them (a burst's are, after its last wave).
-    if (stats.throttled === 0) await this.deps.repo.foldSent?.(FOLD_PER_PASS);
+    // This pass dealt with everything it found due and nothing waits for a send moment: the
+    // sends recorded beside their messages are written into them (a burst's, after its last
+    // wave), by one instance at a time.
+    if (stats.throttled === 0 && stats.claimed >= due.length) await this.fold();
     if (stats.claimed || stats.throttled)
       this.deps.log.info({ ...stats, due: due.length }, 'outbox pass');
     return stats;
@@ -247,6 +251,20 @@ export class DeliveryService {
   /** The bot can post in the conversation again (e.g. re-installed): stop skipping it. */
   async conversationReachable(conversationId: string): Promise<void> {
     await this.deps.repo.clearGone(conversationId);
+  }
+
+  /** Folds recorded sends into their messages under a lease, so instances do not both do it. */
+  private async fold(): Promise<void> {
+    const { repo, clock } = this.deps;
+    if (!repo.foldSent) return;
+    const now = clock.now();
+    const seq = await takeClaim(repo, FOLD_ITEM, 0, this.options.instanceId, now, FOLD_LEASE_MS);
+    if (seq === null) return;
+    try {
+      await repo.foldSent(FOLD_PER_PASS);
+    } finally {
+      await repo.deleteClaim(claimId(FOLD_ITEM, seq));
+    }
   }
 
   private async sweep(now: Date): Promise<void> {
