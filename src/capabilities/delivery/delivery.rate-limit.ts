@@ -239,12 +239,17 @@ function windowOf(scope: 'c' | 't', id: string, limit: RateLimit, now: Date): Wi
   return { window, end, hintKey: `${window}|${end}`, max: limit.max };
 }
 
-/** Shares of a tenant's budget are leased for blocks of about this long. */
-const LEASE_BLOCK_MS = 1_000;
+/**
+ * Shares of a tenant's budget are leased for blocks of about this long (a wave of a second
+ * touches about four): small enough that instances side by side waste few slots.
+ */
+const LEASE_BLOCK_MS = 250;
+/** Inserts one slots() call makes at most to lease shares (more only under contention). */
+const LEASE_ROUNDS = 3;
 
 /**
  * A tenant's send budget, leased. The tenant limit `{ windowMs, max }` gives every window
- * `max` send slots; share `s` of a block (about a second of windows) is slot number `s` in
+ * `max` send slots; share `s` of a block (a quarter of a second of windows) is slot number `s` in
  * every window of that block. An instance leases a share with ONE unique insert
  * (`tb:<tenant>:<windowMs>:<max>:<block>:<share>`, several in one insertMany), instead of one
  * insert per send; the holder alone sends in those slots, so across instances each window
@@ -288,33 +293,55 @@ export class TenantBudget {
     if (wanted <= 0) return [];
     const windows = this.windowsIn(from, to);
     const blocks = [...new Set(windows.map((w) => this.blockOf(w.index)))];
-    // Shares still needed: the slots wanted beyond the free ones of shares already held,
-    // at `windows.length` slots per share in range, at most `max` shares per block.
-    const free = this.free(tenantId, windows).length;
-    const sharesWanted = Math.ceil(Math.max(0, wanted - free) / Math.max(1, windows.length));
-    const markers: SlotMarker[] = [];
-    for (const block of blocks) {
-      const key = `${tenantId}|${block}`;
-      const others = this.others.get(key) ?? new Set<number>();
-      let need = sharesWanted;
-      for (let s = 0; s < this.limit.max && need > 0; s++) {
-        if (this.held.get(key)?.has(s) || others.has(s)) continue;
-        const window = `tb:${tenantId}:${this.limit.windowMs}:${this.limit.max}:${block}`;
-        markers.push({
-          id: `${window}:${s}`,
-          window,
-          expiresAt: new Date((block + 1) * this.perBlock * this.limit.windowMs + LEASE_BLOCK_MS),
-        });
-        need--;
+    // Shares still needed for the slots wanted beyond the free ones of shares already held:
+    // one share of a block gives a slot in each of its windows in range. They are asked for a
+    // share per block in turn (earliest block first), so a wave that wants a few sends leases
+    // a few slots in each block, not whole shares of the second that it then leaves unused.
+    // Shares found taken are someone else's: the next free ones are asked for (at most
+    // LEASE_ROUNDS inserts, more than one only when instances contend).
+    const inRange = new Map<number, number>();
+    for (const w of windows)
+      inRange.set(this.blockOf(w.index), (inRange.get(this.blockOf(w.index)) ?? 0) + 1);
+    for (let round = 0; round < LEASE_ROUNDS; round++) {
+      let remaining = wanted - this.free(tenantId, windows).length;
+      if (remaining <= 0) break;
+      const asked = new Set<string>();
+      const markers: SlotMarker[] = [];
+      for (let progress = true; remaining > 0 && progress;) {
+        progress = false;
+        for (const block of blocks) {
+          if (remaining <= 0) break;
+          const key = `${tenantId}|${block}`;
+          let s = 0;
+          while (
+            s < this.limit.max &&
+            (this.held.get(key)?.has(s) ||
+              this.others.get(key)?.has(s) ||
+              asked.has(`${block}:${s}`))
+          )
+            s++;
+          if (s >= this.limit.max) continue;
+          asked.add(`${block}:${s}`);
+          const window = `tb:${tenantId}:${this.limit.windowMs}:${this.limit.max}:${block}`;
+          markers.push({
+            id: `${window}:${s}`,
+            window,
+            expiresAt: new Date((block + 1) * this.perBlock * this.limit.windowMs + LEASE_BLOCK_MS),
+          });
+          remaining -= inRange.get(block) ?? 0;
+          progress = true;
+        }
       }
-    }
-    const taken = await takeSlots(this.store, markers);
-    for (const m of markers) {
-      const [block, share] = m.id.split(':').slice(-2).map(Number) as [number, number];
-      const key = `${tenantId}|${block}`;
-      const into = taken.has(m.id) ? this.held : this.others;
-      if (!into.has(key)) into.set(key, new Set());
-      into.get(key)!.add(share);
+      if (markers.length === 0) break;
+      const taken = await takeSlots(this.store, markers);
+      for (const m of markers) {
+        const [block, share] = m.id.split(':').slice(-2).map(Number) as [number, number];
+        const key = `${tenantId}|${block}`;
+        const into = taken.has(m.id) ? this.held : this.others;
+        if (!into.has(key)) into.set(key, new Set());
+        into.get(key)!.add(share);
+      }
+      if (taken.size === markers.length) break;
     }
     const out = this.free(tenantId, windows)
       .slice(0, wanted)

@@ -63,6 +63,27 @@ describe('tenant budget leased in shares', () => {
     expect(maxIn(ends, 1000)).toBeLessThanOrEqual(48);
   });
 
+  it('an instance that wants part of a second leases part of it: the rest stays for the others', async () => {
+    const store = new CountingStore();
+    const a = new TenantBudget(store, TEAMS_TENANT_PACE);
+    const b = new TenantBudget(store, TEAMS_TENANT_PACE);
+    const from = T0;
+    const sa = await a.slots('t', from, from + 1000, 30);
+    const sb = await b.slots('t', from, from + 1000, 30);
+    expect(sa).toHaveLength(30);
+    // Whole shares of the second (23 slots each) would have left b nothing; shares of a
+    // quarter second leave it what a did not lease.
+    expect(sb.length).toBeGreaterThanOrEqual(10);
+    // a: one insert; b: one that found a's shares taken, and one for the next free ones.
+    expect(store.roundTrips).toBe(3);
+    const perWindow = new Map<number, number>();
+    for (const s of [...sa, ...sb]) {
+      const w = Math.floor(s.at / TEAMS_TENANT_PACE.windowMs);
+      perWindow.set(w, (perWindow.get(w) ?? 0) + 1);
+    }
+    expect(Math.max(...perWindow.values())).toBeLessThanOrEqual(TEAMS_TENANT_PACE.max);
+  });
+
   it('instances sharing the store split the shares: each window still has at most `max` sends', async () => {
     const store = new CountingStore();
     const a = new TenantBudget(store, TEAMS_TENANT_PACE);
