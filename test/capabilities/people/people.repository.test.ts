@@ -119,4 +119,30 @@ describe('MongoPeopleRepository on the database', () => {
     expect(await repo.memberships('t1', 'u1')).toEqual([school]);
     expect(await repo.memberships('t2', 'u1')).toEqual([chair]);
   });
+
+  it('access stamps: concurrent first stamps and concurrent grants race to one settled stamp', async () => {
+    // A user's first stamp is a unique insert: of three at once, one wins.
+    const first = await Promise.all([1, 2, 3].map(() => repo.createStamp('t3', 'u3')));
+    expect(first.filter((s) => s !== null)).toHaveLength(1);
+    const created = first.find((s) => s !== null)!;
+    expect(await repo.accessStamp('t3', 'u3')).toEqual(created);
+    // Grants to a user with no stamp yet race on its creation (upserts): a duplicate key is
+    // someone else's, every grant lands, and the stamp ends settled and fresh.
+    const roles = ['chair', 'staff', 'manager', 'admin'];
+    const granted = await Promise.all(
+      roles.map((value) =>
+        repo.addMembership('t3', { aadObjectId: 'u4', kind: 'role', value }, 'admin-1', at(1)),
+      ),
+    );
+    expect(granted).toEqual([true, true, true, true]);
+    expect((await repo.memberships('t3', 'u4')).map((m) => m.value).sort()).toEqual(
+      [...roles].sort(),
+    );
+    const settled = await repo.accessStamp('t3', 'u4');
+    expect(settled?.changing).toBe(false);
+    await repo.removeMembership('t3', { aadObjectId: 'u4', kind: 'role', value: 'chair' });
+    const after = await repo.accessStamp('t3', 'u4');
+    expect(after?.changing).toBe(false);
+    expect(after?.v).not.toBe(settled?.v);
+  });
 });
