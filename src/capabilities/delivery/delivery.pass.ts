@@ -62,7 +62,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * send moments for in the next second. Each wave costs a fixed number of database round trips
  * whatever its size: one insertMany of claims, one read of the claimed messages' states, one
  * read of the references not yet known, one insertMany of budget leases and one of
- * conversation slots, and after its sends one bulk update of the sent messages and one delete
+ * conversation slots, and after its sends one insert of sent records and one delete
  * of their claims. The next wave is prepared while this one's sends go out at their moments.
  * Retries, dead letters and expiries (the rare outcomes) are recorded one by one.
  */
