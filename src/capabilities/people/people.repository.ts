@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
-import { isDuplicateKey } from '../../infra/db/mongo';
+import { isDuplicateKey, upsertRacing } from '../../infra/db/mongo';
 import type { Locale } from '../../i18n/i18n';
 import { isoDate, type PersonalDataItem } from '../../core/personal-data';
 import type { AccessStamp, Membership, PeopleRepository, UserRecord } from './people.service';
@@ -39,13 +39,9 @@ async function writeStamp(
   changing: boolean,
 ): Promise<void> {
   const doc = { v: randomUUID(), changing, at: new Date() };
-  try {
-    await stamps.replaceOne({ _id: userId(tenantId, oid) }, doc, { upsert: true });
-  } catch (e) {
-    // FerretDB v1: two upserts of a missing document both insert; the loser sets it again.
-    if (!isDuplicateKey(e)) throw e;
-    await stamps.replaceOne({ _id: userId(tenantId, oid) }, doc);
-  }
+  await upsertRacing(() =>
+    stamps.replaceOne({ _id: userId(tenantId, oid) }, doc, { upsert: true }),
+  );
 }
 
 /**
