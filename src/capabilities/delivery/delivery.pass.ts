@@ -155,6 +155,13 @@ export class DeliveryPass {
     first: boolean,
   ): Promise<{ planned: boolean; done: Promise<void> } | null> {
     const now = this.now();
+    if (this.budget && sends) {
+      // The tenants' turns this wave reaches into, asked for before anything is claimed: a
+      // tenant another instance is sending for is left to it.
+      const tenants = new Set<string>();
+      for (const q of queues) if (q.length > 0) tenants.add(q[0]!.tenantId);
+      await this.budget.takeTurns(tenants, from, Math.max(to, now.getTime()));
+    }
     const settle: OutboxMessage[] = [];
     const candidates: OutboxMessage[] = [];
     const perTenant = new Map<string, number>();

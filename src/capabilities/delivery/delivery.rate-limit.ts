@@ -246,6 +246,15 @@ function windowOf(scope: 'c' | 't', id: string, limit: RateLimit, now: Date): Wi
 const LEASE_BLOCK_MS = 250;
 /** Inserts one slots() call makes at most to lease shares (more only under contention). */
 const LEASE_ROUNDS = 3;
+/**
+ * A tenant's budget is sent from one instance at a time, in turns of this long: instances side
+ * by side would otherwise each lease part of every block, claim messages the other then sends,
+ * and leave slots unused. A turn is one unique insert, taken by the instance that first plans a
+ * wave reaching into it; the instance sending a burst reaches into the next turn about a second
+ * ahead, so it keeps the tenant while it has messages, and another takes over within a turn or
+ * two when it stops (or dies).
+ */
+export const TURN_MS = 2_000;
 
 /**
  * A tenant's send budget, leased. The tenant limit `{ windowMs, max }` gives every window
@@ -264,6 +273,8 @@ export class TenantBudget {
   private readonly others = new Map<string, Set<number>>();
   /** Slots already given out: `${tenant}|${window}|${share}`. */
   private readonly used = new Set<string>();
+  /** `${tenant}|${turn}` → whether this instance holds the turn (absent: not asked yet). */
+  private readonly turns = new Map<string, boolean>();
 
   constructor(
     private readonly store: SlotStore,
@@ -291,7 +302,12 @@ export class TenantBudget {
     wanted: number,
   ): Promise<{ at: number; end: number; key: string }[]> {
     if (wanted <= 0) return [];
-    const windows = this.windowsIn(from, to);
+    await this.takeTurns([tenantId], from, to);
+    // Only the windows of blocks in turns this instance holds.
+    const windows = this.windowsIn(from, to).filter(
+      (w) => this.turns.get(this.turnKey(tenantId, this.blockOf(w.index))) === true,
+    );
+    if (windows.length === 0) return [];
     const blocks = [...new Set(windows.map((w) => this.blockOf(w.index)))];
     // Shares still needed for the slots wanted beyond the free ones of shares already held:
     // one share of a block gives a slot in each of its windows in range. They are asked for a
@@ -355,12 +371,69 @@ export class TenantBudget {
    * touched is used up or someone else's (no database work; lets a pass skip claiming).
    */
   mayHave(tenantId: string, from: number, to: number): boolean {
-    const windows = this.windowsIn(from, to);
+    const windows = this.windowsIn(from, to).filter(
+      (w) => this.turns.get(this.turnKey(tenantId, this.blockOf(w.index))) !== false,
+    );
     if (this.free(tenantId, windows).length > 0) return true;
     return windows.some((w) => {
       const key = `${tenantId}|${this.blockOf(w.index)}`;
       return (this.held.get(key)?.size ?? 0) + (this.others.get(key)?.size ?? 0) < this.limit.max;
     });
+  }
+
+  /**
+   * Asks for the turns of these tenants that [from, to) reaches into and that this instance
+   * has not asked for yet: one insertMany (a turn found taken is someone else's).
+   */
+  async takeTurns(tenantIds: Iterable<string>, from: number, to: number): Promise<void> {
+    const asked: { key: string; marker: SlotMarker }[] = [];
+    const first = this.blockOf(this.windowAt(from).index);
+    const last = this.blockOf(this.windowAt(Math.max(from, to - 1)).index);
+    for (const tenantId of new Set(tenantIds)) {
+      const seen = new Set<string>();
+      for (let block = first; block <= last; block++) {
+        const turn = this.turnOf(block);
+        const key = `${tenantId}|${turn}`;
+        if (this.turns.has(key) || seen.has(key)) continue;
+        seen.add(key);
+        const window = `tt:${tenantId}:${TURN_MS}`;
+        asked.push({
+          key,
+          marker: {
+            id: `${window}:${turn}`,
+            window,
+            expiresAt: new Date((turn + 1) * TURN_MS + LEASE_BLOCK_MS),
+          },
+        });
+      }
+    }
+    if (asked.length === 0) return;
+    const taken = await takeSlots(
+      this.store,
+      asked.map((a) => a.marker),
+    );
+    for (const a of asked) this.turns.set(a.key, taken.has(a.marker.id));
+  }
+
+  /**
+   * When this instance knows `tenant`'s turn at `t` is someone else's: the end of that turn
+   * (and of the ones after it known to be theirs too). Null when it may send at `t`.
+   */
+  othersUntil(tenantId: string, t: number): number | null {
+    let turn = this.turnOf(this.blockOf(this.windowAt(t).index));
+    if (this.turns.get(`${tenantId}|${turn}`) !== false) return null;
+    while (this.turns.get(`${tenantId}|${turn + 1}`) === false) turn++;
+    // The next turn's first block starts within a block of the turn's end.
+    return (turn + 1) * TURN_MS + LEASE_BLOCK_MS;
+  }
+
+  /** A block belongs to the turn its first window starts in. */
+  private turnOf(block: number): number {
+    return Math.floor((block * this.perBlock * this.limit.windowMs) / TURN_MS);
+  }
+
+  private turnKey(tenantId: string, block: number): string {
+    return `${tenantId}|${this.turnOf(block)}`;
   }
 
   private windowsIn(from: number, to: number): { index: number; start: number; end: number }[] {
@@ -396,6 +469,8 @@ export class TenantBudget {
       for (const key of map.keys()) if (Number(key.split('|')[1]) < block) map.delete(key);
     for (const key of this.used)
       if (this.blockOf(Number(key.split('|')[1])) < block) this.used.delete(key);
+    for (const key of this.turns.keys())
+      if (Number(key.split('|')[1]) < this.turnOf(block)) this.turns.delete(key);
   }
 
   private blockOf(windowIndex: number): number {

@@ -97,6 +97,8 @@ export class DeliveryService {
   private readonly limiter: SlotLimiter;
   private readonly budget: TenantBudget | null;
   private lastSweep = 0;
+  /** No pass before this moment (ms): see othersSending. */
+  private idleUntil = 0;
 
   constructor(private readonly deps: DeliveryDeps) {
     this.options = {
@@ -160,15 +162,20 @@ export class DeliveryService {
     // the clock afresh, so rate windows move on while a long pass runs.
     const at = () => this.deps.clock.now();
     const start = now ?? at();
+    // Everything due last time was for tenants other instances are sending for, in turns
+    // that have not ended: nothing to do here until then (not even reading what is due).
+    if (start.getTime() < this.idleUntil) return emptyStats();
     await this.sweep(start);
     const due = await this.deps.repo.findDue(start, this.options.batchSize);
     const pass = new DeliveryPass(this.deps, this.options, this.limiter, this.budget, at);
     await pass.run(due);
     const { stats } = pass;
-    // This pass dealt with everything it found due and nothing waits for a send moment: the
-    // sends recorded beside their messages are written into them (a burst's, after its last
-    // wave), by one instance at a time.
-    if (stats.throttled === 0 && stats.claimed >= due.length) await this.fold();
+    this.idleUntil = this.othersSending(due, stats, at().getTime());
+    // This pass dealt with everything it found due, nothing waits for a send moment and no
+    // more was due than it could read: the sends recorded beside their messages are written
+    // into them (a burst's, after its last wave), by one instance at a time.
+    const drained = due.length < this.options.batchSize;
+    if (drained && stats.throttled === 0 && stats.claimed >= due.length) await this.fold();
     if (stats.claimed || stats.throttled)
       this.deps.log.info({ ...stats, due: due.length }, 'outbox pass');
     return stats;
@@ -251,6 +258,21 @@ export class DeliveryService {
   /** The bot can post in the conversation again (e.g. re-installed): stop skipping it. */
   async conversationReachable(conversationId: string): Promise<void> {
     await this.deps.repo.clearGone(conversationId);
+  }
+
+  /**
+   * When a pass claimed nothing because every tenant it found due is another instance's turn:
+   * the earliest end of those turns (0 otherwise).
+   */
+  private othersSending(due: readonly OutboxMessage[], stats: DeliveryRunStats, now: number) {
+    if (!this.budget || due.length === 0 || stats.claimed > 0) return 0;
+    let until = Infinity;
+    for (const tenantId of new Set(due.map((m) => m.tenantId))) {
+      const end = this.budget.othersUntil(tenantId, now);
+      if (end === null) return 0;
+      until = Math.min(until, end);
+    }
+    return until;
   }
 
   /** Folds recorded sends into their messages under a lease, so instances do not both do it. */

@@ -2,10 +2,19 @@ import type { Write } from '../../core/unit-of-work';
 import type { Forum } from '../forums';
 import type { Meeting, MeetingOverrideRecord } from './meetings.types';
 
+/** What `saveMeetings` did: meetings written, and the forums' other meetings (not in the call). */
+export interface SaveOutcome {
+  written: number;
+  others: { tenantId: string; id: string; start: Date }[];
+}
+
 /** Storage port; meetings.repository.ts implements it on MongoDB. */
 export interface MeetingsRepository {
-  /** Writes the meetings (deterministic content: concurrent writers agree). */
-  saveMeetings(meetings: readonly Meeting[]): Promise<void>;
+  /**
+   * Writes the meetings that changed (deterministic content: concurrent writers agree); says
+   * how many, and which other meetings their forums have (with their starts).
+   */
+  saveMeetings(meetings: readonly Meeting[]): Promise<SaveOutcome>;
   /** Meetings of a forum starting at or after `from`, by start. */
   meetingsFrom(tenantId: string, forumId: string, from: Date, limit: number): Promise<Meeting[]>;
   getMeeting(tenantId: string, meetingId: string): Promise<Meeting | null>;

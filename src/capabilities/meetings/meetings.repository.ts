@@ -1,24 +1,49 @@
+import { createHash } from 'node:crypto';
 import type { AnyBulkWriteOperation, Collection, Db } from 'mongodb';
 import type { Write } from '../../core/unit-of-work';
 import { fromStored } from '../../infra/db/journal';
 import { upsertRacing } from '../../infra/db/mongo';
-import type { MeetingsRepository } from './meetings.ports';
+import type { MeetingsRepository, SaveOutcome } from './meetings.ports';
 import type { Meeting, MeetingOverrideRecord } from './meetings.types';
 
 type MeetingDoc = Meeting & { _id: string };
 type OverrideDoc = MeetingOverrideRecord & { _id: string };
 
+/** One meeting in its forum's index: its id, start and the fingerprint of what was saved. */
+interface IndexEntry {
+  id: string;
+  start: Date;
+  hash: string;
+}
+/** Per forum (`<tenant>:<forum>`): every meeting ever saved for it. */
+interface IndexDoc {
+  _id: string;
+  tenantId: string;
+  forumId: string;
+  entries: IndexEntry[];
+}
+
 const OVERRIDES = 'meetingOverrides';
+const INDEX = 'meetingIndex';
 const key = (tenantId: string, id: string) => `${tenantId}:${id}`;
+/** A moved meeting's start in the index may lag its document by a crash; looked at this far back. */
+const MOVE_MARGIN_MS = 62 * 24 * 60 * 60 * 1000;
+
+/** What a meeting's stored content is (dates as ISO strings, in the order it was built). */
+function fingerprint(m: Meeting): string {
+  return createHash('sha256').update(JSON.stringify(m)).digest('base64url').slice(0, 22);
+}
 
 /** Materialized meetings and the chairs' overrides. */
 export class MongoMeetingsRepository implements MeetingsRepository {
   private readonly meetings: Collection<MeetingDoc>;
   private readonly overrides: Collection<OverrideDoc>;
+  private readonly index: Collection<IndexDoc>;
 
   constructor(db: Db) {
     this.meetings = db.collection<MeetingDoc>('meetings');
     this.overrides = db.collection<OverrideDoc>(OVERRIDES);
+    this.index = db.collection<IndexDoc>(INDEX);
   }
 
   async init(): Promise<void> {
@@ -47,31 +72,98 @@ export class MongoMeetingsRepository implements MeetingsRepository {
     };
   }
 
-  async saveMeetings(meetings: readonly Meeting[]): Promise<void> {
-    if (meetings.length === 0) return;
-    const ops: AnyBulkWriteOperation<MeetingDoc>[] = meetings.map((m) => ({
-      replaceOne: {
-        filter: { _id: key(m.tenantId, m.id) },
-        replacement: { ...m, _id: key(m.tenantId, m.id) },
-        upsert: true,
-      },
-    }));
-    // Two scheduler passes (or instances) may materialize the same new meetings at once.
-    await upsertRacing(() => this.meetings.bulkWrite(ops, { ordered: false }));
+  /**
+   * Writes the meetings that differ from what was saved before, per forum, and then the forum's
+   * index (the meetings by id, start and fingerprint). The index is read by `_id`, so a
+   * scheduler pass that re-materializes an unchanged forum costs one read and no write, and a
+   * forum's meetings are found without a filter on the whole collection (on FerretDB v1 every
+   * filter other than `_id`, and every update, costs time in proportion to the collection).
+   * Meetings written in a unit of work (a chair's change, a retired meeting) are saved here
+   * again by their callers, or are already in the index.
+   */
+  async saveMeetings(meetings: readonly Meeting[]): Promise<SaveOutcome> {
+    const outcome: SaveOutcome = { written: 0, others: [] };
+    const byForum = new Map<string, Meeting[]>();
+    for (const m of meetings) {
+      const k = key(m.tenantId, m.forumId);
+      byForum.set(k, [...(byForum.get(k) ?? []), m]);
+    }
+    for (const list of byForum.values()) {
+      const { tenantId, forumId } = list[0]!;
+      const known = await this.forumIndex(tenantId, forumId);
+      const changed = list.filter((m) => known.get(m.id)?.hash !== fingerprint(m));
+      if (changed.length > 0) {
+        const ops: AnyBulkWriteOperation<MeetingDoc>[] = changed.map((m) => ({
+          replaceOne: {
+            filter: { _id: key(m.tenantId, m.id) },
+            replacement: { ...m, _id: key(m.tenantId, m.id) },
+            upsert: true,
+          },
+        }));
+        // Two scheduler passes (or instances) may materialize the same new meetings at once.
+        await upsertRacing(() => this.meetings.bulkWrite(ops, { ordered: false }));
+        const entries = new Map(known);
+        for (const m of changed)
+          entries.set(m.id, { id: m.id, start: m.start, hash: fingerprint(m) });
+        await this.writeIndex(tenantId, forumId, [...entries.values()]);
+      }
+      const saved = new Set(list.map((m) => m.id));
+      for (const e of known.values())
+        if (!saved.has(e.id)) outcome.others.push({ tenantId, id: e.id, start: e.start });
+      outcome.written += changed.length;
+    }
+    return outcome;
   }
 
+  /**
+   * A forum's index by meeting id. A forum without one (meetings saved before the index
+   * existed) gets it built from one scan of its meetings, with empty fingerprints, so the next
+   * save writes them once.
+   */
+  private async forumIndex(tenantId: string, forumId: string): Promise<Map<string, IndexEntry>> {
+    const doc = await this.index.findOne({ _id: key(tenantId, forumId) });
+    if (doc)
+      return new Map(doc.entries.map((e) => [e.id, { ...e, start: new Date(e.start) }] as const));
+    const stored = await this.meetings
+      .find({ tenantId, forumId }, { projection: { id: 1, start: 1 } })
+      .toArray();
+    const entries = stored.map((m) => ({ id: m.id, start: new Date(m.start), hash: '' }));
+    if (entries.length > 0) await this.writeIndex(tenantId, forumId, entries);
+    return new Map(entries.map((e) => [e.id, e]));
+  }
+
+  private async writeIndex(
+    tenantId: string,
+    forumId: string,
+    entries: readonly IndexEntry[],
+  ): Promise<void> {
+    const _id = key(tenantId, forumId);
+    const sorted = [...entries].sort((a, b) => a.start.getTime() - b.start.getTime());
+    await upsertRacing(() =>
+      this.index.replaceOne({ _id }, { tenantId, forumId, entries: sorted }, { upsert: true }),
+    );
+  }
+
+  /** Meetings of a forum starting at or after `from`, by start: its index, then each by `_id`. */
   async meetingsFrom(
     tenantId: string,
     forumId: string,
     from: Date,
     limit: number,
   ): Promise<Meeting[]> {
-    const docs = await this.meetings
-      .find({ tenantId, forumId, start: { $gte: from } })
-      .sort({ start: 1 })
-      .limit(limit)
-      .toArray();
-    return docs.map(fromStored);
+    const entries = [...(await this.forumIndex(tenantId, forumId)).values()]
+      .filter((e) => e.start.getTime() >= from.getTime() - MOVE_MARGIN_MS)
+      .sort((a, b) => a.start.getTime() - b.start.getTime());
+    const found: Meeting[] = [];
+    // A few at a time; the ones inside the margin before `from` are read to see whether a
+    // chair moved them past it.
+    for (let i = 0; i < entries.length; i += 8) {
+      const docs = await Promise.all(
+        entries.slice(i, i + 8).map((e) => this.getMeeting(tenantId, e.id)),
+      );
+      for (const m of docs) if (m && m.start.getTime() >= from.getTime()) found.push(m);
+    }
+    return found.sort((a, b) => a.start.getTime() - b.start.getTime()).slice(0, limit);
   }
 
   async getMeeting(tenantId: string, meetingId: string): Promise<Meeting | null> {

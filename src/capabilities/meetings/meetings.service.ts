@@ -71,8 +71,8 @@ export class MeetingsService {
     by: string = SYSTEM_ACTOR,
   ): Promise<Meeting[]> {
     const meetings = await this.compute(forum, now);
-    await this.deps.repo.saveMeetings(meetings);
-    await this.retireOrphans(forum, meetings, now, by);
+    const { others } = await this.deps.repo.saveMeetings(meetings);
+    await this.retireOrphans(forum, others, now, by);
     return meetings;
   }
 
@@ -85,15 +85,20 @@ export class MeetingsService {
    */
   private async retireOrphans(
     forum: Forum,
-    current: readonly Meeting[],
+    others: readonly { id: string; start: Date }[],
     now: Date,
     by: string,
   ): Promise<void> {
-    const produced = new Set(current.map((m) => m.id));
     const horizon = new Date(now.getTime() + (this.horizonDays + 1) * DAY);
-    const stored = await this.deps.repo.meetingsFrom(forum.tenantId, forum.id, now, 1000);
+    // The forum's stored meetings this schedule no longer produces, from about now on (a
+    // month's margin: a moved meeting's start in the index may lag after a crash).
+    const candidates = others.filter((o) => o.start.getTime() >= now.getTime() - 31 * DAY);
+    const stored = await Promise.all(
+      candidates.map((o) => this.deps.repo.getMeeting(forum.tenantId, o.id)),
+    );
     const orphans = stored.filter(
-      (m) => m.status === 'scheduled' && m.start <= horizon && !produced.has(m.id),
+      (m): m is Meeting =>
+        m !== null && m.status === 'scheduled' && m.start >= now && m.start <= horizon,
     );
     if (orphans.length === 0) return;
     const retired: Meeting[] = orphans.map((m) => ({

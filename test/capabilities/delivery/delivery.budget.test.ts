@@ -4,6 +4,7 @@ import {
   SlotLimiter,
   TEAMS_TENANT_PACE,
   TenantBudget,
+  TURN_MS,
   type SlotMarker,
   type SlotStore,
 } from '../../../src/capabilities/delivery/delivery.rate-limit';
@@ -48,7 +49,8 @@ describe('tenant budget leased in shares', () => {
       for (const s of slots) expect(s.end - s.at).toBeGreaterThan(0);
     }
     expect(moments).toHaveLength(5 * 46);
-    expect(store.roundTrips).toBe(5);
+    // One insert of shares a second, and one of the tenant's turn every two seconds.
+    expect(store.roundTrips).toBe(5 + 3);
     // Each moment starts a window a send may use until its end: the worst case is every send
     // at its window's end, so check both edges.
     const windowMs = TEAMS_TENANT_PACE.windowMs;
@@ -63,25 +65,30 @@ describe('tenant budget leased in shares', () => {
     expect(maxIn(ends, 1000)).toBeLessThanOrEqual(48);
   });
 
-  it('an instance that wants part of a second leases part of it: the rest stays for the others', async () => {
+  it('one instance at a time sends for a tenant, in turns; another takes over when it stops', async () => {
     const store = new CountingStore();
     const a = new TenantBudget(store, TEAMS_TENANT_PACE);
     const b = new TenantBudget(store, TEAMS_TENANT_PACE);
-    const from = T0;
-    const sa = await a.slots('t', from, from + 1000, 30);
-    const sb = await b.slots('t', from, from + 1000, 30);
+    // T0 starts a turn. a asks first and gets the turn; b gets nothing, without leasing shares
+    // it would leave unused, and knows until when the tenant is a's.
+    const sa = await a.slots('t', T0, T0 + 1000, 30);
+    const sb = await b.slots('t', T0, T0 + 1000, 30);
     expect(sa).toHaveLength(30);
-    // Whole shares of the second (23 slots each) would have left b nothing; shares of a
-    // quarter second leave it what a did not lease.
-    expect(sb.length).toBeGreaterThanOrEqual(10);
-    // a: one insert; b: one that found a's shares taken, and one for the next free ones.
-    expect(store.roundTrips).toBe(3);
-    const perWindow = new Map<number, number>();
-    for (const s of [...sa, ...sb]) {
-      const w = Math.floor(s.at / TEAMS_TENANT_PACE.windowMs);
-      perWindow.set(w, (perWindow.get(w) ?? 0) + 1);
-    }
-    expect(Math.max(...perWindow.values())).toBeLessThanOrEqual(TEAMS_TENANT_PACE.max);
+    expect(sb).toHaveLength(0);
+    expect(store.roundTrips).toBe(3); // a: turn, shares; b: turn (taken)
+    expect(b.mayHave('t', T0 + 500, T0 + 1500)).toBe(false);
+    const until = b.othersUntil('t', T0 + 500);
+    expect(until).toBeGreaterThanOrEqual(T0 + TURN_MS);
+    expect(until).toBeLessThan(T0 + TURN_MS + 300);
+    expect(a.othersUntil('t', T0 + 500)).toBeNull();
+    // a, sending on, reaches into the next turn before it begins: it keeps the tenant.
+    expect(await a.slots('t', T0 + 1500, T0 + 2500, 30)).toHaveLength(30);
+    expect(await b.slots('t', until!, until! + 1000, 30)).toHaveLength(0);
+    // a has stopped: b takes the turn after.
+    const later = await b.slots('t', T0 + 2 * TURN_MS + 300, T0 + 2 * TURN_MS + 1300, 30);
+    expect(later).toHaveLength(30);
+    expect(b.othersUntil('t', T0 + 2 * TURN_MS + 500)).toBeNull();
+    expect(await a.slots('t', T0 + 2 * TURN_MS + 300, T0 + 2 * TURN_MS + 1300, 30)).toHaveLength(0);
   });
 
   it('instances sharing the store split the shares: each window still has at most `max` sends', async () => {

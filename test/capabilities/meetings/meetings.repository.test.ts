@@ -78,6 +78,37 @@ describe('MongoMeetingsRepository on the database', () => {
     expect(await db.collection('meetings').countDocuments()).toBe(5);
   });
 
+  it('writes only the meetings that changed, and names the forum’s others', async () => {
+    const again = await repo.saveMeetings(fossam.slice(0, 4));
+    expect(again.written).toBe(1); // the 24th: saved as skipped since
+    const same = await repo.saveMeetings(fossam.slice(0, 3));
+    expect(same).toEqual({
+      written: 0,
+      others: [fossam[3], fossam[4]].map((m) => ({ tenantId: T, id: m!.id, start: m!.start })),
+    });
+    const skipped = meeting('fossam', 24, {
+      status: 'skipped',
+      reason: { kind: 'holiday', name: 'julafton', nameEn: 'Christmas Eve', date: '2026-12-24' },
+    });
+    expect((await repo.saveMeetings([skipped])).written).toBe(1);
+    expect(await repo.getMeeting(T, skipped.id)).toEqual(skipped);
+  });
+
+  it('indexes a forum whose meetings were stored before the index, from one scan', async () => {
+    const old = [5, 12, 19].map((d) => meeting('gammal', d));
+    await db
+      .collection('meetings')
+      .insertMany(old.map((m) => ({ ...m, _id: `${T}:${m.id}` })) as never[]);
+    expect(
+      (await repo.meetingsFrom(T, 'gammal', new Date('2026-12-06T00:00:00Z'), 10)).map(
+        (m) => m.date,
+      ),
+    ).toEqual(['2026-12-12', '2026-12-19']);
+    // Their first save writes them once (nothing recorded what was stored), then never again.
+    expect((await repo.saveMeetings(old)).written).toBe(3);
+    expect((await repo.saveMeetings(old)).written).toBe(0);
+  });
+
   it('lists one forum’s meetings from a moment on, by start, up to a limit', async () => {
     await repo.saveMeetings([
       meeting('bosam', 4),
