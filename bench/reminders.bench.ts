@@ -202,6 +202,8 @@ interface InstanceRun {
   /** Ticks that sent at least one message. */
   sendingTicks: number;
   firstTickMs: number;
+  /** The first tick's time per job (ms). */
+  firstTickJobs?: Record<string, number>;
   tickMs: number[];
   maxSentPerTick: number;
   enqueued: number;
@@ -420,10 +422,12 @@ function main(): void {
       while (!done && performance.now() < deadline) {
         const t = performance.now();
         try {
-          const { reminders, delivery } = await app.tick();
+          const { reminders, delivery, ms: jobMs } = await app.tick();
           const ms = performance.now() - t;
-          if (run.ticks === 0) run.firstTickMs = ms;
-          else run.tickMs.push(ms);
+          if (run.ticks === 0) {
+            run.firstTickMs = ms;
+            run.firstTickJobs = jobMs;
+          } else run.tickMs.push(ms);
           run.ticks++;
           run.enqueued += reminders.enqueued;
           for (const k of Object.keys(run.delivery) as (keyof DeliveryRunStats)[])
@@ -498,8 +502,16 @@ function main(): void {
         ]),
       ),
     );
-    for (const [i, r] of runs.entries())
+    for (const [i, r] of runs.entries()) {
       if (r.firstError) console.error(`instance #${i + 1}: first tick error: ${r.firstError}`);
+      if (r.firstTickJobs)
+        console.log(
+          `instance #${i + 1} first tick, ms per job: ` +
+            Object.entries(r.firstTickJobs)
+              .map(([job, ms]) => `${job} ${Math.round(ms)}`)
+              .join(', '),
+        );
+    }
     console.log('');
     const span = connector.accepted.length ? (lastDelivery - firstDelivery) / 1000 : 0;
     console.log(

@@ -193,4 +193,6 @@ export interface TickResult {
   deviations: DeviationChaseStats;
   delivery: DeliveryRunStats;
   retention: Record<string, RetentionOutcome>;
+  /** How long the event dispatch and each job took, in milliseconds. */
+  ms: Record<string, number>;
 }

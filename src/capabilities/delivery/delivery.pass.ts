@@ -93,9 +93,12 @@ export class DeliveryPass {
   async run(due: readonly OutboxMessage[]): Promise<void> {
     if (due.length === 0) return;
     const conversationIds = [...new Set(due.map((m) => m.conversationId))];
-    this.gone = await this.deps.repo.goneAmong(conversationIds);
-    // Every reference the pass may need, in one read.
-    await this.loadReferences(conversationIds.filter((id) => !this.gone.has(id)));
+    // Which conversations are gone, and every reference the pass may need: two reads at once
+    // (a gone conversation's reference is read for nothing, and never used).
+    [this.gone] = await Promise.all([
+      this.deps.repo.goneAmong(conversationIds),
+      this.loadReferences(conversationIds),
+    ]);
     // Conversations in random order, so instances working side by side seldom contend.
     const queues = shuffle(
       [...groupBy(due, (m) => m.conversationId).values()],

@@ -1,3 +1,4 @@
+import { oncePerPass } from '../../core/pass';
 import type { Actor } from '../../core/actor';
 import { auditEntry } from '../../core/audit';
 import type { UnitOfWork } from '../../core/unit-of-work';
@@ -212,9 +213,9 @@ export class ForumsService {
     return this.deps.repo.listForums(actor.tenantId);
   }
 
-  /** Every forum of every tenant (the scheduler's view). */
+  /** Every forum of every tenant (the scheduler's view: read once per scheduler pass). */
   allForums(): Promise<Forum[]> {
-    return this.deps.repo.listForums();
+    return oncePerPass('forums.all', () => this.deps.repo.listForums());
   }
 
   /** Forums in which any of the actor's organisations take part (where they may raise cases). */

@@ -58,13 +58,18 @@ export class ReminderService {
 
   async run(now: Date = this.deps.clock.now()): Promise<ReminderRunStats> {
     const stats: ReminderRunStats = { forums: 0, materialized: 0, enqueued: 0, expired: 0 };
-    const forums = await this.deps.forums.allForums();
+    const from = new Date(now.getTime() - (this.deps.lookbackMs ?? 7 * DAY));
+    // Three independent reads, at once.
+    const [forums, ...byKind] = await Promise.all([
+      this.deps.forums.allForums(),
+      this.deps.meetings.meetingsWithReminderBetween('deadline', from, now),
+      this.deps.meetings.meetingsWithReminderBetween('meeting', from, now),
+    ]);
     const byKey = new Map(forums.map((f) => [`${f.tenantId}:${f.id}`, f]));
     stats.forums = forums.length;
-    const from = new Date(now.getTime() - (this.deps.lookbackMs ?? 7 * DAY));
     const due: NewMessage[] = [];
-    for (const kind of ['deadline', 'meeting'] as const) {
-      for (const meeting of await this.deps.meetings.meetingsWithReminderBetween(kind, from, now)) {
+    for (const [k, kind] of (['deadline', 'meeting'] as const).entries()) {
+      for (const meeting of byKind[k]!) {
         const forum = byKey.get(`${meeting.tenantId}:${meeting.forumId}`);
         if (!forum?.binding || forum.binding.status !== 'active') continue;
         if (meeting.status !== 'scheduled' && meeting.status !== 'moved') continue;
