@@ -132,7 +132,11 @@ export async function buildModules(
     targets: () => modules.flatMap((m) => m.retention ?? []),
   });
 
-  /** In routing order; their jobs run in this order on every scheduler pass. */
+  /**
+   * In routing order; their jobs run in this order on every scheduler pass. The outbox is
+   * drained right after the reminders are queued, so a Monday morning's reminders do not wait
+   * for the agenda, deviation and summary jobs; what those queue goes out on the next pass.
+   */
   const modules: Module[] = [
     help,
     people,
@@ -140,11 +144,11 @@ export async function buildModules(
     roster,
     forums,
     meetings,
+    delivery,
     cases,
     chairs,
     deviations,
     summaries,
-    delivery,
     audit,
     privacy,
     retention,

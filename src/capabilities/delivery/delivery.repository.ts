@@ -18,6 +18,9 @@ import type {
 } from './delivery.types';
 import { OUTBOX_STATUSES } from './delivery.types';
 
+/** Up to this many documents are read one by one by `_id` where `$in` would be a scan. */
+const FEW = 8;
+
 /**
  * The outbox on MongoDB, written to the FerretDB v1 subset: every exclusive step (message
  * creation, claims, rate-limit slots, the "conversation gone" marker) is a unique `_id` insert;
@@ -102,9 +105,12 @@ export class MongoDeliveryRepository
   private async sentAmong(ids: readonly string[]): Promise<Map<string, SentDoc>> {
     if (ids.length === 0) return new Map();
     const wanted = new Set(ids);
-    const docs = await this.sentDocs
-      .find(this.scansOnly ? {} : { _id: { $in: [...wanted] } })
-      .toArray();
+    const docs =
+      this.scansOnly && wanted.size <= FEW
+        ? (await Promise.all([...wanted].map((_id) => this.sentDocs.findOne({ _id })))).filter(
+            (d) => d !== null,
+          )
+        : await this.sentDocs.find(this.scansOnly ? {} : { _id: { $in: [...wanted] } }).toArray();
     return new Map(docs.filter((d) => wanted.has(d._id)).map((d) => [d._id, d]));
   }
 
@@ -248,13 +254,22 @@ export class MongoDeliveryRepository
   async states(ids: readonly string[]): Promise<OutboxState[]> {
     if (ids.length === 0) return [];
     const wanted = new Set(ids);
-    const docs = await this.outbox
-      .find(this.scansOnly ? { status: 'pending' } : { _id: { $in: [...ids] } }, {
-        projection: { _id: 1, status: 1, claimSeq: 1, nextAttemptAt: 1 },
-      })
-      .toArray();
-    // A send recorded beside a message counts: it is sent, whatever the message says yet.
-    const sent = await this.sentAmong([...wanted]);
+    const projection = { _id: 1, status: 1, claimSeq: 1, nextAttemptAt: 1 } as const;
+    // Where `$in` is a scan, a handful (a pass's first wave) are read by `_id` instead.
+    const byId = this.scansOnly && wanted.size <= FEW;
+    const [docs, sent] = await Promise.all([
+      byId
+        ? Promise.all([...wanted].map((_id) => this.outbox.findOne({ _id }, { projection }))).then(
+            (found) => found.filter((d) => d !== null),
+          )
+        : this.outbox
+            .find(this.scansOnly ? { status: 'pending' } : { _id: { $in: [...ids] } }, {
+              projection,
+            })
+            .toArray(),
+      // A send recorded beside a message counts: it is sent, whatever the message says yet.
+      this.sentAmong([...wanted]),
+    ]);
     return docs
       .filter((d) => wanted.has(d._id))
       .map((d) => ({
