@@ -26,7 +26,11 @@ export class MongoConversationsRepository implements ConversationsRepository {
 
   async findMany(ids: readonly string[]): Promise<ConversationRecord[]> {
     if (ids.length === 0) return [];
-    const docs = await this.col.find({ _id: { $in: [...ids] } }).toArray();
+    // A handful by `_id` (on FerretDB v1 `$in` scans the collection), more in one query.
+    const docs =
+      ids.length <= 4
+        ? (await Promise.all(ids.map((_id) => this.col.findOne({ _id })))).filter((d) => d !== null)
+        : await this.col.find({ _id: { $in: [...ids] } }).toArray();
     return docs.map(toRecord);
   }
 

@@ -70,6 +70,8 @@ export class DeliveryPass {
   readonly stats = emptyStats();
   private gone = new Set<string>();
   private readonly references = new Map<string, Reference | null>();
+  /** The pass's one read of every reference (started before the first wave). */
+  private allReferences: Promise<void> = Promise.resolve();
   private readonly bulk: DeliveryBulkOps;
   /** Conversations whose current message is being sent (their next one waits). */
   private readonly busy = new Set<string>();
@@ -93,12 +95,11 @@ export class DeliveryPass {
   async run(due: readonly OutboxMessage[]): Promise<void> {
     if (due.length === 0) return;
     const conversationIds = [...new Set(due.map((m) => m.conversationId))];
-    // Which conversations are gone, and every reference the pass may need: two reads at once
-    // (a gone conversation's reference is read for nothing, and never used).
-    [this.gone] = await Promise.all([
-      this.deps.repo.goneAmong(conversationIds),
-      this.loadReferences(conversationIds),
-    ]);
+    this.gone = await this.deps.repo.goneAmong(conversationIds);
+    // Every reference the pass may need, in one read, while the first wave goes out (it reads
+    // its own few); later waves wait for it.
+    this.allReferences = this.loadReferences(conversationIds.filter((id) => !this.gone.has(id)));
+    this.allReferences.catch(() => undefined); // awaited by the next wave, which sees the error
     // Conversations in random order, so instances working side by side seldom contend.
     const queues = shuffle(
       [...groupBy(due, (m) => m.conversationId).values()],
@@ -107,14 +108,18 @@ export class DeliveryPass {
     const started = this.now().getTime();
     const inflight = new Set<Promise<void>>();
     let horizon = started;
-    // A clock that stands still (tests) gets one wave in the window open now; a moving one
-    // gets waves up to whole seconds from the start.
-    let first = this.budget !== null && !(await this.clockMoves());
+    // The first wave is the window open now (a clock that stands still, as in tests, gets no
+    // other); a moving clock then gets waves up to whole seconds ahead.
+    const moving = this.budget === null || (await this.clockMoves());
+    let first = this.budget !== null;
     for (;;) {
+      // Waves after the first are planned once every reference is in (the first's sends go
+      // out meanwhile), so their moments are not taken up by the wait.
+      if (!first) await this.allReferences;
       const now = this.now().getTime();
       // Without a tenant budget time does not matter; with one, sends are planned only while
       // the clock moves (a clock that stands still, as in tests, gets the open window only).
-      const sends = !this.budget || first || now > started;
+      const sends = !this.budget || first || (moving && now > started);
       // Prepared ahead by about twice what preparing takes (at least a second), so the moments
       // are still to come when the wave is ready; a slow database gets longer waves.
       const lead = Math.max(WAVE_MS, 2 * this.prepMs);
@@ -129,7 +134,8 @@ export class DeliveryPass {
       if (!first && to - from < WAVE_MS / 5) to += WAVE_MS;
       const t0 = performance.now();
       const wave = await this.wave(queues, sends, from, to, first);
-      if (wave?.planned) this.prepMs = 0.7 * this.prepMs + 0.3 * (performance.now() - t0);
+      // (The first wave is small and reads by `_id`: it says little of how long waves take.)
+      if (wave?.planned && !first) this.prepMs = 0.7 * this.prepMs + 0.3 * (performance.now() - t0);
       if (!wave) {
         if (inflight.size === 0) break;
         await Promise.race(inflight);
