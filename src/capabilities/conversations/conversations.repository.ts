@@ -1,5 +1,5 @@
 import type { Collection, Db } from 'mongodb';
-import { isDuplicateKey, upsertRacing } from '../../infra/db/mongo';
+import { isDuplicateKey, SCAN_BATCH, upsertRacing } from '../../infra/db/mongo';
 import type { ConversationRecord, ConversationsRepository } from './conversations.service';
 
 interface ConversationDoc extends Omit<ConversationRecord, 'id'> {
@@ -30,7 +30,7 @@ export class MongoConversationsRepository implements ConversationsRepository {
     const docs =
       ids.length <= 4
         ? (await Promise.all(ids.map((_id) => this.col.findOne({ _id })))).filter((d) => d !== null)
-        : await this.col.find({ _id: { $in: [...ids] } }).toArray();
+        : await this.col.find({ _id: { $in: [...ids] } }, SCAN_BATCH).toArray();
     return docs.map(toRecord);
   }
 

@@ -1,6 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import { ClaimsBacked, MongoClaimStore } from '../../infra/db/claims.repository';
-import { isDuplicateKey } from '../../infra/db/mongo';
+import { isDuplicateKey, SCAN_BATCH } from '../../infra/db/mongo';
 import type { Write } from '../../core/unit-of-work';
 import type { Claim } from '../../core/claims';
 import type { SlotMarker } from './delivery.rate-limit';
@@ -110,7 +110,9 @@ export class MongoDeliveryRepository
         ? (await Promise.all([...wanted].map((_id) => this.sentDocs.findOne({ _id })))).filter(
             (d) => d !== null,
           )
-        : await this.sentDocs.find(this.scansOnly ? {} : { _id: { $in: [...wanted] } }).toArray();
+        : await this.sentDocs
+            .find(this.scansOnly ? {} : { _id: { $in: [...wanted] } }, SCAN_BATCH)
+            .toArray();
     return new Map(docs.filter((d) => wanted.has(d._id)).map((d) => [d._id, d]));
   }
 
@@ -183,7 +185,7 @@ export class MongoDeliveryRepository
   /** Due pending messages; those already sent (recorded beside them, not yet folded) are not. */
   async findDue(now: Date, limit: number): Promise<OutboxMessage[]> {
     const docs = await this.outbox
-      .find({ status: 'pending', nextAttemptAt: { $lte: now } })
+      .find({ status: 'pending', nextAttemptAt: { $lte: now } }, SCAN_BATCH)
       .sort({ nextAttemptAt: 1 })
       .limit(limit)
       .toArray();
@@ -265,6 +267,7 @@ export class MongoDeliveryRepository
         : this.outbox
             .find(this.scansOnly ? { status: 'pending' } : { _id: { $in: [...ids] } }, {
               projection,
+              ...SCAN_BATCH,
             })
             .toArray(),
       // A send recorded beside a message counts: it is sent, whatever the message says yet.

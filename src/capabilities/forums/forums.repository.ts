@@ -1,6 +1,7 @@
 import type { Collection, Db } from 'mongodb';
 import type { Write } from '../../core/unit-of-work';
 import { fromStored } from '../../infra/db/journal';
+import { SCAN_BATCH } from '../../infra/db/mongo';
 import type { ForumsRepository } from './forums.service';
 import type { Forum } from './forums.types';
 
@@ -48,7 +49,7 @@ export class MongoForumsRepository implements ForumsRepository {
 
   async listForums(tenantId?: string): Promise<Forum[]> {
     const docs = await this.forums
-      .find(tenantId ? { tenantId } : {})
+      .find(tenantId ? { tenantId } : {}, SCAN_BATCH)
       .sort({ name: 1 })
       .toArray();
     return docs.map(fromStored);

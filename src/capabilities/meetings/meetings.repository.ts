@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { AnyBulkWriteOperation, Collection, Db } from 'mongodb';
 import type { Write } from '../../core/unit-of-work';
 import { fromStored } from '../../infra/db/journal';
-import { upsertRacing } from '../../infra/db/mongo';
+import { SCAN_BATCH, upsertRacing } from '../../infra/db/mongo';
 import type { MeetingsRepository, SaveOutcome } from './meetings.ports';
 import type { Meeting, MeetingOverrideRecord } from './meetings.types';
 
@@ -178,12 +178,16 @@ export class MongoMeetingsRepository implements MeetingsRepository {
     to: Date,
   ): Promise<Meeting[]> {
     const field = kind === 'deadline' ? 'deadlineReminderAt' : 'meetingReminderAt';
-    const docs = await this.meetings.find({ [field]: { $gte: from, $lte: to } }).toArray();
+    const docs = await this.meetings
+      .find({ [field]: { $gte: from, $lte: to } }, SCAN_BATCH)
+      .toArray();
     return docs.map(fromStored);
   }
 
   async meetingsWithDeadlineBetween(from: Date, to: Date): Promise<Meeting[]> {
-    const docs = await this.meetings.find({ deadlineAt: { $gte: from, $lte: to } }).toArray();
+    const docs = await this.meetings
+      .find({ deadlineAt: { $gte: from, $lte: to } }, SCAN_BATCH)
+      .toArray();
     return docs.map(fromStored);
   }
 

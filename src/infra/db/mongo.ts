@@ -129,3 +129,10 @@ export async function upsertRacing<T>(write: () => Promise<T>, attempts = 3): Pr
     }
   }
 }
+
+/**
+ * Cursor batch size for reads that return a whole collection's worth (every forum, the due
+ * messages): FerretDB v1 answers a `getMore` with about a hundred documents, so 1,000
+ * documents cost ten round trips; this makes it one (MongoDB caps a batch at 16 MB anyway).
+ */
+export const SCAN_BATCH = { batchSize: 10_000 } as const;
