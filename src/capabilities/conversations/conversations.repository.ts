@@ -1,5 +1,5 @@
 import type { Collection, Db } from 'mongodb';
-import { isDuplicateKey, SCAN_BATCH, upsertRacing } from '../../infra/db/mongo';
+import { insertManyUnique, isDuplicateKey, SCAN_BATCH, upsertRacing } from '../../infra/db/mongo';
 import type { ConversationRecord, ConversationsRepository } from './conversations.service';
 
 interface ConversationDoc extends Omit<ConversationRecord, 'id'> {
@@ -72,8 +72,11 @@ export class MongoConversationsRepository implements ConversationsRepository {
     await this.intros.deleteMany({ _id: { $in: [conversationId, `deferred:${conversationId}`] } });
   }
 
-  async save(record: ConversationRecord): Promise<void> {
+  async save(record: ConversationRecord, isNew = false): Promise<void> {
     const { id, ...rest } = record;
+    // A new conversation is inserted: on FerretDB v1 an insert costs the same whatever the
+    // collection's size, an update does not.
+    if (isNew && (await insertManyUnique(this.col, [{ _id: id, ...rest }])).has(id)) return;
     await upsertRacing(() => this.col.replaceOne({ _id: id }, rest, { upsert: true }));
   }
 

@@ -19,7 +19,8 @@ export interface ConversationsRepository {
   /** Many by id in one query (the outbox reads a batch's references at once). */
   findMany?(ids: readonly string[]): Promise<ConversationRecord[]>;
   /** Inserts or replaces the reference; keeps firstSeenAt. */
-  save(record: ConversationRecord): Promise<void>;
+  /** `isNew`: none was found just before (it is inserted; one that appeared meanwhile is replaced). */
+  save(record: ConversationRecord, isNew?: boolean): Promise<void>;
   /** The personal chat between the bot and a user, if the user has one with the bot. */
   personalConversationOf(tenantId: string, aadObjectId: string): Promise<ConversationRecord | null>;
   personalConversationsOf(tenantId: string, aadObjectId: string): Promise<ConversationRecord[]>;
@@ -60,13 +61,16 @@ export class ConversationsService {
     const now = this.clock.now();
     const existing = await this.repo.find(info.id);
     if (!existing || existing.serviceUrl !== serviceUrl) {
-      await this.repo.save({
-        ...info,
-        reference,
-        serviceUrl,
-        firstSeenAt: existing?.firstSeenAt ?? now,
-        lastSeenAt: now,
-      });
+      await this.repo.save(
+        {
+          ...info,
+          reference,
+          serviceUrl,
+          firstSeenAt: existing?.firstSeenAt ?? now,
+          lastSeenAt: now,
+        },
+        !existing,
+      );
     }
     if (this.known.size >= this.cacheSize) this.known.clear();
     this.known.set(info.id, serviceUrl);

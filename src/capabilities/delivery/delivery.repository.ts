@@ -1,6 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import { ClaimsBacked, MongoClaimStore } from '../../infra/db/claims.repository';
-import { isDuplicateKey, SCAN_BATCH } from '../../infra/db/mongo';
+import { insertManyUnique, isDuplicateKey, SCAN_BATCH } from '../../infra/db/mongo';
 import type { Write } from '../../core/unit-of-work';
 import type { Claim } from '../../core/claims';
 import type { SlotMarker } from './delivery.rate-limit';
@@ -435,47 +435,6 @@ async function insertUnique<T extends { _id: string }>(
     if (isDuplicateKey(e)) return false;
     throw e;
   }
-}
-
-/** Unordered insertMany: the ids inserted; duplicates (someone else's) are not errors. */
-async function insertManyUnique<T extends { _id: string }>(
-  col: Collection<T>,
-  docs: readonly T[],
-): Promise<Set<string>> {
-  if (docs.length === 0) return new Set();
-  const ids = docs.map((d) => d._id);
-  try {
-    await col.insertMany(
-      docs.map((d) => ({ ...d })) as unknown as Parameters<Collection<T>['insertMany']>[0],
-      {
-        ordered: false,
-      },
-    );
-    return new Set(ids);
-  } catch (e) {
-    const failed = duplicateIndexes(e);
-    if (!failed) throw e;
-    return new Set(ids.filter((_, i) => !failed.has(i)));
-  }
-}
-
-/** The indexes of an insertMany's duplicate-key errors, or null if it failed otherwise. */
-function duplicateIndexes(e: unknown): Set<number> | null {
-  const errors = (e as { writeErrors?: unknown }).writeErrors;
-  const list = Array.isArray(errors) ? errors : errors ? [errors] : [];
-  if (list.length === 0) return null;
-  const out = new Set<number>();
-  for (const w of list as {
-    code?: number;
-    index?: number;
-    err?: { code?: number; index?: number };
-  }[]) {
-    const code = w.code ?? w.err?.code;
-    const index = w.index ?? w.err?.index;
-    if (code !== 11000 || index === undefined) return null;
-    out.add(index);
-  }
-  return out;
 }
 
 function toDoc(msg: OutboxMessage): OutboxDoc {

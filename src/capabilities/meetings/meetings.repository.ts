@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { AnyBulkWriteOperation, Collection, Db } from 'mongodb';
 import type { Write } from '../../core/unit-of-work';
 import { fromStored } from '../../infra/db/journal';
-import { SCAN_BATCH, upsertRacing } from '../../infra/db/mongo';
+import { insertManyUnique, SCAN_BATCH, upsertRacing } from '../../infra/db/mongo';
 import type { MeetingsRepository, SaveOutcome } from './meetings.ports';
 import type { Meeting, MeetingOverrideRecord } from './meetings.types';
 
@@ -25,6 +25,8 @@ interface IndexDoc {
 
 const OVERRIDES = 'meetingOverrides';
 const INDEX = 'meetingIndex';
+/** In `meetingIndex`: the meetings stored before the index existed are indexed. */
+const INDEXED_MARKER = '~indexed';
 const key = (tenantId: string, id: string) => `${tenantId}:${id}`;
 /** A moved meeting's start in the index may lag its document by a crash; looked at this far back. */
 const MOVE_MARGIN_MS = 62 * 24 * 60 * 60 * 1000;
@@ -52,6 +54,7 @@ export class MongoMeetingsRepository implements MeetingsRepository {
     await this.meetings.createIndex({ meetingReminderAt: 1 });
     await this.meetings.createIndex({ deadlineAt: 1 });
     await this.overrides.createIndex({ tenantId: 1, forumId: 1 });
+    await this.indexStoredMeetings();
   }
 
   meetingWrite(meeting: Meeting): Write {
@@ -90,22 +93,30 @@ export class MongoMeetingsRepository implements MeetingsRepository {
     }
     for (const list of byForum.values()) {
       const { tenantId, forumId } = list[0]!;
-      const known = await this.forumIndex(tenantId, forumId);
+      const { entries: known, exists } = await this.forumIndex(tenantId, forumId);
       const changed = list.filter((m) => known.get(m.id)?.hash !== fingerprint(m));
       if (changed.length > 0) {
-        const ops: AnyBulkWriteOperation<MeetingDoc>[] = changed.map((m) => ({
-          replaceOne: {
-            filter: { _id: key(m.tenantId, m.id) },
-            replacement: { ...m, _id: key(m.tenantId, m.id) },
-            upsert: true,
-          },
-        }));
-        // Two scheduler passes (or instances) may materialize the same new meetings at once.
-        await upsertRacing(() => this.meetings.bulkWrite(ops, { ordered: false }));
+        const doc = (m: Meeting): MeetingDoc => ({ ...m, _id: key(m.tenantId, m.id) });
+        // Meetings new to the index are inserted (on FerretDB v1 an insert costs the same
+        // whatever the collection's size, an update does not); one found there already (a
+        // pass or instance materializing the same forum at once) is replaced like the rest.
+        const fresh = changed.filter((m) => !known.has(m.id));
+        const inserted = await insertManyUnique(this.meetings, fresh.map(doc));
+        const replace = changed.filter((m) => !inserted.has(key(m.tenantId, m.id)));
+        if (replace.length > 0) {
+          const ops: AnyBulkWriteOperation<MeetingDoc>[] = replace.map((m) => ({
+            replaceOne: {
+              filter: { _id: key(m.tenantId, m.id) },
+              replacement: doc(m),
+              upsert: true,
+            },
+          }));
+          await upsertRacing(() => this.meetings.bulkWrite(ops, { ordered: false }));
+        }
         const entries = new Map(known);
         for (const m of changed)
           entries.set(m.id, { id: m.id, start: m.start, hash: fingerprint(m) });
-        await this.writeIndex(tenantId, forumId, [...entries.values()]);
+        await this.writeIndex(tenantId, forumId, [...entries.values()], exists);
       }
       const saved = new Set(list.map((m) => m.id));
       for (const e of known.values())
@@ -115,33 +126,59 @@ export class MongoMeetingsRepository implements MeetingsRepository {
     return outcome;
   }
 
-  /**
-   * A forum's index by meeting id. A forum without one (meetings saved before the index
-   * existed) gets it built from one scan of its meetings, with empty fingerprints, so the next
-   * save writes them once.
-   */
-  private async forumIndex(tenantId: string, forumId: string): Promise<Map<string, IndexEntry>> {
+  /** A forum's index by meeting id, and whether it is stored (a forum without meetings has none). */
+  private async forumIndex(
+    tenantId: string,
+    forumId: string,
+  ): Promise<{ entries: Map<string, IndexEntry>; exists: boolean }> {
     const doc = await this.index.findOne({ _id: key(tenantId, forumId) });
-    if (doc)
-      return new Map(doc.entries.map((e) => [e.id, { ...e, start: new Date(e.start) }] as const));
-    const stored = await this.meetings
-      .find({ tenantId, forumId }, { projection: { id: 1, start: 1 } })
-      .toArray();
-    const entries = stored.map((m) => ({ id: m.id, start: new Date(m.start), hash: '' }));
-    if (entries.length > 0) await this.writeIndex(tenantId, forumId, entries);
-    return new Map(entries.map((e) => [e.id, e]));
+    const entries = new Map(
+      (doc?.entries ?? []).map((e) => [e.id, { ...e, start: new Date(e.start) }] as const),
+    );
+    return { entries, exists: doc !== null };
   }
 
   private async writeIndex(
     tenantId: string,
     forumId: string,
     entries: readonly IndexEntry[],
+    exists: boolean,
   ): Promise<void> {
     const _id = key(tenantId, forumId);
     const sorted = [...entries].sort((a, b) => a.start.getTime() - b.start.getTime());
-    await upsertRacing(() =>
-      this.index.replaceOne({ _id }, { tenantId, forumId, entries: sorted }, { upsert: true }),
+    const doc = { tenantId, forumId, entries: sorted };
+    // A forum's first index is inserted; one someone wrote meanwhile is replaced.
+    if (!exists && (await insertManyUnique(this.index, [{ _id, ...doc }])).has(_id)) return;
+    await upsertRacing(() => this.index.replaceOne({ _id }, doc, { upsert: true }));
+  }
+
+  /**
+   * Meetings stored before the index existed are indexed once, from one scan, before anything
+   * reads the index; a marker says it is done (an instance starting meanwhile does it too, to
+   * the same result). After that a forum without an index has no meetings.
+   */
+  private async indexStoredMeetings(): Promise<void> {
+    if (await this.index.findOne({ _id: INDEXED_MARKER })) return;
+    const byForum = new Map<string, { tenantId: string; forumId: string; entries: IndexEntry[] }>();
+    const stored = this.meetings.find(
+      {},
+      { projection: { tenantId: 1, forumId: 1, id: 1, start: 1 }, ...SCAN_BATCH },
     );
+    for await (const m of stored) {
+      const k = key(m.tenantId, m.forumId);
+      const forum = byForum.get(k) ?? { tenantId: m.tenantId, forumId: m.forumId, entries: [] };
+      // No fingerprint: the next save of each writes it once.
+      forum.entries.push({ id: m.id, start: new Date(m.start), hash: '' });
+      byForum.set(k, forum);
+    }
+    for (const f of byForum.values()) {
+      const { entries } = await this.forumIndex(f.tenantId, f.forumId);
+      for (const e of f.entries) if (!entries.has(e.id)) entries.set(e.id, e);
+      await this.writeIndex(f.tenantId, f.forumId, [...entries.values()], true);
+    }
+    await insertManyUnique(this.index, [
+      { _id: INDEXED_MARKER, tenantId: '', forumId: '', entries: [] },
+    ]);
   }
 
   /** Meetings of a forum starting at or after `from`, by start: its index, then each by `_id`. */
@@ -151,7 +188,7 @@ export class MongoMeetingsRepository implements MeetingsRepository {
     from: Date,
     limit: number,
   ): Promise<Meeting[]> {
-    const entries = [...(await this.forumIndex(tenantId, forumId)).values()]
+    const entries = [...(await this.forumIndex(tenantId, forumId)).entries.values()]
       .filter((e) => e.start.getTime() >= from.getTime() - MOVE_MARGIN_MS)
       .sort((a, b) => a.start.getTime() - b.start.getTime());
     const found: Meeting[] = [];

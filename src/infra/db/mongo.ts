@@ -3,6 +3,7 @@ import {
   MongoNetworkError,
   MongoServerError,
   MongoServerSelectionError,
+  type Collection,
   type Db,
 } from 'mongodb';
 
@@ -136,3 +137,44 @@ export async function upsertRacing<T>(write: () => Promise<T>, attempts = 3): Pr
  * documents cost ten round trips; this makes it one (MongoDB caps a batch at 16 MB anyway).
  */
 export const SCAN_BATCH = { batchSize: 10_000 } as const;
+
+/** Unordered insertMany: the ids inserted; duplicates (someone else's) are not errors. */
+export async function insertManyUnique<T extends { _id: string }>(
+  col: Collection<T>,
+  docs: readonly T[],
+): Promise<Set<string>> {
+  if (docs.length === 0) return new Set();
+  const ids = docs.map((d) => d._id);
+  try {
+    await col.insertMany(
+      docs.map((d) => ({ ...d })) as unknown as Parameters<Collection<T>['insertMany']>[0],
+      {
+        ordered: false,
+      },
+    );
+    return new Set(ids);
+  } catch (e) {
+    const failed = duplicateIndexes(e);
+    if (!failed) throw e;
+    return new Set(ids.filter((_, i) => !failed.has(i)));
+  }
+}
+
+/** The indexes of an insertMany's duplicate-key errors, or null if it failed otherwise. */
+function duplicateIndexes(e: unknown): Set<number> | null {
+  const errors = (e as { writeErrors?: unknown }).writeErrors;
+  const list = Array.isArray(errors) ? errors : errors ? [errors] : [];
+  if (list.length === 0) return null;
+  const out = new Set<number>();
+  for (const w of list as {
+    code?: number;
+    index?: number;
+    err?: { code?: number; index?: number };
+  }[]) {
+    const code = w.code ?? w.err?.code;
+    const index = w.index ?? w.err?.index;
+    if (code !== 11000 || index === undefined) return null;
+    out.add(index);
+  }
+  return out;
+}

@@ -60,11 +60,22 @@ describe('MongoConversationsRepository on the database', () => {
     expect(await db.collection('conversations').countDocuments({ _id: 'a:2' as never })).toBe(1);
   });
 
+  it('inserts a conversation said to be new, and replaces it when it was there after all', async () => {
+    const first = record('a:3', { lastSeenAt: at(1) });
+    await repo.save(first, true);
+    expect(await repo.find('a:3')).toEqual(first);
+    // Another request saved it between this one's read and its write.
+    const later = record('a:3', { serviceUrl: 'https://smba.example/emea/', lastSeenAt: at(2) });
+    await repo.save(later, true);
+    expect(await repo.find('a:3')).toEqual(later);
+    expect(await db.collection('conversations').countDocuments({ _id: 'a:3' as never })).toBe(1);
+  });
+
   it('ends with one document and no error when 20 saves of a new conversation race', async () => {
     const saves = Array.from({ length: 20 }, (_, i) =>
       record('a:race', { lastSeenAt: at(i), serviceUrl: `https://smba.example/${i}/` }),
     );
-    const results = await Promise.allSettled(saves.map((r) => repo.save(r)));
+    const results = await Promise.allSettled(saves.map((r, i) => repo.save(r, i % 2 === 0)));
     expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
     expect(await db.collection('conversations').countDocuments({ _id: 'a:race' as never })).toBe(1);
     // Whichever save came last: one of the 20, whole.
