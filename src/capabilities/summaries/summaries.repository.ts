@@ -1,6 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import { fromStored } from '../../infra/db/journal';
-import { isDuplicateKey, upsertRacing } from '../../infra/db/mongo';
+import { insertManyUnique, isDuplicateKey, upsertRacing } from '../../infra/db/mongo';
 import type { CounterDoc, TermSummary } from './summaries.types';
 
 const COUNTERS = 'summaryCounters';
@@ -110,6 +110,13 @@ export class MongoSummariesRepository {
     unset: readonly string[] = [],
   ): Promise<void> {
     const _id = counterId(key.tenantId, key.period, key.forumId);
+    // A forum's first facts of a period are inserted (on FerretDB v1 an insert costs the same
+    // whatever the collection's size, an update does not); one found there is updated.
+    const plain = unset.length === 0 && Object.keys(set).every((k) => !k.includes('.'));
+    if (plain && !(await this.counters.findOne({ _id }, { projection: { _id: 1 } }))) {
+      const doc = { ...set, ...key, _id } as unknown as CounterDoc;
+      if ((await insertManyUnique(this.counters, [doc])).has(_id)) return;
+    }
     await upsertRacing(() =>
       this.counters.updateOne(
         { _id },
