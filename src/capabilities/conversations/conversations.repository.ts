@@ -1,5 +1,5 @@
 import type { Collection, Db } from 'mongodb';
-import { insertManyUnique, isDuplicateKey, SCAN_BATCH, upsertRacing } from '../../infra/db/mongo';
+import { insertUnique, isDuplicateKey, SCAN_BATCH, upsertRacing } from '../../infra/db/mongo';
 import type { ConversationRecord, ConversationsRepository } from './conversations.service';
 
 interface ConversationDoc extends Omit<ConversationRecord, 'id'> {
@@ -76,7 +76,7 @@ export class MongoConversationsRepository implements ConversationsRepository {
     const { id, ...rest } = record;
     // A new conversation is inserted: on FerretDB v1 an insert costs the same whatever the
     // collection's size, an update does not.
-    if (isNew && (await insertManyUnique(this.col, [{ _id: id, ...rest }])).has(id)) return;
+    if (isNew && (await insertUnique(this.col, { _id: id, ...rest }))) return;
     await upsertRacing(() => this.col.replaceOne({ _id: id }, rest, { upsert: true }));
   }
 

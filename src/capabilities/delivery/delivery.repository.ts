@@ -1,6 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import { ClaimsBacked, MongoClaimStore } from '../../infra/db/claims.repository';
-import { insertManyUnique, isDuplicateKey, SCAN_BATCH } from '../../infra/db/mongo';
+import { insertManyUnique, insertUnique, SCAN_BATCH } from '../../infra/db/mongo';
 import type { Write } from '../../core/unit-of-work';
 import type { Claim } from '../../core/claims';
 import type { SlotMarker } from './delivery.rate-limit';
@@ -421,19 +421,6 @@ export class MongoDeliveryRepository
       .limit(limit)
       .toArray();
     return docs.map(toMessage);
-  }
-}
-
-async function insertUnique<T extends { _id: string }>(
-  col: Collection<T>,
-  doc: T,
-): Promise<boolean> {
-  try {
-    await col.insertOne(doc as Parameters<Collection<T>['insertOne']>[0]);
-    return true;
-  } catch (e) {
-    if (isDuplicateKey(e)) return false;
-    throw e;
   }
 }
 

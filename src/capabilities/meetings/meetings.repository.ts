@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { AnyBulkWriteOperation, Collection, Db } from 'mongodb';
 import type { Write } from '../../core/unit-of-work';
 import { fromStored } from '../../infra/db/journal';
-import { insertManyUnique, SCAN_BATCH, upsertRacing } from '../../infra/db/mongo';
+import { insertManyUnique, insertUnique, SCAN_BATCH, upsertRacing } from '../../infra/db/mongo';
 import type { MeetingsRepository, SaveOutcome } from './meetings.ports';
 import type { Meeting, MeetingOverrideRecord } from './meetings.types';
 
@@ -148,7 +148,7 @@ export class MongoMeetingsRepository implements MeetingsRepository {
     const sorted = [...entries].sort((a, b) => a.start.getTime() - b.start.getTime());
     const doc = { tenantId, forumId, entries: sorted };
     // A forum's first index is inserted; one someone wrote meanwhile is replaced.
-    if (!exists && (await insertManyUnique(this.index, [{ _id, ...doc }])).has(_id)) return;
+    if (!exists && (await insertUnique(this.index, { _id, ...doc }))) return;
     await upsertRacing(() => this.index.replaceOne({ _id }, doc, { upsert: true }));
   }
 
@@ -176,9 +176,7 @@ export class MongoMeetingsRepository implements MeetingsRepository {
       for (const e of f.entries) if (!entries.has(e.id)) entries.set(e.id, e);
       await this.writeIndex(f.tenantId, f.forumId, [...entries.values()], true);
     }
-    await insertManyUnique(this.index, [
-      { _id: INDEXED_MARKER, tenantId: '', forumId: '', entries: [] },
-    ]);
+    await insertUnique(this.index, { _id: INDEXED_MARKER, tenantId: '', forumId: '', entries: [] });
   }
 
   /** Meetings of a forum starting at or after `from`, by start: its index, then each by `_id`. */

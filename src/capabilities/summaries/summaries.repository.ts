@@ -1,6 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import { fromStored } from '../../infra/db/journal';
-import { insertManyUnique, isDuplicateKey, upsertRacing } from '../../infra/db/mongo';
+import { insertUnique, isDuplicateKey, upsertRacing } from '../../infra/db/mongo';
 import type { CounterDoc, TermSummary } from './summaries.types';
 
 const COUNTERS = 'summaryCounters';
@@ -115,7 +115,7 @@ export class MongoSummariesRepository {
     const plain = unset.length === 0 && Object.keys(set).every((k) => !k.includes('.'));
     if (plain && !(await this.counters.findOne({ _id }, { projection: { _id: 1 } }))) {
       const doc = { ...set, ...key, _id } as unknown as CounterDoc;
-      if ((await insertManyUnique(this.counters, [doc])).has(_id)) return;
+      if (await insertUnique(this.counters, doc)) return;
     }
     await upsertRacing(() =>
       this.counters.updateOne(

@@ -178,3 +178,17 @@ function duplicateIndexes(e: unknown): Set<number> | null {
   }
   return out;
 }
+
+/** Unique insert of one document: true if inserted, false if its `_id` was there (someone else's). */
+export async function insertUnique<T extends { _id: string }>(
+  col: Collection<T>,
+  doc: T,
+): Promise<boolean> {
+  try {
+    await col.insertOne(doc as Parameters<Collection<T>['insertOne']>[0]);
+    return true;
+  } catch (e) {
+    if (isDuplicateKey(e)) return false;
+    throw e;
+  }
+}
