@@ -1,5 +1,11 @@
 import type { Collection, Db } from 'mongodb';
-import { insertUnique, isDuplicateKey, SCAN_BATCH, upsertRacing } from '../../infra/db/mongo';
+import {
+  findEachById,
+  insertUnique,
+  isDuplicateKey,
+  SCAN_BATCH,
+  upsertRacing,
+} from '../../infra/db/mongo';
 import type { ConversationRecord, ConversationsRepository } from './conversations.service';
 
 interface ConversationDoc extends Omit<ConversationRecord, 'id'> {
@@ -29,7 +35,7 @@ export class MongoConversationsRepository implements ConversationsRepository {
     // A handful by `_id` (on FerretDB v1 `$in` scans the collection), more in one query.
     const docs =
       ids.length <= 4
-        ? (await Promise.all(ids.map((_id) => this.col.findOne({ _id })))).filter((d) => d !== null)
+        ? await findEachById(this.col, ids)
         : await this.col.find({ _id: { $in: [...ids] } }, SCAN_BATCH).toArray();
     return docs.map(toRecord);
   }

@@ -1,6 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import { ClaimsBacked, MongoClaimStore } from '../../infra/db/claims.repository';
-import { insertManyUnique, insertUnique, SCAN_BATCH } from '../../infra/db/mongo';
+import { findEachById, insertManyUnique, insertUnique, SCAN_BATCH } from '../../infra/db/mongo';
 import type { Write } from '../../core/unit-of-work';
 import type { Claim } from '../../core/claims';
 import type { SlotMarker } from './delivery.rate-limit';
@@ -107,9 +107,7 @@ export class MongoDeliveryRepository
     const wanted = new Set(ids);
     const docs =
       this.scansOnly && wanted.size <= FEW
-        ? (await Promise.all([...wanted].map((_id) => this.sentDocs.findOne({ _id })))).filter(
-            (d) => d !== null,
-          )
+        ? await findEachById(this.sentDocs, wanted)
         : await this.sentDocs
             .find(this.scansOnly ? {} : { _id: { $in: [...wanted] } }, SCAN_BATCH)
             .toArray();
@@ -261,9 +259,7 @@ export class MongoDeliveryRepository
     const byId = this.scansOnly && wanted.size <= FEW;
     const [docs, sent] = await Promise.all([
       byId
-        ? Promise.all([...wanted].map((_id) => this.outbox.findOne({ _id }, { projection }))).then(
-            (found) => found.filter((d) => d !== null),
-          )
+        ? findEachById(this.outbox, wanted, projection)
         : this.outbox
             .find(this.scansOnly ? { status: 'pending' } : { _id: { $in: [...ids] } }, {
               projection,
