@@ -1,8 +1,8 @@
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MongoClient } from 'mongodb';
+import { MongoClient, ObjectId } from 'mongodb';
 import {
   EmbeddedDbError,
   ensureFerretDbBinary,
@@ -80,6 +80,58 @@ describe('embedded FerretDB', () => {
     await new Promise((r) => setTimeout(r, 800));
     expect(errors).toHaveLength(1); // a clean stop is no death
     expect(readRunFile(dataDir)).toBeUndefined();
+  });
+
+  it('finds, updates and deletes by _id through the _id index (tools/ferretdb/source-edits.json)', async () => {
+    const db = await startEmbeddedDb({
+      projectRoot: PROJECT_ROOT,
+      dataDir: tempDir('samverkan-fdb-id-'),
+    });
+    const client = await new MongoClient(db.uri).connect();
+    try {
+      const col = client.db('ids').collection<{ _id: string | ObjectId; n: number }>('c');
+      const oid = new ObjectId();
+      await col.insertMany([
+        ...Array.from({ length: 50 }, (_, i) => ({ _id: `d${i}`, n: i })),
+        { _id: oid, n: -1 },
+      ]);
+      // SQLite's own plan, as FerretDB's explain reports it: a SEARCH of the unique index, not
+      // a SCAN of the table (unedited FerretDB v1.24.2 scans).
+      const explained = (await client
+        .db('ids')
+        .command({ explain: { find: 'c', filter: { _id: 'd7' } } })) as {
+        queryPlanner: { Plan: string[] };
+      };
+      expect(explained.queryPlanner.Plan.join('\n')).toMatch(/SEARCH .* USING INDEX \S+__id_/);
+      // The same path in updates and deletes, for string and ObjectId ids alike.
+      expect(await col.findOne({ _id: 'd7' })).toEqual({ _id: 'd7', n: 7 });
+      expect((await col.updateOne({ _id: 'd7' }, { $inc: { n: 100 } })).modifiedCount).toBe(1);
+      expect((await col.updateOne({ _id: oid }, { $set: { n: -2 } })).modifiedCount).toBe(1);
+      expect((await col.deleteOne({ _id: 'd8' })).deletedCount).toBe(1);
+      expect(await col.findOne({ _id: 'd7' })).toEqual({ _id: 'd7', n: 107 });
+      expect(await col.findOne({ _id: oid })).toEqual({ _id: oid, n: -2 });
+      expect(await col.findOne({ _id: 'd8' })).toBeNull();
+      expect(await col.countDocuments({})).toBe(50);
+      // The replaced document keeps its _id lookup (an update writes the whole document back).
+      await col.replaceOne({ _id: 'd9' }, { n: 9_000 });
+      expect(await col.findOne({ _id: 'd9' })).toEqual({ _id: 'd9', n: 9_000 });
+    } finally {
+      await client.close();
+      await db.stop();
+    }
+  });
+
+  it('stops the build when a source edit no longer finds its text', () => {
+    const root = tempDir('samverkan-edit-');
+    const dir = path.join(root, 'tools', 'ferretdb');
+    cpSync(path.join(PROJECT_ROOT, 'tools', 'ferretdb'), dir, { recursive: true });
+    const file = path.join(dir, 'source-edits.json');
+    const edits = JSON.parse(readFileSync(file, 'utf8')) as { edits: { from: string }[] };
+    edits.edits[0]!.from = 'text FerretDB does not have';
+    writeFileSync(file, JSON.stringify(edits));
+    expect(() => ensureFerretDbBinary(root)).toThrow(
+      /source edit "idColumn" expects its text once/,
+    );
   });
 
   it('backs off 0.5 s, 1 s, 2 s … up to 10 s between restarts', () => {

@@ -1,6 +1,15 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../../core/logger';
 
@@ -8,8 +17,10 @@ import type { Logger } from '../../core/logger';
  * The embedded database used when MONGODB_URI is unset: FerretDB v1 (MongoDB wire protocol over
  * SQLite), built from tools/ferretdb (our own tiny Go module) into .cache/ferretdb and reused
  * until those sources change. It listens on loopback only, with telemetry off.
+ * tools/ferretdb/source-edits.json lists small edits to FerretDB's own sources, applied at build
+ * time to a copy of the module (see there why).
  */
-const GO_SOURCES = ['go.mod', 'go.sum', 'main.go'];
+const GO_SOURCES = ['go.mod', 'go.sum', 'main.go', 'source-edits.json'];
 const BINARY = 'samverkan-ferretdb';
 
 export class EmbeddedDbError extends Error {
@@ -50,16 +61,23 @@ export function ensureFerretDbBinary(projectRoot: string, log?: Pick<Logger, 'in
     'building the embedded FerretDB (first run only; takes a few minutes)',
   );
   const tmp = `${binary}.${process.pid}.tmp`;
+  const goEnv = { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod' };
+  const modFile = editedModFile(srcDir, path.join(outDir, `edited.${process.pid}`), goEnv);
   const build = spawnSync(
     'go',
-    ['build', '-trimpath', '-tags', 'ferretdb_no_postgresql', '-o', tmp, '.'],
-    {
-      cwd: srcDir,
-      encoding: 'utf8',
-      env: { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+    [
+      'build',
+      '-trimpath',
+      '-tags',
+      'ferretdb_no_postgresql',
+      `-modfile=${modFile}`,
+      '-o',
+      tmp,
+      '.',
+    ],
+    { cwd: srcDir, encoding: 'utf8', env: goEnv, stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  rmSync(path.dirname(modFile), { recursive: true, force: true });
   if (build.status !== 0) {
     throw new EmbeddedDbError(
       `building the embedded FerretDB failed:\n${build.stderr || build.stdout || String(build.error)}`,
@@ -68,6 +86,68 @@ export function ensureFerretDbBinary(projectRoot: string, log?: Pick<Logger, 'in
   renameSync(tmp, binary); // atomic: a concurrent build just replaces it with an identical file
   writeFileSync(stampFile, `${hash}\n`);
   return binary;
+}
+
+interface SourceEdit {
+  name: string;
+  module: string;
+  file: string;
+  from: string;
+  to: string;
+}
+
+/**
+ * Copies each module tools/ferretdb/source-edits.json edits from Go's module cache into `dir`,
+ * applies the edits there and writes a go.mod that replaces those modules with the edited
+ * copies (for `go build -modfile`; `-overlay` may not replace files in the module cache).
+ * Returns that go.mod's path. An edit whose `from` is not found exactly once stops the build:
+ * the module changed under it.
+ */
+function editedModFile(srcDir: string, dir: string, env: NodeJS.ProcessEnv): string {
+  const { edits } = JSON.parse(readFileSync(path.join(srcDir, 'source-edits.json'), 'utf8')) as {
+    edits: SourceEdit[];
+  };
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const copies = new Map<string, string>();
+  for (const edit of edits) {
+    let copy = copies.get(edit.module);
+    if (!copy) {
+      // Where Go keeps the module (downloaded first if it is not there yet).
+      const list = spawnSync('go', ['list', '-m', '-f', '{{.Dir}}', edit.module], {
+        cwd: srcDir,
+        encoding: 'utf8',
+        env,
+      });
+      const moduleDir = list.stdout.trim();
+      if (list.status !== 0 || !moduleDir)
+        throw new EmbeddedDbError(
+          `building the embedded FerretDB failed: go list ${edit.module}:\n${list.stderr}`,
+        );
+      copy = path.join(dir, `module-${copies.size}`);
+      cpSync(moduleDir, copy, { recursive: true });
+      copies.set(edit.module, copy);
+    }
+    const file = path.join(copy, edit.file);
+    const text = readFileSync(file, 'utf8');
+    if (text.split(edit.from).length !== 2)
+      throw new EmbeddedDbError(
+        `building the embedded FerretDB failed: source edit "${edit.name}" expects its text once in ${edit.module}/${edit.file}`,
+      );
+    chmodSync(file, 0o644); // files in Go's module cache are read-only, and so is the copy
+    writeFileSync(
+      file,
+      text.replace(edit.from, () => edit.to),
+    );
+  }
+  const modFile = path.join(dir, 'go.mod');
+  const replaces = [...copies].map(([module, copy]) => `replace ${module} => ${copy}`);
+  writeFileSync(
+    modFile,
+    `${readFileSync(path.join(srcDir, 'go.mod'), 'utf8')}\n${replaces.join('\n')}\n`,
+  );
+  cpSync(path.join(srcDir, 'go.sum'), path.join(dir, 'go.sum'));
+  return modFile;
 }
 
 const RUN_FILE = 'ferretdb.run.json';
