@@ -165,6 +165,7 @@ export async function buildModules(
   return {
     ...runtime,
     tick: () => runtime.tick() as Promise<unknown> as Promise<TickResult>,
+    drain: () => runtime.drain() as Promise<unknown> as Promise<DrainResult>,
     help: help.services,
     gate,
     /** The kernel's unit of work (tests record other capabilities' events through it). */
@@ -199,4 +200,13 @@ export interface TickResult {
   retention: Record<string, RetentionOutcome>;
   /** How long the event dispatch and each job took, in milliseconds. */
   ms: Record<string, number>;
+  /** The outbox stopped at its bound with messages still being sent (Job.again). */
+  again: boolean;
+}
+
+/** A pass of the outbox alone (Runtime.drain), between full scheduler passes. */
+export interface DrainResult {
+  delivery: DeliveryRunStats;
+  ms: Record<string, number>;
+  again: boolean;
 }

@@ -3,7 +3,7 @@ import type { Clock } from './core/clock';
 import { systemClock } from './core/clock';
 import type { Logger } from './core/logger';
 import type { DeliveryOptions, DeliveryService } from './capabilities/delivery';
-import { buildModules, type Modules, type TickResult } from './app';
+import { buildModules, type DrainResult, type Modules, type TickResult } from './app';
 import type { Database } from './infra/db/mongo';
 import { openDatabase } from './infra/db/open-database';
 import { startLoop } from './infra/scheduler';
@@ -23,6 +23,11 @@ export interface StartOptions {
    * user does not wait for them. Tests leave it off: the gate loads them on first use.
    */
   warmGate?: boolean;
+  /**
+   * Benchmarks run `pass()` themselves: no scheduler loop is started, whatever
+   * SCHEDULER_INTERVAL_SECONDS says (which `pass()` still follows).
+   */
+  manualScheduler?: boolean;
 }
 
 export interface RunningApp {
@@ -37,6 +42,12 @@ export interface RunningApp {
   delivery: DeliveryService;
   /** One scheduler pass (tests call it with the ManualClock; production runs it in a loop). */
   tick(): Promise<TickResult>;
+  /**
+   * What one run of the scheduler loop does: a full pass (`tick`) when SCHEDULER_INTERVAL_SECONDS
+   * have gone by since the last one (by the app's clock), otherwise the outbox alone (after a
+   * pass that stopped with messages still being sent, the loop runs again at once).
+   */
+  pass(): Promise<({ full: true } & TickResult) | ({ full: false } & DrainResult)>;
   verbs: string[];
   stop(): Promise<void>;
 }
@@ -108,13 +119,16 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
     const { port, url } = await http.listen(config.port, config.host);
     listeningUrl = url;
     cleanups.push(() => http.close());
-    if (config.schedulerIntervalSeconds > 0) {
-      const loop = startLoop(
-        'scheduler',
-        modules.tick,
-        config.schedulerIntervalSeconds * 1000,
-        log,
-      );
+    const intervalMs = config.schedulerIntervalSeconds * 1000;
+    let lastFull = -Infinity;
+    const pass: RunningApp['pass'] = async () => {
+      const now = clock.now().getTime();
+      if (now - lastFull < intervalMs) return { full: false, ...(await modules.drain()) };
+      lastFull = now;
+      return { full: true, ...(await modules.tick()) };
+    };
+    if (intervalMs > 0 && !options.manualScheduler) {
+      const loop = startLoop('scheduler', pass, intervalMs, log);
       cleanups.push(() => loop.stop());
     }
     if (!config.downloadSigningKey && !config.localMode)
@@ -137,6 +151,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
       services: modules.faces,
       delivery: modules.faces.delivery,
       tick: modules.tick,
+      pass,
       verbs: modules.router.verbs(),
       stop: stopAll,
     };

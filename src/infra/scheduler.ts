@@ -7,7 +7,8 @@ export interface Loop {
 
 /**
  * Runs `task` every `intervalMs`, never two runs at once (the next starts `intervalMs` after the
- * previous one ended). A failing run is logged and the loop goes on.
+ * previous one ended; at once when the run resolved to `{ again: true }`). A failing run is
+ * logged and the loop goes on.
  */
 export function startLoop(
   name: string,
@@ -19,27 +20,29 @@ export function startLoop(
   let running: Promise<void> | undefined;
   let stopped = false;
 
-  const runOnce = async () => {
+  const runOnce = async (): Promise<boolean> => {
     try {
-      await task();
+      const result = (await task()) as { again?: unknown } | undefined;
+      return result?.again === true;
     } catch (e) {
       log.error(
         { loop: name, error: { name: (e as Error).name, code: (e as { code?: unknown }).code } },
         'scheduled run failed',
       );
+      return false;
     }
   };
-  const schedule = () => {
+  const schedule = (delayMs: number) => {
     if (stopped) return;
     timer = setTimeout(() => {
-      running = runOnce().finally(() => {
+      running = runOnce().then((again) => {
         running = undefined;
-        schedule();
+        schedule(again ? 0 : intervalMs);
       });
-    }, intervalMs);
+    }, delayMs);
     timer.unref();
   };
-  schedule();
+  schedule(intervalMs);
 
   return {
     async stop() {

@@ -36,6 +36,12 @@ export interface Kernel {
 export interface Job {
   name: string;
   run(now: Date): Promise<unknown>;
+  /**
+   * For a job that bounds its run and may stop with work it could do at once (the outbox after a
+   * burst's first 25 s): true when its last run did. The scheduler then runs the jobs that have
+   * `again` once more at once, the others at their interval (Runtime.drain).
+   */
+  again?(): boolean;
 }
 
 /**

@@ -62,8 +62,12 @@ export interface Runtime {
       events: DispatchStats;
       /** How long the event dispatch and each job took, in milliseconds. */
       ms: Record<string, number>;
+      /** A job stopped with work it could do at once (Job.again): run `drain()` next. */
+      again: boolean;
     }
   >;
+  /** Only the jobs that have `Job.again` (the outbox), as one pass; `again` as for tick. */
+  drain(): Promise<Record<string, unknown> & { ms: Record<string, number>; again: boolean }>;
 }
 
 /**
@@ -121,6 +125,19 @@ export function createKernel(
       owner: instance,
     });
     const jobs: Job[] = modules.flatMap((m) => m.jobs ?? []);
+    /** The jobs in order, as one pass: what several of them read (every forum) is read once. */
+    const runJobs = async (list: readonly Job[]) => {
+      const results: Record<string, unknown> = {};
+      const ms: Record<string, number> = {};
+      await inPass(async () => {
+        for (const job of list) {
+          const t = performance.now();
+          results[job.name] = await job.run(clock.now());
+          ms[job.name] = performance.now() - t;
+        }
+      });
+      return { results, ms, again: list.some((job) => job.again?.() === true) };
+    };
     await Promise.all([
       audit.init(),
       events.init(),
@@ -158,20 +175,21 @@ export function createKernel(
       tick: async () => {
         const recovered = await journal.recover(RECOVER_AFTER_MS);
         await d.dispatchNow(recovered.events);
-        const results: Record<string, unknown> = {};
-        const ms: Record<string, number> = {};
-        let t = performance.now();
+        const t = performance.now();
         const stats = await d.dispatchDue();
-        ms.events = performance.now() - t;
-        // The jobs run as one pass: what several of them read (every forum) is read once.
-        await inPass(async () => {
-          for (const job of jobs) {
-            t = performance.now();
-            results[job.name] = await job.run(clock.now());
-            ms[job.name] = performance.now() - t;
-          }
-        });
-        return { ...results, recovered: recovered.units, events: stats, ms };
+        const eventsMs = performance.now() - t;
+        const ran = await runJobs(jobs);
+        return {
+          ...ran.results,
+          recovered: recovered.units,
+          events: stats,
+          ms: { events: eventsMs, ...ran.ms },
+          again: ran.again,
+        };
+      },
+      drain: async () => {
+        const ran = await runJobs(jobs.filter((job) => job.again !== undefined));
+        return { ...ran.results, ms: ran.ms, again: ran.again };
       },
     };
   };

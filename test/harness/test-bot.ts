@@ -22,6 +22,8 @@ export interface TestBotOptions {
   clock?: ManualClock;
   dbName?: string;
   connector?: FakeConnector;
+  /** The test runs `app.pass()` itself (StartOptions.manualScheduler). */
+  manualScheduler?: boolean;
 }
 
 export interface HttpResult {
@@ -45,6 +47,7 @@ export class TestBot {
     readonly dbName: string,
     private readonly env: Record<string, string>,
     private readonly deliveryOptions: StartOptions['deliveryOptions'],
+    private readonly manualScheduler = false,
   ) {}
 
   static async start(o: TestBotOptions = {}): Promise<TestBot> {
@@ -55,6 +58,7 @@ export class TestBot {
       o.dbName ?? uniqueDbName(),
       o.env ?? {},
       o.deliveryOptions,
+      o.manualScheduler,
     );
     await bot.boot();
     bot.client = new MongoClient(inject('mongoUri'));
@@ -82,6 +86,7 @@ export class TestBot {
       log,
       clock: this.clock,
       ...(this.deliveryOptions ? { deliveryOptions: this.deliveryOptions } : {}),
+      manualScheduler: this.manualScheduler,
     });
   }
 

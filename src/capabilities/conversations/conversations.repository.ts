@@ -1,9 +1,9 @@
 import type { Collection, Db } from 'mongodb';
 import {
-  findEachById,
+  findByIds,
   insertUnique,
   isDuplicateKey,
-  SCAN_BATCH,
+  scansOnly,
   upsertRacing,
 } from '../../infra/db/mongo';
 import type { ConversationRecord, ConversationsRepository } from './conversations.service';
@@ -15,13 +15,16 @@ interface ConversationDoc extends Omit<ConversationRecord, 'id'> {
 export class MongoConversationsRepository implements ConversationsRepository {
   private readonly col: Collection<ConversationDoc>;
   private readonly intros: Collection<{ _id: string; at: Date }>;
+  /** FerretDB v1: `$in` scans (see findByIds). */
+  private scans = false;
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.col = db.collection<ConversationDoc>('conversations');
     this.intros = db.collection<{ _id: string; at: Date }>('conversationIntros');
   }
 
   async init(): Promise<void> {
+    this.scans = await scansOnly(this.db);
     await this.col.createIndex({ tenantId: 1, type: 1 });
   }
 
@@ -31,12 +34,7 @@ export class MongoConversationsRepository implements ConversationsRepository {
   }
 
   async findMany(ids: readonly string[]): Promise<ConversationRecord[]> {
-    if (ids.length === 0) return [];
-    // A handful by `_id` (on FerretDB v1 `$in` scans the collection), more in one query.
-    const docs =
-      ids.length <= 4
-        ? await findEachById(this.col, ids)
-        : await this.col.find({ _id: { $in: [...ids] } }, SCAN_BATCH).toArray();
+    const docs = await findByIds(this.col, ids, { scans: this.scans });
     return docs.map(toRecord);
   }
 

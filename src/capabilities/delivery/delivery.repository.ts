@@ -1,6 +1,12 @@
 import type { Collection, Db } from 'mongodb';
 import { ClaimsBacked, MongoClaimStore } from '../../infra/db/claims.repository';
-import { findEachById, insertManyUnique, insertUnique, SCAN_BATCH } from '../../infra/db/mongo';
+import {
+  findByIds,
+  insertManyUnique,
+  insertUnique,
+  SCAN_BATCH,
+  scansOnly,
+} from '../../infra/db/mongo';
 import type { Write } from '../../core/unit-of-work';
 import type { Claim } from '../../core/claims';
 import type { SlotMarker } from './delivery.rate-limit';
@@ -17,9 +23,6 @@ import type {
   SentRecord,
 } from './delivery.types';
 import { OUTBOX_STATUSES } from './delivery.types';
-
-/** Up to this many documents are read one by one by `_id` where `$in` would be a scan. */
-const FEW = 8;
 
 /**
  * The outbox on MongoDB, written to the FerretDB v1 subset: every exclusive step (message
@@ -103,23 +106,12 @@ export class MongoDeliveryRepository
    * collection is read whole, as any filter but one `_id` would; MongoDB uses the index.
    */
   private async sentAmong(ids: readonly string[]): Promise<Map<string, SentDoc>> {
-    if (ids.length === 0) return new Map();
-    const wanted = new Set(ids);
-    const docs =
-      this.scansOnly && wanted.size <= FEW
-        ? await findEachById(this.sentDocs, wanted)
-        : await this.sentDocs
-            .find(this.scansOnly ? {} : { _id: { $in: [...wanted] } }, SCAN_BATCH)
-            .toArray();
-    return new Map(docs.filter((d) => wanted.has(d._id)).map((d) => [d._id, d]));
+    const docs = await findByIds(this.sentDocs, ids, { scans: this.scansOnly });
+    return new Map(docs.map((d) => [d._id, d]));
   }
 
   async init(): Promise<void> {
-    const info = await this.db
-      .admin()
-      .command({ buildInfo: 1 })
-      .catch(() => ({}));
-    this.scansOnly = 'ferretdbVersion' in info;
+    this.scansOnly = await scansOnly(this.db);
     await this.outbox.createIndex({ status: 1, nextAttemptAt: 1 });
     await this.outbox.createIndex({ conversationId: 1, status: 1 });
     await this.outbox.createIndex({ tenantId: 1, status: 1, updatedAt: -1 });
@@ -180,15 +172,24 @@ export class MongoDeliveryRepository
     return sent && msg.status === 'pending' ? withSent(msg, sent) : msg;
   }
 
-  /** Due pending messages; those already sent (recorded beside them, not yet folded) are not. */
+  /**
+   * Up to `limit` due pending messages; those already sent (recorded beside them, not yet
+   * folded) are not. They still say pending and come first (they were due first), so as many
+   * more are read as there are sends recorded beside messages: a pass after a full batch finds
+   * the next batch, not the last one's sends.
+   */
   async findDue(now: Date, limit: number): Promise<OutboxMessage[]> {
+    const beside = await this.sentDocs.estimatedDocumentCount();
     const docs = await this.outbox
       .find({ status: 'pending', nextAttemptAt: { $lte: now } }, SCAN_BATCH)
       .sort({ nextAttemptAt: 1 })
-      .limit(limit)
+      .limit(limit + beside)
       .toArray();
     const sent = await this.sentAmong(docs.map((d) => d._id));
-    return docs.filter((d) => !sent.has(d._id)).map(toMessage);
+    return docs
+      .filter((d) => !sent.has(d._id))
+      .slice(0, limit)
+      .map(toMessage);
   }
 
   async update(
@@ -253,30 +254,22 @@ export class MongoDeliveryRepository
   /** The states of these messages; those that are not pending may be left out. */
   async states(ids: readonly string[]): Promise<OutboxState[]> {
     if (ids.length === 0) return [];
-    const wanted = new Set(ids);
     const projection = { _id: 1, status: 1, claimSeq: 1, nextAttemptAt: 1 } as const;
-    // Where `$in` is a scan, a handful (a pass's first wave) are read by `_id` instead.
-    const byId = this.scansOnly && wanted.size <= FEW;
     const [docs, sent] = await Promise.all([
-      byId
-        ? findEachById(this.outbox, wanted, projection)
-        : this.outbox
-            .find(this.scansOnly ? { status: 'pending' } : { _id: { $in: [...ids] } }, {
-              projection,
-              ...SCAN_BATCH,
-            })
-            .toArray(),
+      findByIds(this.outbox, ids, {
+        scans: this.scansOnly,
+        projection,
+        scanFilter: { status: 'pending' },
+      }),
       // A send recorded beside a message counts: it is sent, whatever the message says yet.
-      this.sentAmong([...wanted]),
+      this.sentAmong(ids),
     ]);
-    return docs
-      .filter((d) => wanted.has(d._id))
-      .map((d) => ({
-        id: d._id,
-        status: sent.has(d._id) ? 'sent' : d.status,
-        claimSeq: d.claimSeq,
-        nextAttemptAt: new Date(d.nextAttemptAt),
-      }));
+    return docs.map((d) => ({
+      id: d._id,
+      status: sent.has(d._id) ? 'sent' : d.status,
+      claimSeq: d.claimSeq,
+      nextAttemptAt: new Date(d.nextAttemptAt),
+    }));
   }
 
   /**

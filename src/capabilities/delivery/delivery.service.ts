@@ -38,6 +38,12 @@ export interface DeliveryOptions {
   batchSize: number;
   /** Sends in flight at once within one call. */
   concurrency: number;
+  /**
+   * drainDue's bounds: passes, and milliseconds after which no new pass starts (the other jobs
+   * wait for the scheduler pass to end; the outbox goes on at once in a pass of its own).
+   */
+  drainPasses: number;
+  drainMs: number;
   backoff: BackoffOptions;
   /**
    * Per conversation: slots (unique inserts, in bulk per wave). Per tenant (at most one
@@ -71,6 +77,8 @@ export const DEFAULT_DELIVERY_OPTIONS: Omit<DeliveryOptions, 'instanceId' | 'ran
   leaseMs: 2 * 60_000,
   batchSize: 1_000,
   concurrency: 16,
+  drainPasses: 500,
+  drainMs: 25_000,
   backoff: DEFAULT_BACKOFF,
   rateLimits: DELIVERY_RATE_LIMITS,
 };
@@ -99,6 +107,10 @@ export class DeliveryService {
   private lastSweep = 0;
   /** No pass before this moment (ms): see othersSending. */
   private idleUntil = 0;
+  /** See hasMore. */
+  private more = false;
+  /** The last pass found less than a batch due and left none of it for want of a slot. */
+  private drained = true;
 
   constructor(private readonly deps: DeliveryDeps) {
     this.options = {
@@ -175,6 +187,7 @@ export class DeliveryService {
     // more was due than it could read: the sends recorded beside their messages are written
     // into them (a burst's, after its last wave), by one instance at a time.
     const drained = due.length < this.options.batchSize;
+    this.drained = drained && stats.throttled === 0;
     if (drained && stats.throttled === 0 && stats.claimed >= due.length) await this.fold();
     if (stats.claimed || stats.throttled)
       this.deps.log.info({ ...stats, due: due.length }, 'outbox pass');
@@ -186,15 +199,32 @@ export class DeliveryService {
    * throttled or waiting for a retry), bounded in passes and in time, so a burst of reminders
    * drains in one scheduler run.
    */
-  async drainDue(maxPasses = 500, maxMs = 25_000): Promise<DeliveryRunStats> {
+  async drainDue(
+    maxPasses = this.options.drainPasses,
+    maxMs = this.options.drainMs,
+  ): Promise<DeliveryRunStats> {
     const total = emptyStats();
     const started = this.deps.clock.now().getTime();
+    this.more = false;
     for (let pass = 0; pass < maxPasses; pass++) {
       const stats = await this.deliverDue(this.deps.clock.now());
       for (const k of Object.keys(total) as (keyof DeliveryRunStats)[]) total[k] += stats[k];
-      if (stats.claimed === 0 || this.deps.clock.now().getTime() - started > maxMs) break;
+      if (stats.claimed === 0) break;
+      if (pass === maxPasses - 1 || this.deps.clock.now().getTime() - started > maxMs) {
+        // Stopped by a bound while the last pass left messages due that it could send.
+        this.more = !this.drained;
+        break;
+      }
     }
     return total;
+  }
+
+  /**
+   * The last drainDue stopped at its bound with messages still being sent: the scheduler runs
+   * the outbox again at once (a burst is not held back by the 30 s between scheduler passes).
+   */
+  hasMore(): boolean {
+    return this.more;
   }
 
   /** Counts by status and the latest dead letters of the admin's tenant. */

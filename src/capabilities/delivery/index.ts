@@ -68,7 +68,7 @@ export function registerDelivery(
       },
     ],
     capability: deliveryCapability(delivery),
-    jobs: [{ name: 'delivery', run: () => delivery.drainDue() }],
+    jobs: [{ name: 'delivery', run: () => delivery.drainDue(), again: () => delivery.hasMore() }],
     personalData: [
       {
         name: 'outbox',

@@ -198,7 +198,7 @@ export async function insertUnique<T extends { _id: string }>(
  * A few documents read one by one by `_id`, at once (on FerretDB v1 `$in` scans the collection;
  * a handful of `_id` lookups cost less). The ones not found are left out.
  */
-export async function findEachById<T extends { _id: string }>(
+async function findEachById<T extends { _id: string }>(
   col: Collection<T>,
   ids: Iterable<string>,
   projection?: Record<string, 0 | 1>,
@@ -207,4 +207,44 @@ export async function findEachById<T extends { _id: string }>(
     [...ids].map((_id) => col.findOne({ _id } as Filter<T>, projection ? { projection } : {})),
   );
   return found.filter((d) => d !== null) as T[];
+}
+
+/**
+ * Is the server FerretDB v1? There, any filter but `{ _id: <value> }` (`$in` on `_id` too) reads
+ * the whole collection; an `_id` equality uses the index (tools/ferretdb/source-edits.json).
+ */
+export async function scansOnly(db: Db): Promise<boolean> {
+  const info = await db
+    .admin()
+    .command({ buildInfo: 1 })
+    .catch(() => ({}));
+  return 'ferretdbVersion' in info;
+}
+
+/**
+ * Up to this many documents are read by `_id` one by one on FerretDB rather than by a scan:
+ * measured there (patched build, 5,000 documents of about 1 KB), 128 lookups at once took
+ * 50 ms and 256 took 130 ms, against 340–460 ms for the scan.
+ */
+export const BY_ID_MAX = 128;
+
+/**
+ * Documents by `_id` (those not found are left out). MongoDB and Cosmos DB: one `$in` query on
+ * the index. FerretDB (`scans`): up to BY_ID_MAX lookups by `_id`, otherwise one scan with
+ * `scanFilter` (an equality that narrows what is returned; the ids are picked in code).
+ */
+export async function findByIds<T extends { _id: string }>(
+  col: Collection<T>,
+  ids: readonly string[],
+  options: { scans: boolean; projection?: Record<string, 0 | 1>; scanFilter?: Filter<T> },
+): Promise<T[]> {
+  const wanted = new Set(ids);
+  if (wanted.size === 0) return [];
+  const { scans, projection } = options;
+  if (scans && wanted.size <= BY_ID_MAX) return findEachById(col, wanted, projection);
+  const filter = scans ? (options.scanFilter ?? {}) : { _id: { $in: [...wanted] } };
+  const docs = await col
+    .find(filter as Filter<T>, { ...(projection ? { projection } : {}), ...SCAN_BATCH })
+    .toArray();
+  return (docs as T[]).filter((d) => wanted.has(d._id));
 }
