@@ -83,4 +83,33 @@ describe('scheduler pass: a burst goes on without the other jobs', () => {
     clock.advance(30_000);
     expect((await bot.app.pass()).full).toBe(true);
   });
+
+  it('drains a burst of several full batches in one run, each read while the last is sent', async () => {
+    // Without a tenant budget (time then does not matter) and at most two messages a batch.
+    const other = await TestBot.start({
+      clock,
+      deliveryOptions: {
+        random: () => 0.5,
+        batchSize: 2,
+        rateLimits: { perConversation: [], perTenant: [] },
+      },
+    });
+    try {
+      for (let i = 0; i < CHANNELS; i++)
+        await other.send(message('hjälp', { kind: 'channel', conversationId: channel(i) }));
+      other.connector.clear();
+      const ids = Array.from({ length: CHANNELS }, (_, i) => `read-ahead:${i}`);
+      await other.app.delivery.enqueueMany(ids.map((id, i) => ({ ...note(i), id })));
+      // One run: passes of 2, 2 and 1, each after the first given the batch read ahead (one
+      // that missed or repeated the batch being sent would leave a pass with nothing to claim,
+      // which ends the run early).
+      const stats = await other.app.delivery.drainDue();
+      expect(stats).toMatchObject({ claimed: CHANNELS, sent: CHANNELS, throttled: 0 });
+      expect(other.app.delivery.hasMore()).toBe(false);
+      const sentTo = other.connector.sent.map((a) => a.conversationId).sort();
+      expect(sentTo).toEqual([...Array(CHANNELS).keys()].map(channel).sort());
+    } finally {
+      await other.stop();
+    }
+  });
 });

@@ -170,15 +170,32 @@ export class DeliveryService {
    * slot stay pending for a later pass.
    */
   async deliverDue(now?: Date): Promise<DeliveryRunStats> {
-    // `now` picks which messages are due; every slot, lease and timestamp inside the pass reads
-    // the clock afresh, so rate windows move on while a long pass runs.
+    return (await this.deliverPass(now ?? this.deps.clock.now(), null, false)).stats;
+  }
+
+  /**
+   * A pass over `given` (read now if null). With `readAhead`, a pass that found a full batch
+   * reads the next one while it sends (the messages due at its start, other than its own), so
+   * the next pass of a burst starts sending at once.
+   */
+  private async deliverPass(
+    start: Date,
+    given: OutboxMessage[] | null,
+    readAhead: boolean,
+  ): Promise<{ stats: DeliveryRunStats; next: Promise<OutboxMessage[] | null> | null }> {
+    // `start` picks which messages are due; every slot, lease and timestamp inside the pass
+    // reads the clock afresh, so rate windows move on while a long pass runs.
     const at = () => this.deps.clock.now();
-    const start = now ?? at();
     // Everything due last time was for tenants other instances are sending for, in turns
     // that have not ended: nothing to do here until then (not even reading what is due).
-    if (start.getTime() < this.idleUntil) return emptyStats();
+    if (start.getTime() < this.idleUntil) return { stats: emptyStats(), next: null };
     await this.sweep(start);
-    const due = await this.deps.repo.findDue(start, this.options.batchSize);
+    const { batchSize } = this.options;
+    const due = given ?? (await this.deps.repo.findDue(start, batchSize));
+    const next =
+      readAhead && due.length >= batchSize
+        ? this.deps.repo.findDue(start, batchSize, new Set(due.map((m) => m.id))).catch(() => null) // read again by the next pass
+        : null;
     const pass = new DeliveryPass(this.deps, this.options, this.limiter, this.budget, at);
     await pass.run(due);
     const { stats } = pass;
@@ -186,12 +203,12 @@ export class DeliveryService {
     // This pass dealt with everything it found due, nothing waits for a send moment and no
     // more was due than it could read: the sends recorded beside their messages are written
     // into them (a burst's, after its last wave), by one instance at a time.
-    const drained = due.length < this.options.batchSize;
+    const drained = due.length < batchSize;
     this.drained = drained && stats.throttled === 0;
     if (drained && stats.throttled === 0 && stats.claimed >= due.length) await this.fold();
     if (stats.claimed || stats.throttled)
       this.deps.log.info({ ...stats, due: due.length }, 'outbox pass');
-    return stats;
+    return { stats, next };
   }
 
   /**
@@ -206,8 +223,12 @@ export class DeliveryService {
     const total = emptyStats();
     const started = this.deps.clock.now().getTime();
     this.more = false;
+    let next: Promise<OutboxMessage[] | null> | null = null;
     for (let pass = 0; pass < maxPasses; pass++) {
-      const stats = await this.deliverDue(this.deps.clock.now());
+      const given: OutboxMessage[] | null = next ? await next : null;
+      const ran = await this.deliverPass(this.deps.clock.now(), given, true);
+      const { stats } = ran;
+      next = ran.next;
       for (const k of Object.keys(total) as (keyof DeliveryRunStats)[]) total[k] += stats[k];
       if (stats.claimed === 0) break;
       if (pass === maxPasses - 1 || this.deps.clock.now().getTime() - started > maxMs) {
