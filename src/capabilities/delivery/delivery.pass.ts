@@ -27,7 +27,7 @@ export const emptyStats = (): DeliveryRunStats => ({
 const isExpired = (m: OutboxMessage, now: Date) =>
   m.expiresAt !== undefined && m.expiresAt.getTime() <= now.getTime();
 
-type Reference = Readonly<Record<string, unknown>>;
+export type Reference = Readonly<Record<string, unknown>>;
 
 /** A message this pass holds the claim `seq` of. */
 interface Held {
@@ -69,7 +69,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export class DeliveryPass {
   readonly stats = emptyStats();
   private gone = new Set<string>();
-  private readonly references = new Map<string, Reference | null>();
+
   /** The pass's one read of every reference (started before the first wave). */
   private allReferences: Promise<void> = Promise.resolve();
   private readonly bulk: DeliveryBulkOps;
@@ -88,8 +88,18 @@ export class DeliveryPass {
     private readonly limiter: SlotLimiter,
     private readonly budget: TenantBudget | null,
     private readonly now: () => Date,
+    /**
+     * The references read so far: a drain's passes share them (a burst's conversations are
+     * read once per drain, not once per batch).
+     */
+    private readonly references = new Map<string, Reference | null>(),
   ) {
     this.bulk = bulkOps(deps.repo);
+  }
+
+  /** Settles when the pass's read of every reference has (the first wave is out by then). */
+  referencesRead(): Promise<void> {
+    return this.allReferences.catch(() => undefined);
   }
 
   async run(due: readonly OutboxMessage[]): Promise<void> {

@@ -8,6 +8,7 @@ import { authorize } from '../../core/permissions';
 import type { Logger } from '../../core/logger';
 import type { BackoffOptions } from './delivery.policy';
 import { DEFAULT_BACKOFF } from './delivery.policy';
+import type { Reference } from './delivery.pass';
 import type { RateLimits } from './delivery.rate-limit';
 import { DELIVERY_RATE_LIMITS, SlotLimiter, TenantBudget } from './delivery.rate-limit';
 import type {
@@ -182,6 +183,7 @@ export class DeliveryService {
     start: Date,
     given: OutboxMessage[] | null,
     readAhead: boolean,
+    references?: Map<string, Reference | null>,
   ): Promise<{ stats: DeliveryRunStats; next: Promise<OutboxMessage[] | null> | null }> {
     // `start` picks which messages are due; every slot, lease and timestamp inside the pass
     // reads the clock afresh, so rate windows move on while a long pass runs.
@@ -192,12 +194,24 @@ export class DeliveryService {
     await this.sweep(start);
     const { batchSize } = this.options;
     const due = given ?? (await this.deps.repo.findDue(start, batchSize));
+    const pass = new DeliveryPass(
+      this.deps,
+      this.options,
+      this.limiter,
+      this.budget,
+      at,
+      references,
+    );
+    const running = pass.run(due);
+    // Once the first wave is out and the references are in (not competing with them).
     const next =
       readAhead && due.length >= batchSize
-        ? this.deps.repo.findDue(start, batchSize, new Set(due.map((m) => m.id))).catch(() => null) // read again by the next pass
+        ? pass
+            .referencesRead()
+            .then(() => this.deps.repo.findDue(start, batchSize, new Set(due.map((m) => m.id))))
+            .catch(() => null) // read again by the next pass
         : null;
-    const pass = new DeliveryPass(this.deps, this.options, this.limiter, this.budget, at);
-    await pass.run(due);
+    await running;
     const { stats } = pass;
     this.idleUntil = this.othersSending(due, stats, at().getTime());
     // This pass dealt with everything it found due, nothing waits for a send moment and no
@@ -224,9 +238,11 @@ export class DeliveryService {
     const started = this.deps.clock.now().getTime();
     this.more = false;
     let next: Promise<OutboxMessage[] | null> | null = null;
+    // The conversations' references, read once for the drain (it lasts seconds).
+    const references = new Map<string, Reference | null>();
     for (let pass = 0; pass < maxPasses; pass++) {
       const given: OutboxMessage[] | null = next ? await next : null;
-      const ran = await this.deliverPass(this.deps.clock.now(), given, true);
+      const ran = await this.deliverPass(this.deps.clock.now(), given, true, references);
       const { stats } = ran;
       next = ran.next;
       for (const k of Object.keys(total) as (keyof DeliveryRunStats)[]) total[k] += stats[k];
