@@ -561,6 +561,12 @@ function main(): void {
         ],
       ),
     );
+    // Sends per second from the first tick: where the pace held and where it did not.
+    if (connector.accepted.length) {
+      const perSecond = new Array<number>(Math.ceil((lastDelivery - started) / 1000) + 1).fill(0);
+      for (const a of connector.accepted) perSecond[Math.floor((a.at - started) / 1000)]!++;
+      console.log(`sends per second from the first tick: ${perSecond.join(' ')}`);
+    }
     console.log('');
     const perMsg = (n: number) => (sentByEngine > 0 ? (n / sentByEngine).toFixed(2) : '-');
     const top = [...wire.stats.entries()].sort((a, b) => b[1].count - a[1].count);
