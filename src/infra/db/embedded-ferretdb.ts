@@ -113,16 +113,23 @@ function editedModFile(srcDir: string, dir: string, env: NodeJS.ProcessEnv): str
   for (const edit of edits) {
     let copy = copies.get(edit.module);
     if (!copy) {
-      // Where Go keeps the module (downloaded first if it is not there yet).
-      const list = spawnSync('go', ['list', '-m', '-f', '{{.Dir}}', edit.module], {
+      // Where Go keeps the module, downloaded first if it is not there yet (`go list -m` would
+      // leave Dir empty on a machine whose module cache does not have it).
+      const download = spawnSync('go', ['mod', 'download', '-json', edit.module], {
         cwd: srcDir,
         encoding: 'utf8',
         env,
       });
-      const moduleDir = list.stdout.trim();
-      if (list.status !== 0 || !moduleDir)
+      let moduleDir = '';
+      try {
+        const { Dir } = JSON.parse(download.stdout) as { Dir?: unknown };
+        if (typeof Dir === 'string') moduleDir = Dir;
+      } catch {
+        // reported below
+      }
+      if (download.status !== 0 || !moduleDir)
         throw new EmbeddedDbError(
-          `building the embedded FerretDB failed: go list ${edit.module}:\n${list.stderr}`,
+          `building the embedded FerretDB failed: go mod download ${edit.module}:\n${download.stderr || download.stdout}`,
         );
       copy = path.join(dir, `module-${copies.size}`);
       cpSync(moduleDir, copy, { recursive: true });
