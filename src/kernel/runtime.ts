@@ -125,27 +125,17 @@ export function createKernel(
       owner: instance,
     });
     const jobs: Job[] = modules.flatMap((m) => m.jobs ?? []);
-    /**
-     * The jobs in order, as one pass: what several of them read (every forum) is read once. A
-     * job whose last run stopped with work left (Job.again: the outbox in a burst) runs
-     * alongside the others instead of waiting its turn, so a full pass does not hold it up.
-     */
+    /** The jobs in order, as one pass: what several of them read (every forum) is read once. */
     const runJobs = async (list: readonly Job[]) => {
       const results: Record<string, unknown> = {};
       const ms: Record<string, number> = {};
-      const inOrder = async (some: readonly Job[]) => {
-        for (const job of some) {
+      await inPass(async () => {
+        for (const job of list) {
           const t = performance.now();
           results[job.name] = await job.run(clock.now());
           ms[job.name] = performance.now() - t;
         }
-      };
-      const busy = list.filter((job) => job.again?.() === true);
-      const settled = await inPass(() =>
-        Promise.allSettled([inOrder(list.filter((job) => !busy.includes(job))), inOrder(busy)]),
-      );
-      // Both ran to their end (or their first failure) before the pass ends.
-      for (const r of settled) if (r.status === 'rejected') throw r.reason;
+      });
       return { results, ms, again: list.some((job) => job.again?.() === true) };
     };
     await Promise.all([

@@ -84,7 +84,7 @@ describe('scheduler pass: a burst goes on without the other jobs', () => {
     expect((await bot.app.pass()).full).toBe(true);
   });
 
-  it('drains a burst of several full batches in one run, each read while the last is sent', async () => {
+  it('drains a burst of several full batches in one run', async () => {
     // Without a tenant budget (time then does not matter) and at most two messages a batch.
     const other = await TestBot.start({
       clock,
@@ -100,9 +100,9 @@ describe('scheduler pass: a burst goes on without the other jobs', () => {
       other.connector.clear();
       const ids = Array.from({ length: CHANNELS }, (_, i) => `read-ahead:${i}`);
       await other.app.delivery.enqueueMany(ids.map((id, i) => ({ ...note(i), id })));
-      // One run: passes of 2, 2 and 1, each after the first given the batch read ahead (one
-      // that missed or repeated the batch being sent would leave a pass with nothing to claim,
-      // which ends the run early).
+      // One run: passes of 2, 2 and 1 (a pass whose batch were filled up with the last one's
+      // sends, recorded beside messages that still say pending, would claim nothing, which
+      // ends the run early).
       const stats = await other.app.delivery.drainDue();
       expect(stats).toMatchObject({ claimed: CHANNELS, sent: CHANNELS, throttled: 0 });
       expect(other.app.delivery.hasMore()).toBe(false);

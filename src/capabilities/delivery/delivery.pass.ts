@@ -97,11 +97,6 @@ export class DeliveryPass {
     this.bulk = bulkOps(deps.repo);
   }
 
-  /** Settles when the pass's read of every reference has (the first wave is out by then). */
-  referencesRead(): Promise<void> {
-    return this.allReferences.catch(() => undefined);
-  }
-
   async run(due: readonly OutboxMessage[]): Promise<void> {
     if (due.length === 0) return;
     const conversationIds = [...new Set(due.map((m) => m.conversationId))];

@@ -176,21 +176,15 @@ export class MongoDeliveryRepository
    * Up to `limit` due pending messages; those already sent (recorded beside them, not yet
    * folded) are not. They still say pending and come first (they were due first), so as many
    * more are read as there are sends recorded beside messages: a pass after a full batch finds
-   * the next batch, not the last one's sends. `skip`: a batch still being sent (read ahead).
+   * the next batch, not the last one's sends.
    */
-  async findDue(
-    now: Date,
-    limit: number,
-    skip: ReadonlySet<string> = new Set(),
-  ): Promise<OutboxMessage[]> {
+  async findDue(now: Date, limit: number): Promise<OutboxMessage[]> {
     const beside = await this.sentDocs.estimatedDocumentCount();
-    const docs = (
-      await this.outbox
-        .find({ status: 'pending', nextAttemptAt: { $lte: now } }, SCAN_BATCH)
-        .sort({ nextAttemptAt: 1 })
-        .limit(limit + beside + skip.size)
-        .toArray()
-    ).filter((d) => !skip.has(d._id));
+    const docs = await this.outbox
+      .find({ status: 'pending', nextAttemptAt: { $lte: now } }, SCAN_BATCH)
+      .sort({ nextAttemptAt: 1 })
+      .limit(limit + beside)
+      .toArray();
     const sent = await this.sentAmong(docs.map((d) => d._id));
     return docs
       .filter((d) => !sent.has(d._id))

@@ -171,29 +171,23 @@ export class DeliveryService {
    * slot stay pending for a later pass.
    */
   async deliverDue(now?: Date): Promise<DeliveryRunStats> {
-    return (await this.deliverPass(now ?? this.deps.clock.now(), null, false)).stats;
+    return this.deliverPass(now ?? this.deps.clock.now());
   }
 
-  /**
-   * A pass over `given` (read now if null). With `readAhead`, a pass that found a full batch
-   * reads the next one while it sends (the messages due at its start, other than its own), so
-   * the next pass of a burst starts sending at once.
-   */
+  /** One pass (deliverDue); a drain's passes share the references they read. */
   private async deliverPass(
     start: Date,
-    given: OutboxMessage[] | null,
-    readAhead: boolean,
     references?: Map<string, Reference | null>,
-  ): Promise<{ stats: DeliveryRunStats; next: Promise<OutboxMessage[] | null> | null }> {
+  ): Promise<DeliveryRunStats> {
     // `start` picks which messages are due; every slot, lease and timestamp inside the pass
     // reads the clock afresh, so rate windows move on while a long pass runs.
     const at = () => this.deps.clock.now();
     // Everything due last time was for tenants other instances are sending for, in turns
     // that have not ended: nothing to do here until then (not even reading what is due).
-    if (start.getTime() < this.idleUntil) return { stats: emptyStats(), next: null };
+    if (start.getTime() < this.idleUntil) return emptyStats();
     await this.sweep(start);
     const { batchSize } = this.options;
-    const due = given ?? (await this.deps.repo.findDue(start, batchSize));
+    const due = await this.deps.repo.findDue(start, batchSize);
     const pass = new DeliveryPass(
       this.deps,
       this.options,
@@ -202,16 +196,7 @@ export class DeliveryService {
       at,
       references,
     );
-    const running = pass.run(due);
-    // Once the first wave is out and the references are in (not competing with them).
-    const next =
-      readAhead && due.length >= batchSize
-        ? pass
-            .referencesRead()
-            .then(() => this.deps.repo.findDue(start, batchSize, new Set(due.map((m) => m.id))))
-            .catch(() => null) // read again by the next pass
-        : null;
-    await running;
+    await pass.run(due);
     const { stats } = pass;
     this.idleUntil = this.othersSending(due, stats, at().getTime());
     // This pass dealt with everything it found due, nothing waits for a send moment and no
@@ -222,7 +207,7 @@ export class DeliveryService {
     if (drained && stats.throttled === 0 && stats.claimed >= due.length) await this.fold();
     if (stats.claimed || stats.throttled)
       this.deps.log.info({ ...stats, due: due.length }, 'outbox pass');
-    return { stats, next };
+    return stats;
   }
 
   /**
@@ -237,14 +222,10 @@ export class DeliveryService {
     const total = emptyStats();
     const started = this.deps.clock.now().getTime();
     this.more = false;
-    let next: Promise<OutboxMessage[] | null> | null = null;
     // The conversations' references, read once for the drain (it lasts seconds).
     const references = new Map<string, Reference | null>();
     for (let pass = 0; pass < maxPasses; pass++) {
-      const given: OutboxMessage[] | null = next ? await next : null;
-      const ran = await this.deliverPass(this.deps.clock.now(), given, true, references);
-      const { stats } = ran;
-      next = ran.next;
+      const stats = await this.deliverPass(this.deps.clock.now(), references);
       for (const k of Object.keys(total) as (keyof DeliveryRunStats)[]) total[k] += stats[k];
       if (stats.claimed === 0) break;
       if (pass === maxPasses - 1 || this.deps.clock.now().getTime() - started > maxMs) {

@@ -29,10 +29,10 @@ export class FakeDeliveryRepository implements DeliveryRepository {
     const m = this.messages.get(id);
     return Promise.resolve(m ? copy(m) : null);
   }
-  findDue(now: Date, limit: number, skip: ReadonlySet<string> = new Set()) {
+  findDue(now: Date, limit: number) {
     return Promise.resolve(
       [...this.messages.values()]
-        .filter((m) => m.status === 'pending' && m.nextAttemptAt <= now && !skip.has(m.id))
+        .filter((m) => m.status === 'pending' && m.nextAttemptAt <= now)
         .sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime())
         .slice(0, limit)
         .map(copy),
