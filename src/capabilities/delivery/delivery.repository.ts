@@ -85,11 +85,7 @@ export class MongoDeliveryRepository
   private readonly claimDocs: Collection<ClaimDoc>;
   private readonly sentDocs: Collection<SentDoc>;
 
-  /**
-   * FerretDB v1 answers any filter but `{ _id: <value> }` by reading the whole collection, and
-   * an `$in` costs it far more per document than an equality: there, states are read with an
-   * equality filter (one pass over the collection); MongoDB looks the ids up in the index.
-   */
+  /** FerretDB v1: any filter but `{ _id: <value> }` reads the whole collection (findByIds). */
   private scansOnly = false;
 
   constructor(private readonly db: Db) {
@@ -101,10 +97,7 @@ export class MongoDeliveryRepository
     this.sentDocs = db.collection<SentDoc>(SENT_COLLECTION);
   }
 
-  /**
-   * The sends recorded beside these messages. On FerretDB the (small: folded when idle)
-   * collection is read whole, as any filter but one `_id` would; MongoDB uses the index.
-   */
+  /** The sends recorded beside these messages (findByIds: by `_id`, or one scan for many). */
   private async sentAmong(ids: readonly string[]): Promise<Map<string, SentDoc>> {
     const docs = await findByIds(this.sentDocs, ids, { scans: this.scansOnly });
     return new Map(docs.map((d) => [d._id, d]));

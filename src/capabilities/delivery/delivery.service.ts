@@ -168,20 +168,16 @@ export class DeliveryService {
   /**
    * One pass: finds up to `batchSize` due messages with one query, then claims, sends within
    * the rate limits and records them in waves (see DeliveryPass). Messages that get no send
-   * slot stay pending for a later pass.
+   * slot stay pending for a later pass. A drain's passes share the `references` they read.
    */
-  async deliverDue(now?: Date): Promise<DeliveryRunStats> {
-    return this.deliverPass(now ?? this.deps.clock.now());
-  }
-
-  /** One pass (deliverDue); a drain's passes share the references they read. */
-  private async deliverPass(
-    start: Date,
+  async deliverDue(
+    now?: Date,
     references?: Map<string, Reference | null>,
   ): Promise<DeliveryRunStats> {
-    // `start` picks which messages are due; every slot, lease and timestamp inside the pass
-    // reads the clock afresh, so rate windows move on while a long pass runs.
+    // `now` picks which messages are due; every slot, lease and timestamp inside the pass reads
+    // the clock afresh, so rate windows move on while a long pass runs.
     const at = () => this.deps.clock.now();
+    const start = now ?? at();
     // Everything due last time was for tenants other instances are sending for, in turns
     // that have not ended: nothing to do here until then (not even reading what is due).
     if (start.getTime() < this.idleUntil) return emptyStats();
@@ -202,9 +198,8 @@ export class DeliveryService {
     // This pass dealt with everything it found due, nothing waits for a send moment and no
     // more was due than it could read: the sends recorded beside their messages are written
     // into them (a burst's, after its last wave), by one instance at a time.
-    const drained = due.length < batchSize;
-    this.drained = drained && stats.throttled === 0;
-    if (drained && stats.throttled === 0 && stats.claimed >= due.length) await this.fold();
+    this.drained = due.length < batchSize && stats.throttled === 0;
+    if (this.drained && stats.claimed >= due.length) await this.fold();
     if (stats.claimed || stats.throttled)
       this.deps.log.info({ ...stats, due: due.length }, 'outbox pass');
     return stats;
@@ -225,7 +220,7 @@ export class DeliveryService {
     // The conversations' references, read once for the drain (it lasts seconds).
     const references = new Map<string, Reference | null>();
     for (let pass = 0; pass < maxPasses; pass++) {
-      const stats = await this.deliverPass(this.deps.clock.now(), references);
+      const stats = await this.deliverDue(this.deps.clock.now(), references);
       for (const k of Object.keys(total) as (keyof DeliveryRunStats)[]) total[k] += stats[k];
       if (stats.claimed === 0) break;
       if (pass === maxPasses - 1 || this.deps.clock.now().getTime() - started > maxMs) {
