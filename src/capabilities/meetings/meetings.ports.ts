@@ -8,6 +8,12 @@ export interface SaveOutcome {
   others: { tenantId: string; id: string; start: Date }[];
 }
 
+/** Meetings whose reminder of each kind falls due in a window. */
+export interface RemindersDue {
+  deadline: Meeting[];
+  meeting: Meeting[];
+}
+
 /** Storage port; meetings.repository.ts implements it on MongoDB. */
 export interface MeetingsRepository {
   /**
@@ -18,12 +24,8 @@ export interface MeetingsRepository {
   /** Meetings of a forum starting at or after `from`, by start. */
   meetingsFrom(tenantId: string, forumId: string, from: Date, limit: number): Promise<Meeting[]>;
   getMeeting(tenantId: string, meetingId: string): Promise<Meeting | null>;
-  /** Meetings whose reminder moment of the given kind lies in [from, to]. */
-  meetingsWithReminderBetween(
-    kind: 'deadline' | 'meeting',
-    from: Date,
-    to: Date,
-  ): Promise<Meeting[]>;
+  /** Meetings whose reminder moment of each kind lies in [from, to] (one read for both). */
+  meetingsWithRemindersBetween(from: Date, to: Date): Promise<RemindersDue>;
   /** Meetings of every forum whose case deadline lies in [from, to] (the agenda digests). */
   meetingsWithDeadlineBetween(from: Date, to: Date): Promise<Meeting[]>;
   overridesFor(tenantId: string, forumId: string): Promise<MeetingOverrideRecord[]>;

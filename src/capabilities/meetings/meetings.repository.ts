@@ -3,7 +3,7 @@ import type { AnyBulkWriteOperation, Collection, Db } from 'mongodb';
 import type { Write } from '../../core/unit-of-work';
 import { fromStored } from '../../infra/db/journal';
 import { insertManyUnique, insertUnique, SCAN_BATCH, upsertRacing } from '../../infra/db/mongo';
-import type { MeetingsRepository, SaveOutcome } from './meetings.ports';
+import type { MeetingsRepository, RemindersDue, SaveOutcome } from './meetings.ports';
 import type { Meeting, MeetingOverrideRecord } from './meetings.types';
 
 type MeetingDoc = Meeting & { _id: string };
@@ -206,17 +206,23 @@ export class MongoMeetingsRepository implements MeetingsRepository {
     return doc ? fromStored(doc) : null;
   }
 
-  /** Meetings whose reminder moment of the given kind lies in [from, to]. */
-  async meetingsWithReminderBetween(
-    kind: 'deadline' | 'meeting',
-    from: Date,
-    to: Date,
-  ): Promise<Meeting[]> {
-    const field = kind === 'deadline' ? 'deadlineReminderAt' : 'meetingReminderAt';
+  /**
+   * Meetings whose deadline reminder, and those whose meeting reminder, lies in [from, to]: one
+   * query for both kinds (on FerretDB a filter other than `_id` reads the whole collection, so
+   * one read instead of two halves what the scheduler's reminders job costs).
+   */
+  async meetingsWithRemindersBetween(from: Date, to: Date): Promise<RemindersDue> {
+    const range = { $gte: from, $lte: to };
     const docs = await this.meetings
-      .find({ [field]: { $gte: from, $lte: to } }, SCAN_BATCH)
+      .find({ $or: [{ deadlineReminderAt: range }, { meetingReminderAt: range }] }, SCAN_BATCH)
       .toArray();
-    return docs.map(fromStored);
+    const within = (d: Date) => d.getTime() >= from.getTime() && d.getTime() <= to.getTime();
+    const due: RemindersDue = { deadline: [], meeting: [] };
+    for (const meeting of docs.map(fromStored)) {
+      if (within(meeting.deadlineReminderAt)) due.deadline.push(meeting);
+      if (within(meeting.meetingReminderAt)) due.meeting.push(meeting);
+    }
+    return due;
   }
 
   async meetingsWithDeadlineBetween(from: Date, to: Date): Promise<Meeting[]> {

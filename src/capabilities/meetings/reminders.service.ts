@@ -5,18 +5,12 @@ import { translator } from '../../i18n/i18n';
 import type { NewMessage, Outbox } from '../../core/outbox';
 import type { Forum } from '../forums';
 import { deadlineReminderCard, meetingReminderCard } from './meetings.cards';
-import type { MeetingForums } from './meetings.ports';
+import type { MeetingForums, MeetingsRepository } from './meetings.ports';
 import type { MeetingsService } from './meetings.service';
 import type { Meeting } from './meetings.types';
 
-/** Reads meetings whose reminder moment lies in a window (meetings.repository.ts). */
-export interface DueMeetingsReader {
-  meetingsWithReminderBetween(
-    kind: 'deadline' | 'meeting',
-    from: Date,
-    to: Date,
-  ): Promise<Meeting[]>;
-}
+/** Reads meetings whose reminder moments lie in a window (meetings.repository.ts). */
+export type DueMeetingsReader = Pick<MeetingsRepository, 'meetingsWithRemindersBetween'>;
 
 export interface ReminderRunStats {
   forums: number;
@@ -59,17 +53,16 @@ export class ReminderService {
   async run(now: Date = this.deps.clock.now()): Promise<ReminderRunStats> {
     const stats: ReminderRunStats = { forums: 0, materialized: 0, enqueued: 0, expired: 0 };
     const from = new Date(now.getTime() - (this.deps.lookbackMs ?? 7 * DAY));
-    // Three independent reads, at once.
-    const [forums, ...byKind] = await Promise.all([
+    // Two independent reads, at once.
+    const [forums, dueByKind] = await Promise.all([
       this.deps.forums.allForums(),
-      this.deps.meetings.meetingsWithReminderBetween('deadline', from, now),
-      this.deps.meetings.meetingsWithReminderBetween('meeting', from, now),
+      this.deps.meetings.meetingsWithRemindersBetween(from, now),
     ]);
     const byKey = new Map(forums.map((f) => [`${f.tenantId}:${f.id}`, f]));
     stats.forums = forums.length;
     const due: NewMessage[] = [];
-    for (const [k, kind] of (['deadline', 'meeting'] as const).entries()) {
-      for (const meeting of byKind[k]!) {
+    for (const kind of ['deadline', 'meeting'] as const) {
+      for (const meeting of dueByKind[kind]) {
         const forum = byKey.get(`${meeting.tenantId}:${meeting.forumId}`);
         if (!forum?.binding || forum.binding.status !== 'active') continue;
         if (meeting.status !== 'scheduled' && meeting.status !== 'moved') continue;

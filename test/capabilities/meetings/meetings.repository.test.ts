@@ -141,28 +141,32 @@ describe('MongoMeetingsRepository on the database', () => {
 
   it('finds the meetings whose reminder of either kind falls in a window, bounds included', async () => {
     const m = fossam[1]!; // 10 December
-    const deadline = await repo.meetingsWithReminderBetween(
-      'deadline',
+    const deadlineWindow = await repo.meetingsWithRemindersBetween(
       m.deadlineReminderAt,
       new Date(m.deadlineReminderAt.getTime() + HOUR),
     );
     // Every tenant's (the scheduler's view): tenant-2's Fossam meets then too.
     const both = ['tenant-1/fossam:2026-12-10', 'tenant-2/fossam:2026-12-10'];
     const keys = (ms: Meeting[]) => ms.map((x) => `${x.tenantId}/${x.id}`).sort();
-    expect(keys(deadline)).toEqual(both);
-    const meetingReminders = await repo.meetingsWithReminderBetween(
-      'meeting',
+    expect(keys(deadlineWindow.deadline)).toEqual(both);
+    // The same meetings' meeting reminders are days later: not in this window.
+    expect(deadlineWindow.meeting).toEqual([]);
+    const meetingWindow = await repo.meetingsWithRemindersBetween(
       new Date(m.meetingReminderAt.getTime() - HOUR),
       m.meetingReminderAt,
     );
-    expect(keys(meetingReminders)).toEqual(both);
+    expect(keys(meetingWindow.meeting)).toEqual(both);
+    expect(meetingWindow.deadline).toEqual([]);
+    // A window holding both moments gives each meeting under both kinds.
+    const wide = await repo.meetingsWithRemindersBetween(m.deadlineReminderAt, m.meetingReminderAt);
+    expect(keys(wide.deadline)).toContain('tenant-1/fossam:2026-12-10');
+    expect(keys(wide.meeting)).toContain('tenant-1/fossam:2026-12-10');
     expect(
-      await repo.meetingsWithReminderBetween(
-        'deadline',
+      await repo.meetingsWithRemindersBetween(
         new Date(m.deadlineReminderAt.getTime() + 1),
         new Date(m.deadlineReminderAt.getTime() + HOUR),
       ),
-    ).toEqual([]);
+    ).toEqual({ deadline: [], meeting: [] });
   });
 
   it('writes an override and a meeting in a unit of work, and lists a forum’s overrides by time', async () => {
