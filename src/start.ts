@@ -127,6 +127,8 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
       lastFull = now;
       return { full: true, ...(await modules.tick()) };
     };
+    // (Stopping runs these in reverse: the loop stops, then what its jobs left going.)
+    cleanups.push(() => modules.settle());
     if (intervalMs > 0 && !options.manualScheduler) {
       const loop = startLoop('scheduler', pass, intervalMs, log);
       cleanups.push(() => loop.stop());

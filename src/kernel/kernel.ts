@@ -42,6 +42,11 @@ export interface Job {
    * `again` once more at once, the others at their interval (Runtime.drain).
    */
   again?(): boolean;
+  /**
+   * Ends what a run left going (the outbox's drain goes on sending past the end of its run):
+   * called when the app stops, after the scheduler loop has.
+   */
+  settle?(): Promise<void>;
 }
 
 /**

@@ -68,6 +68,8 @@ export interface Runtime {
   >;
   /** Only the jobs that have `Job.again` (the outbox), as one pass; `again` as for tick. */
   drain(): Promise<Record<string, unknown> & { ms: Record<string, number>; again: boolean }>;
+  /** Ends what the jobs left going (Job.settle); for stopping, after the scheduler loop. */
+  settle(): Promise<void>;
 }
 
 /**
@@ -125,19 +127,6 @@ export function createKernel(
       owner: instance,
     });
     const jobs: Job[] = modules.flatMap((m) => m.jobs ?? []);
-    /** The jobs in order, as one pass: what several of them read (every forum) is read once. */
-    const runJobs = async (list: readonly Job[]) => {
-      const results: Record<string, unknown> = {};
-      const ms: Record<string, number> = {};
-      await inPass(async () => {
-        for (const job of list) {
-          const t = performance.now();
-          results[job.name] = await job.run(clock.now());
-          ms[job.name] = performance.now() - t;
-        }
-      });
-      return { results, ms, again: list.some((job) => job.again?.() === true) };
-    };
     await Promise.all([
       audit.init(),
       events.init(),
@@ -178,7 +167,7 @@ export function createKernel(
         const t = performance.now();
         const stats = await d.dispatchDue();
         const eventsMs = performance.now() - t;
-        const ran = await runJobs(jobs);
+        const ran = await runJobs(jobs, () => clock.now());
         return {
           ...ran.results,
           recovered: recovered.units,
@@ -187,11 +176,44 @@ export function createKernel(
           again: ran.again,
         };
       },
+      settle: async () => {
+        await Promise.all(jobs.flatMap((job) => (job.settle ? [job.settle()] : [])));
+      },
       drain: async () => {
-        const ran = await runJobs(jobs.filter((job) => job.again !== undefined));
+        const ran = await runJobs(
+          jobs.filter((job) => job.again !== undefined),
+          () => clock.now(),
+        );
         return { ...ran.results, ms: ran.ms, again: ran.again };
       },
     };
   };
   return { base, complete };
+}
+
+/**
+ * The jobs in order, as one pass: what several of them read (every forum) is read once. A job
+ * whose last run stopped with work left (Job.again: the outbox in a burst) runs alongside the
+ * others instead of waiting its turn, so a full pass does not hold it up. The pass ends when
+ * both are done; the first failure is thrown then.
+ */
+export async function runJobs(
+  list: readonly Job[],
+  now: () => Date,
+): Promise<{ results: Record<string, unknown>; ms: Record<string, number>; again: boolean }> {
+  const results: Record<string, unknown> = {};
+  const ms: Record<string, number> = {};
+  const inOrder = async (some: readonly Job[]) => {
+    for (const job of some) {
+      const t = performance.now();
+      results[job.name] = await job.run(now());
+      ms[job.name] = performance.now() - t;
+    }
+  };
+  const busy = list.filter((job) => job.again?.() === true);
+  const settled = await inPass(() =>
+    Promise.allSettled([inOrder(list.filter((job) => !busy.includes(job))), inOrder(busy)]),
+  );
+  for (const r of settled) if (r.status === 'rejected') throw r.reason;
+  return { results, ms, again: list.some((job) => job.again?.() === true) };
 }

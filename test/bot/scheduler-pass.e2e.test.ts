@@ -100,9 +100,9 @@ describe('scheduler pass: a burst goes on without the other jobs', () => {
       other.connector.clear();
       const ids = Array.from({ length: CHANNELS }, (_, i) => `read-ahead:${i}`);
       await other.app.delivery.enqueueMany(ids.map((id, i) => ({ ...note(i), id })));
-      // One run: passes of 2, 2 and 1 (a pass whose batch were filled up with the last one's
-      // sends, recorded beside messages that still say pending, would claim nothing, which
-      // ends the run early).
+      // One run: batches of 2, 2 and 1, read one after the other as the pass goes (a read
+      // filled up with the last batch's sends, recorded beside messages that still say
+      // pending, would find nothing, which ends the run early).
       const stats = await other.app.delivery.drainDue();
       expect(stats).toMatchObject({ claimed: CHANNELS, sent: CHANNELS, throttled: 0 });
       expect(other.app.delivery.hasMore()).toBe(false);

@@ -49,6 +49,21 @@ interface Lane {
   go: Planned[];
 }
 
+/**
+ * How a pass goes on past its first batch (a drain's): while the batches it reads are full, it
+ * reads the next one (without the messages it already has) as its queues run low, while its
+ * last waves still go out, so a burst of many batches is one stream of sends with no pause
+ * between batches. No read starts after `until`.
+ */
+export interface Refill {
+  read(exclude: ReadonlySet<string>): Promise<OutboxMessage[]>;
+  batchSize: number;
+  /** When the drain's bound is (it may move on while the pass runs). */
+  until(): number;
+  /** The app is stopping: plan no more sends (those started finish and are recorded). */
+  halted(): boolean;
+}
+
 /** How far ahead of its sends a wave is prepared (one leased block of the tenant budget). */
 const WAVE_MS = 1_000;
 /** How long a pass waits for the clock to reach a planned send before concluding it stands still. */
@@ -56,7 +71,8 @@ const FROZEN_PROBE_MS = 25;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * One deliverDue call. The due messages are sent in waves: a wave takes the first waiting
+ * One deliverDue call (a drain's reads batch after batch: see Refill). The due messages are sent
+ * in waves: a wave takes the first waiting
  * message of each conversation (one at a time per conversation, in due order, so a 403 stops
  * the rest of it before another request is made), and as many as the tenant's budget has
  * send moments for in the next second. Each wave costs a fixed number of database round trips
@@ -81,6 +97,20 @@ export class DeliveryPass {
   private prepMs = 200;
   /** The recording of the last wave's sends (the next waits for it). */
   private recording: Promise<void> = Promise.resolve();
+  /** Every message this pass has taken in (its batches). */
+  private readonly seen = new Set<string>();
+  /** The last batch read was full: more may be due. */
+  full = false;
+  /** A refill read under way, and what it read once it has (not yet merged into the queues). */
+  private refilling: Promise<void> | null = null;
+  private refilled: OutboxMessage[] | null = null;
+  /** A refill read failed: the pass reads no more (the next pass will). */
+  private refillStopped = false;
+
+  /** How many messages the pass has taken in, over all its batches. */
+  get taken(): number {
+    return this.seen.size;
+  }
 
   constructor(
     private readonly deps: DeliveryDeps,
@@ -97,7 +127,9 @@ export class DeliveryPass {
     this.bulk = bulkOps(deps.repo);
   }
 
-  async run(due: readonly OutboxMessage[]): Promise<void> {
+  async run(due: readonly OutboxMessage[], refill?: Refill): Promise<void> {
+    for (const m of due) this.seen.add(m.id);
+    this.full = refill !== undefined && due.length >= refill.batchSize;
     if (due.length === 0) return;
     const conversationIds = [...new Set(due.map((m) => m.conversationId))];
     this.gone = await this.deps.repo.goneAmong(conversationIds);
@@ -121,6 +153,14 @@ export class DeliveryPass {
       // Waves after the first are planned once every reference is in (the first's sends go
       // out meanwhile), so their moments are not taken up by the wait.
       if (!first) await this.allReferences;
+      if (refill?.halted()) {
+        // Stopping: what is not planned yet stays due; the waves under way finish.
+        if (inflight.size === 0) break;
+        await Promise.race(inflight);
+        continue;
+      }
+      // (A clock that stands still, as in tests, sends the open window only: nothing to refill.)
+      if (refill && moving) this.refillIfLow(queues, refill);
       const now = this.now().getTime();
       // Without a tenant budget time does not matter; with one, sends are planned only while
       // the clock moves (a clock that stands still, as in tests, gets the open window only).
@@ -142,6 +182,11 @@ export class DeliveryPass {
       // (The first wave is small and reads by `_id`: it says little of how long waves take.)
       if (wave?.planned && !first) this.prepMs = 0.7 * this.prepMs + 0.3 * (performance.now() - t0);
       if (!wave) {
+        if (this.refilled) continue; // read meanwhile: merged at the top
+        if (this.refilling) {
+          await Promise.race([this.refilling, ...inflight]);
+          continue;
+        }
         if (inflight.size === 0) break;
         await Promise.race(inflight);
         continue;
@@ -155,6 +200,58 @@ export class DeliveryPass {
     }
     // What is still waiting got no send moment in this pass.
     for (const q of queues) this.stats.throttled += q.length;
+  }
+
+  /**
+   * Merges a batch read meanwhile into the queues, and starts reading the next when what is
+   * left to plan is about three seconds of the tenant budget's sends (everything, without a
+   * budget): the read, the new conversations' references and gone marks are in before the
+   * queues run dry.
+   */
+  private refillIfLow(queues: OutboxMessage[][], refill: Refill): void {
+    if (this.refilled) {
+      const batch = this.refilled;
+      this.refilled = null;
+      // One queue per conversation that has messages waiting (empty ones are dropped here).
+      const waiting = queues.filter((q) => q.length > 0);
+      queues.splice(0, queues.length, ...waiting);
+      const byConversation = new Map<string, OutboxMessage[]>();
+      for (const q of queues) byConversation.set(q[0]!.conversationId, q);
+      const fresh: OutboxMessage[][] = [];
+      for (const [conversationId, list] of groupBy(batch, (m) => m.conversationId)) {
+        const q = byConversation.get(conversationId);
+        if (q) q.push(...list);
+        else fresh.push(list);
+      }
+      queues.push(...shuffle(fresh, this.options.random));
+    }
+    if (this.refilling || this.refillStopped || !this.full) return;
+    if (this.now().getTime() >= refill.until()) return;
+    let left = 0;
+    for (const q of queues) left += q.length;
+    const low = this.budget
+      ? Math.ceil((3 * WAVE_MS) / this.budget.limit.windowMs) * this.budget.limit.max
+      : 0;
+    if (left > low) return;
+    this.refilling = this.readMore(refill).finally(() => (this.refilling = null));
+  }
+
+  /** Reads the next batch and what its conversations need; on failure the pass stops reading. */
+  private async readMore(refill: Refill): Promise<void> {
+    try {
+      const batch = await refill.read(this.seen);
+      const fresh = batch.filter((m) => !this.seen.has(m.id));
+      for (const m of fresh) this.seen.add(m.id);
+      this.full = batch.length >= refill.batchSize;
+      const conversationIds = [...new Set(fresh.map((m) => m.conversationId))];
+      for (const id of await this.deps.repo.goneAmong(conversationIds)) this.gone.add(id);
+      await this.loadReferences(conversationIds.filter((id) => !this.gone.has(id)));
+      this.refilled = fresh;
+    } catch (e) {
+      // What was not read stays due for the next pass (the drain sees `full` and goes on).
+      this.deps.log.error({ error: (e as Error).name }, 'outbox read of the next batch failed');
+      this.refillStopped = true;
+    }
   }
 
   /**

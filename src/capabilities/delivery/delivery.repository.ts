@@ -171,15 +171,22 @@ export class MongoDeliveryRepository
    * more are read as there are sends recorded beside messages: a pass after a full batch finds
    * the next batch, not the last one's sends.
    */
-  async findDue(now: Date, limit: number): Promise<OutboxMessage[]> {
+  async findDue(
+    now: Date,
+    limit: number,
+    exclude: ReadonlySet<string> = new Set(),
+  ): Promise<OutboxMessage[]> {
+    // Pending messages whose sends are recorded beside them, and those left out, sort among
+    // the rest: read enough that `limit` others remain.
     const beside = await this.sentDocs.estimatedDocumentCount();
     const docs = await this.outbox
       .find({ status: 'pending', nextAttemptAt: { $lte: now } }, SCAN_BATCH)
       .sort({ nextAttemptAt: 1 })
-      .limit(limit + beside)
+      .limit(limit + beside + exclude.size)
       .toArray();
-    const sent = await this.sentAmong(docs.map((d) => d._id));
-    return docs
+    const left = docs.filter((d) => !exclude.has(d._id));
+    const sent = await this.sentAmong(left.map((d) => d._id));
+    return left
       .filter((d) => !sent.has(d._id))
       .slice(0, limit)
       .map(toMessage);

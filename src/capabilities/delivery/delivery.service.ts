@@ -110,6 +110,8 @@ export class DeliveryService {
   private idleUntil = 0;
   /** See hasMore. */
   private more = false;
+  /** The drain under way: it goes on past a drainDue call that reached its bound (see there). */
+  private drain: Drain | null = null;
   /** The last pass found less than a batch due and left none of it for want of a slot. */
   private drained = true;
 
@@ -168,16 +170,24 @@ export class DeliveryService {
   /**
    * One pass: finds up to `batchSize` due messages with one query, then claims, sends within
    * the rate limits and records them in waves (see DeliveryPass). Messages that get no send
-   * slot stay pending for a later pass. A drain's passes share the `references` they read.
+   * slot stay pending for a later pass.
    */
-  async deliverDue(
-    now?: Date,
-    references?: Map<string, Reference | null>,
+  deliverDue(now?: Date): Promise<DeliveryRunStats> {
+    return this.runPass(now ?? this.deps.clock.now(), new Map(), { until: () => 0 });
+  }
+
+  /**
+   * A pass from `start`; a drain's passes share the `references` they read, and read batch
+   * after batch until its bound (Refill).
+   */
+  private async runPass(
+    start: Date,
+    references: Map<string, Reference | null>,
+    drain: { until: () => number; halted?: () => boolean; started?: (p: DeliveryPass) => void },
   ): Promise<DeliveryRunStats> {
-    // `now` picks which messages are due; every slot, lease and timestamp inside the pass reads
-    // the clock afresh, so rate windows move on while a long pass runs.
+    // `start` picks which messages are due; every slot, lease and timestamp inside the pass
+    // reads the clock afresh, so rate windows move on while a long pass runs.
     const at = () => this.deps.clock.now();
-    const start = now ?? at();
     // Everything due last time was for tenants other instances are sending for, in turns
     // that have not ended: nothing to do here until then (not even reading what is due).
     if (start.getTime() < this.idleUntil) return emptyStats();
@@ -192,49 +202,126 @@ export class DeliveryService {
       at,
       references,
     );
-    await pass.run(due);
+    drain.started?.(pass);
+    await pass.run(due, {
+      read: (exclude) => this.deps.repo.findDue(at(), batchSize, exclude),
+      batchSize,
+      until: drain.until,
+      halted: drain.halted ?? (() => false),
+    });
     const { stats } = pass;
     this.idleUntil = this.othersSending(due, stats, at().getTime());
     // This pass dealt with everything it found due, nothing waits for a send moment and no
     // more was due than it could read: the sends recorded beside their messages are written
     // into them (a burst's, after its last wave), by one instance at a time.
-    this.drained = due.length < batchSize && stats.throttled === 0;
-    if (this.drained && stats.claimed >= due.length) await this.fold();
+    this.drained = !pass.full && stats.throttled === 0;
+    if (this.drained && stats.claimed >= pass.taken) await this.fold();
     if (stats.claimed || stats.throttled)
-      this.deps.log.info({ ...stats, due: due.length }, 'outbox pass');
+      this.deps.log.info({ ...stats, due: pass.taken }, 'outbox pass');
     return stats;
   }
 
   /**
    * The scheduler's job: delivers until a pass makes no progress (everything due is sent,
    * throttled or waiting for a retry), bounded in passes and in time, so a burst of reminders
-   * drains in one scheduler run.
+   * drains in one scheduler run. Its passes read the next batch while the last one's sends go
+   * out, so a burst has no pause between batches.
+   *
+   * At its time bound the call returns (with what was done since the last call) while the
+   * drain goes on sending what it has: the scheduler's other jobs then run alongside it
+   * (Runtime), and the next call moves the bound on and waits again, so a burst is one stream
+   * of sends across scheduler passes instead of stopping and starting again at each. `settle`
+   * ends it.
    */
   async drainDue(
     maxPasses = this.options.drainPasses,
     maxMs = this.options.drainMs,
   ): Promise<DeliveryRunStats> {
-    const total = emptyStats();
-    const started = this.deps.clock.now().getTime();
-    this.more = false;
+    const bound = this.deps.clock.now().getTime() + maxMs;
+    let drain = this.drain;
+    if (drain?.halted) {
+      await drain.done; // being settled: the app is stopping
+      return emptyStats();
+    }
+    if (drain) drain.until = bound;
+    else {
+      const d: Drain = {
+        until: bound,
+        halted: false,
+        finished: emptyStats(),
+        reported: emptyStats(),
+        pass: null,
+        ended: false,
+        atBound: false,
+        done: Promise.resolve(),
+      };
+      d.done = this.drainLoop(d, maxPasses)
+        .catch((e: unknown) => {
+          // Thrown to the call waiting for it (the scheduler logs it), if one still is.
+          d.error = e instanceof Error ? e : new Error(String(e));
+          this.deps.log.error({ error: (e as Error).name }, 'outbox drain failed');
+        })
+        .finally(() => {
+          d.ended = true;
+          if (this.drain === d) this.drain = null;
+        });
+      this.drain = drain = d;
+    }
+    // Until the drain ends, or the clock reaches the bound (a clock that stands still, as in
+    // tests, never does: the drain then ends by itself).
+    while (!drain.ended) {
+      const left = bound - this.deps.clock.now().getTime();
+      if (left <= 0) break;
+      await Promise.race([drain.done, sleep(Math.min(250, left))]);
+    }
+    if (drain.error) {
+      const { error } = drain;
+      drain.error = undefined;
+      throw error;
+    }
+    // What was done since the last call: ended passes, and the one under way so far.
+    const live = sumStats(drain.finished, drain.pass?.stats ?? emptyStats());
+    const done = subtractStats(live, drain.reported);
+    drain.reported = live;
+    this.more = drain.ended ? drain.atBound : true;
+    return done;
+  }
+
+  private async drainLoop(d: Drain, maxPasses: number): Promise<void> {
     // The conversations' references, read once for the drain (it lasts seconds).
     const references = new Map<string, Reference | null>();
-    for (let pass = 0; pass < maxPasses; pass++) {
-      const stats = await this.deliverDue(this.deps.clock.now(), references);
-      for (const k of Object.keys(total) as (keyof DeliveryRunStats)[]) total[k] += stats[k];
+    for (let pass = 0; pass < maxPasses && !d.halted; pass++) {
+      const stats = await this.runPass(this.deps.clock.now(), references, {
+        until: () => (d.halted ? 0 : d.until),
+        halted: () => d.halted,
+        started: (p) => (d.pass = p),
+      });
+      d.pass = null;
+      d.finished = sumStats(d.finished, stats);
       if (stats.claimed === 0) break;
-      if (pass === maxPasses - 1 || this.deps.clock.now().getTime() - started > maxMs) {
+      if (pass === maxPasses - 1 || this.deps.clock.now().getTime() > d.until) {
         // Stopped by a bound while the last pass left messages due that it could send.
-        this.more = !this.drained;
+        d.atBound = !this.drained;
         break;
       }
     }
-    return total;
   }
 
   /**
-   * The last drainDue stopped at its bound with messages still being sent: the scheduler runs
-   * the outbox again at once (a burst is not held back by the 30 s between scheduler passes).
+   * Ends the drain under way: it plans no more sends, finishes those it has started and
+   * records them (what it did not send stays due). For stopping the app.
+   */
+  async settle(): Promise<void> {
+    const drain = this.drain;
+    if (!drain) return;
+    drain.halted = true;
+    await drain.done;
+  }
+
+  /**
+   * The last drainDue returned with messages still being sent or due that it could send: the
+   * scheduler runs the outbox again at once (a burst is not held back by the 30 s between
+   * scheduler passes).
    */
   hasMore(): boolean {
     return this.more;
@@ -366,4 +453,36 @@ function summarize(m: OutboxMessage): DeadLetterSummary {
     updatedAt: m.updatedAt,
     refs: m.refs ?? {},
   };
+}
+
+/** A drain under way (DeliveryService.drainDue). */
+interface Drain {
+  /** No batch is read after this (ms); each drainDue call moves it on. */
+  until: number;
+  /** settle() was called: no more sends are planned. */
+  halted: boolean;
+  /** Stats of the passes that ended, and of all passes as last reported. */
+  finished: DeliveryRunStats;
+  reported: DeliveryRunStats;
+  /** The pass under way (its stats grow as it goes). */
+  pass: DeliveryPass | null;
+  ended: boolean;
+  /** It ended at a bound while its last pass left messages due that it could send. */
+  atBound: boolean;
+  error?: Error;
+  done: Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function sumStats(a: DeliveryRunStats, b: DeliveryRunStats): DeliveryRunStats {
+  const out = { ...a };
+  for (const k of Object.keys(out) as (keyof DeliveryRunStats)[]) out[k] += b[k];
+  return out;
+}
+
+function subtractStats(a: DeliveryRunStats, b: DeliveryRunStats): DeliveryRunStats {
+  const out = { ...a };
+  for (const k of Object.keys(out) as (keyof DeliveryRunStats)[]) out[k] -= b[k];
+  return out;
 }

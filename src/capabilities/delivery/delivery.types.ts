@@ -112,8 +112,8 @@ export interface DeliveryRepository extends SlotStore, ClaimStore, Partial<Deliv
   /** Unique inserts in bulk (unordered); the ids inserted (the others existed). Optional. */
   insertMany?(msgs: readonly OutboxMessage[]): Promise<Set<string>>;
   get(id: string): Promise<OutboxMessage | null>;
-  /** Pending messages with nextAttemptAt ≤ now, the earliest first. */
-  findDue(now: Date, limit: number): Promise<OutboxMessage[]>;
+  /** Pending messages with nextAttemptAt ≤ now, the earliest first, other than `exclude`. */
+  findDue(now: Date, limit: number, exclude?: ReadonlySet<string>): Promise<OutboxMessage[]>;
   /**
    * Plain update by the holder of claim `seq`; skipped (false) when a later claim has already
    * been recorded. `unset` removes fields.

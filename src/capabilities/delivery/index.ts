@@ -68,7 +68,14 @@ export function registerDelivery(
       },
     ],
     capability: deliveryCapability(delivery),
-    jobs: [{ name: 'delivery', run: () => delivery.drainDue(), again: () => delivery.hasMore() }],
+    jobs: [
+      {
+        name: 'delivery',
+        run: () => delivery.drainDue(),
+        again: () => delivery.hasMore(),
+        settle: () => delivery.settle(),
+      },
+    ],
     personalData: [
       {
         name: 'outbox',

@@ -87,6 +87,8 @@ describe('outbox bulk operations on the database', () => {
     expect((await repo.findDue(at, 10)).map((m) => m.id)).toEqual(['c']);
     // A batch of one is not filled up by the two sends beside still-pending messages.
     expect((await repo.findDue(at, 1)).map((m) => m.id)).toEqual(['c']);
+    // A pass's next read leaves out the messages it already has.
+    expect(await repo.findDue(at, 10, new Set(['c']))).toEqual([]);
     expect(await repo.countByStatus(TENANT)).toMatchObject({ pending: 1, sent: 2 });
     // A send recorded twice (a retried write) is one.
     await repo.markSent([{ id: 'a', tenantId: TENANT, seq: 0, attempts: 1 }], at);

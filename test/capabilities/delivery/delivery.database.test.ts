@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { MongoClient, type Db } from 'mongodb';
-import { ManualClock } from '../../../src/core/clock';
+import { ManualClock, type Clock } from '../../../src/core/clock';
 import { createTeamsAdapter } from '../../../src/bot/bot';
 import { createProactiveSender } from '../../../src/bot/proactive-sender';
 import { MongoJournal } from '../../../src/infra/db/journal';
@@ -45,10 +45,23 @@ describe('delivery on the database', () => {
       }),
   };
 
-  const instance = async (clock: ManualClock, seed: number, sendTimes?: number[]) => {
+  const instance = async (
+    clock: Clock,
+    seed: number,
+    sendTimes?: number[],
+    o: { batchSize?: number; reads?: number[] } = {},
+  ) => {
     const db = await open();
     const repo = new MongoDeliveryRepository(db);
     await repo.init();
+    // Counts the due reads (how many messages each left out) when asked to.
+    if (o.reads) {
+      const findDue = repo.findDue.bind(repo);
+      repo.findDue = (now, limit, exclude) => (
+        o.reads!.push(exclude?.size ?? 0),
+        findDue(now, limit, exclude)
+      );
+    }
     const adapter = createTeamsAdapter({ appType: 'MultiTenant' } as never);
     const sender = createProactiveSender({
       adapter,
@@ -68,7 +81,11 @@ describe('delivery on the database', () => {
       clock,
       log: silentLog,
       recordGone: goneRecorder(repo, new MongoJournal(db, clock, () => [])),
-      options: { random: () => (s = (s * 9301 + 49297) % 233280) / 233280, concurrency: 4 },
+      options: {
+        random: () => (s = (s * 9301 + 49297) % 233280) / 233280,
+        concurrency: 4,
+        ...(o.batchSize !== undefined && { batchSize: o.batchSize }),
+      },
     });
     return { repo, service };
   };
@@ -152,6 +169,81 @@ describe('delivery on the database', () => {
     // And every claim of a sent message was cleaned up.
     expect(await clients[0]!.db(dbName).collection('outboxClaims').countDocuments({})).toBe(0);
   }, 120_000);
+
+  it('a drain reads batch after batch within one pass, each read leaving out what it has', async () => {
+    dbName = uniqueDbName('outbox');
+    connector.clear();
+    // Time moves by itself from T0, as in production (rate windows need it to).
+    const since = Date.now();
+    const clock: Clock = { now: () => new Date(Date.parse(T0) + 60_000 + Date.now() - since) };
+    const reads: number[] = [];
+    const a = await instance(clock, 13, undefined, { batchSize: 4, reads });
+    const ids = Array.from({ length: 10 }, (_, i) => `refill:${i}`);
+    for (const [i, id] of ids.entries())
+      await a.service.enqueue(message(id, { conversationId: `19:refill-${i}@thread.tacv2` }));
+    const stats = await a.service.drainDue();
+    expect(stats).toMatchObject({ claimed: 10, sent: 10, throttled: 0 });
+    expect(a.service.hasMore()).toBe(false);
+    // One pass: its first read, then reads that leave out the 4 and then 8 it already had (a
+    // pass per batch would have read three times leaving out nothing); then the drain's next
+    // pass finds nothing more due.
+    expect(reads).toEqual([0, 4, 8, 0]);
+    const texts = connector.sent.map((x) => x.activity.text);
+    expect(texts).toHaveLength(10);
+    expect(new Set(texts)).toEqual(new Set(ids));
+    // The burst's sends were folded into their messages once the last batch was done.
+    expect(await a.repo.countByStatus(TENANT)).toMatchObject({ pending: 0, sent: 10 });
+    expect(await clients[0]!.db(dbName).collection('outboxSent').countDocuments({})).toBe(0);
+  });
+
+  it('a drain goes on sending past the call that reached its bound; the next call reports the rest, settle ends it', async () => {
+    dbName = uniqueDbName('outbox');
+    connector.clear();
+    const since = Date.now();
+    const clock: Clock = { now: () => new Date(Date.parse(T0) + 60_000 + Date.now() - since) };
+    const a = await instance(clock, 17, undefined, { batchSize: 10 });
+    const burst = async (prefix: string, n: number) => {
+      const ids = Array.from({ length: n }, (_, i) => `${prefix}:${i}`);
+      for (const [i, id] of ids.entries())
+        await a.service.enqueue(message(id, { conversationId: `19:${prefix}-${i}@thread.tacv2` }));
+      return ids;
+    };
+    const texts = () => connector.sent.map((x) => x.activity.text);
+
+    // 60 messages take more than a second at the tenant's 46 a second: a bound of 300 ms ends
+    // the call, not the drain.
+    const first = await burst('stream', 60);
+    const calls = [await a.service.drainDue(500, 300)];
+    expect(calls[0]!.sent).toBeLessThan(60);
+    expect(a.service.hasMore()).toBe(true);
+    while (a.service.hasMore() && calls.length < 50) calls.push(await a.service.drainDue(500, 300));
+    expect(a.service.hasMore()).toBe(false);
+    // Every send reported once over the calls, and made once.
+    expect(calls.reduce((n, c) => n + c.sent, 0)).toBe(60);
+    expect(texts()).toHaveLength(60);
+    expect(new Set(texts())).toEqual(new Set(first));
+
+    // Settling (the app stops) plans no more sends: those made are recorded, the rest stays
+    // due, and the next drain sends it.
+    connector.clear();
+    const second = await burst('halt', 60);
+    await a.service.drainDue(500, 200);
+    await a.service.settle();
+    const sentBefore = texts().length;
+    expect(sentBefore).toBeGreaterThan(0);
+    expect(sentBefore).toBeLessThan(60);
+    expect(await a.repo.countByStatus(TENANT)).toMatchObject({
+      pending: 60 - sentBefore,
+      sent: 60 + sentBefore,
+    });
+    // Nothing sent after settle returned.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(texts()).toHaveLength(sentBefore);
+    while ((await a.service.drainDue(500, 5_000)) && a.service.hasMore());
+    expect(texts()).toHaveLength(60);
+    expect(new Set(texts())).toEqual(new Set(second));
+    expect(await clients[0]!.db(dbName).collection('outboxClaims').countDocuments({})).toBe(0);
+  });
 
   it('a claim whose holder died is taken over once its lease has run out', async () => {
     dbName = uniqueDbName('outbox');

@@ -29,10 +29,10 @@ export class FakeDeliveryRepository implements DeliveryRepository {
     const m = this.messages.get(id);
     return Promise.resolve(m ? copy(m) : null);
   }
-  findDue(now: Date, limit: number) {
+  findDue(now: Date, limit: number, exclude: ReadonlySet<string> = new Set()) {
     return Promise.resolve(
       [...this.messages.values()]
-        .filter((m) => m.status === 'pending' && m.nextAttemptAt <= now)
+        .filter((m) => m.status === 'pending' && m.nextAttemptAt <= now && !exclude.has(m.id))
         .sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime())
         .slice(0, limit)
         .map(copy),
