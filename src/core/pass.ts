@@ -13,6 +13,14 @@ export function inPass<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 /**
+ * Runs `fn` outside any pass: for work a job starts in a pass that goes on after it (the
+ * outbox's drain), whose reads must not come from that pass's (by then old) shared reads.
+ */
+export function outsidePass<T>(fn: () => T): T {
+  return scope.exit(fn);
+}
+
+/**
  * `load()`, once per key within a pass (a failed load is forgotten, so the next caller tries
  * again). Callers get a fresh copy of an array result, so one cannot reorder another's.
  */

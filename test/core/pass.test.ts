@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inPass, oncePerPass } from '../../src/core/pass';
+import { inPass, oncePerPass, outsidePass } from '../../src/core/pass';
 
 describe('reads shared within one scheduler pass', () => {
   it('loads once per key and pass, gives each caller its own array, and nothing outside a pass', async () => {
@@ -29,5 +29,19 @@ describe('reads shared within one scheduler pass', () => {
     });
     expect(results).toEqual(['failed', [7], [7]]);
     expect(calls).toBe(2);
+  });
+
+  it('shares nothing with work started in a pass that runs outside it (the outbox drain)', async () => {
+    let loads = 0;
+    const load = () => Promise.resolve([++loads]);
+    let later!: () => Promise<number[]>;
+    await inPass(async () => {
+      await oncePerPass('k', load);
+      // Started inside the pass, called after it ended: reads afresh every time.
+      later = () => outsidePass(() => oncePerPass('k', load));
+      expect(await later()).toEqual([2]);
+    });
+    expect(await later()).toEqual([3]);
+    expect(loads).toBe(3);
   });
 });

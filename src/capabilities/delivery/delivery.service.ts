@@ -4,6 +4,7 @@ import type { Actor } from '../../core/actor';
 import type { AuditLog } from '../../core/audit';
 import type { Clock } from '../../core/clock';
 import { AppError } from '../../core/errors';
+import { outsidePass } from '../../core/pass';
 import { authorize } from '../../core/permissions';
 import type { Logger } from '../../core/logger';
 import type { BackoffOptions } from './delivery.policy';
@@ -255,7 +256,8 @@ export class DeliveryService {
         atBound: false,
         done: Promise.resolve(),
       };
-      d.done = this.drainLoop(d, maxPasses)
+      // Outside the scheduler pass it starts in: it outlives that pass (core/pass).
+      d.done = outsidePass(() => this.drainLoop(d, maxPasses))
         .catch((e: unknown) => {
           // Thrown to the call waiting for it (the scheduler logs it), if one still is.
           d.error = e instanceof Error ? e : new Error(String(e));
