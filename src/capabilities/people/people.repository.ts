@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
-import { isDuplicateKey, upsertRacing } from '../../infra/db/mongo';
+import { isDuplicateKey, readById, upsertRacing } from '../../infra/db/mongo';
 import type { Locale } from '../../i18n/i18n';
 import { isoDate, type PersonalDataItem } from '../../core/personal-data';
 import type { AccessStamp, Membership, PeopleRepository, UserRecord } from './people.service';
@@ -70,7 +70,7 @@ export class MongoPeopleRepository implements PeopleRepository {
   private readonly memberships_: Collection<MembershipDoc>;
   private readonly stamps: Collection<StampDoc>;
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.users = db.collection<UserDoc>('users');
     this.memberships_ = db.collection<MembershipDoc>('memberships');
     this.stamps = db.collection<StampDoc>(STAMPS);
@@ -78,7 +78,7 @@ export class MongoPeopleRepository implements PeopleRepository {
 
   /** The user's access stamp; null when they have none yet (or were pseudonymized). */
   async accessStamp(tenantId: string, aadObjectId: string): Promise<AccessStamp | null> {
-    const doc = await this.stamps.findOne({ _id: userId(tenantId, aadObjectId) });
+    const doc = await readById<StampDoc>(this.db, STAMPS, userId(tenantId, aadObjectId));
     return doc ? { v: doc.v, changing: doc.changing } : null;
   }
 

@@ -229,6 +229,28 @@ export async function scansOnly(db: Db): Promise<boolean> {
 export const BY_ID_MAX = 128;
 
 /**
+ * One document by `_id`, for a read every turn makes (the user's access stamp): the `find`
+ * command itself, without the driver's cursor, which costs this process about 0.13 ms of CPU a
+ * read against 0.08 ms for the command (measured with 20 reads in flight). Dates and other
+ * BSON types come back as with `findOne`.
+ */
+export async function readById<T extends { _id: string }>(
+  db: Db,
+  collection: string,
+  id: string,
+): Promise<T | null> {
+  const res = await db.command({
+    find: collection,
+    filter: { _id: id },
+    limit: 1,
+    singleBatch: true,
+    batchSize: 1,
+  });
+  const batch = (res as { cursor?: { firstBatch?: T[] } }).cursor?.firstBatch;
+  return batch?.[0] ?? null;
+}
+
+/**
  * Documents by `_id` (those not found are left out). MongoDB and Cosmos DB: one `$in` query on
  * the index. FerretDB (`scans`): up to BY_ID_MAX lookups by `_id`, otherwise one scan with
  * `scanFilter` (an equality that narrows what is returned; the ids are picked in code).
