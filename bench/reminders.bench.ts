@@ -30,7 +30,10 @@ import { loadConfig, type Config } from '../src/config/config';
 import type { Actor } from '../src/core/actor';
 import type { ConversationInfo } from '../src/core/capability';
 import { ManualClock } from '../src/core/clock';
-import type { DeliveryRunStats } from '../src/capabilities/delivery/delivery.service';
+import {
+  addDeliveryStats,
+  type DeliveryRunStats,
+} from '../src/capabilities/delivery/delivery.service';
 import { createLogger } from '../src/infra/logger';
 import { BOT_ID, TENANT } from '../test/fixtures/activities';
 import { LimitedConnector, TEAMS_LIMITS } from './limited-connector';
@@ -452,8 +455,7 @@ function main(): void {
             run.fullTicks++;
             run.enqueued += result.reminders.enqueued;
           }
-          for (const k of Object.keys(run.delivery) as (keyof DeliveryRunStats)[])
-            run.delivery[k] += delivery[k];
+          run.delivery = addDeliveryStats(run.delivery, delivery);
           if (delivery.sent > 0) run.sendingTicks++;
           run.maxSentPerTick = Math.max(run.maxSentPerTick, delivery.sent);
           if (delivery.claimed === 0 && delivery.throttled === 0) await sleep(IDLE_PAUSE_MS);

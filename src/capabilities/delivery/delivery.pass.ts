@@ -24,6 +24,13 @@ export const emptyStats = (): DeliveryRunStats => ({
   throttled: 0,
 });
 
+/** `a` + `sign` × `b`, count by count (to add passes up, or take off what was reported). */
+export function addStats(a: DeliveryRunStats, b: DeliveryRunStats, sign = 1): DeliveryRunStats {
+  const out = { ...a };
+  for (const k of Object.keys(out) as (keyof DeliveryRunStats)[]) out[k] += sign * b[k];
+  return out;
+}
+
 const isExpired = (m: OutboxMessage, now: Date) =>
   m.expiresAt !== undefined && m.expiresAt.getTime() <= now.getTime();
 

@@ -26,8 +26,8 @@ import type {
   RetryResult,
 } from './delivery.types';
 import { claimId, takeClaim } from '../../core/claims';
-import { DeliveryPass, emptyStats } from './delivery.pass';
-export { emptyStats as emptyDeliveryStats } from './delivery.pass';
+import { addStats, DeliveryPass, emptyStats } from './delivery.pass';
+export { addStats as addDeliveryStats, emptyStats as emptyDeliveryStats } from './delivery.pass';
 
 export type * from './delivery.types';
 
@@ -282,8 +282,8 @@ export class DeliveryService {
       throw error;
     }
     // What was done since the last call: ended passes, and the one under way so far.
-    const live = sumStats(drain.finished, drain.pass?.stats ?? emptyStats());
-    const done = subtractStats(live, drain.reported);
+    const live = addStats(drain.finished, drain.pass?.stats ?? emptyStats());
+    const done = addStats(live, drain.reported, -1);
     drain.reported = live;
     this.more = drain.ended ? drain.atBound : true;
     return done;
@@ -294,12 +294,12 @@ export class DeliveryService {
     const references = new Map<string, Reference | null>();
     for (let pass = 0; pass < maxPasses && !d.halted; pass++) {
       const stats = await this.runPass(this.deps.clock.now(), references, {
-        until: () => (d.halted ? 0 : d.until),
+        until: () => d.until,
         halted: () => d.halted,
         started: (p) => (d.pass = p),
       });
       d.pass = null;
-      d.finished = sumStats(d.finished, stats);
+      d.finished = addStats(d.finished, stats);
       if (stats.claimed === 0) break;
       if (pass === maxPasses - 1 || this.deps.clock.now().getTime() > d.until) {
         // Stopped by a bound while the last pass left messages due that it could send.
@@ -476,15 +476,3 @@ interface Drain {
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-function sumStats(a: DeliveryRunStats, b: DeliveryRunStats): DeliveryRunStats {
-  const out = { ...a };
-  for (const k of Object.keys(out) as (keyof DeliveryRunStats)[]) out[k] += b[k];
-  return out;
-}
-
-function subtractStats(a: DeliveryRunStats, b: DeliveryRunStats): DeliveryRunStats {
-  const out = { ...a };
-  for (const k of Object.keys(out) as (keyof DeliveryRunStats)[]) out[k] -= b[k];
-  return out;
-}
